@@ -1,0 +1,159 @@
+#ifndef CFIMAGES_MODELS_HPP
+#define CFIMAGES_MODELS_HPP
+
+/// @file
+/// The values the Images API sends back, typed. Unknown fields in a
+/// response are ignored; missing optional fields keep their defaults.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+namespace cfimages {
+
+/// An image as the API describes it
+/// (https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/get/).
+struct Image {
+    std::string id;                         ///< Image ID (or custom ID).
+    std::optional<std::string> filename;    ///< Original file name, when known.
+    std::optional<std::string> creator;     ///< Creator tag; null/absent -> nullopt.
+    boost::json::object meta;               ///< User metadata (`meta` in responses).
+    bool require_signed_urls = false;       ///< `requireSignedURLs`.
+    /// Upload time (`uploaded`); the epoch when the server sent none.
+    std::chrono::system_clock::time_point uploaded{};
+    std::vector<std::string> variants;      ///< Delivery URLs, one per variant.
+    /// True for a direct-upload slot whose file has not arrived yet.
+    bool draft = false;
+};
+
+/// The (empty) result of a successful delete.
+struct Deleted {};
+
+/// The original bytes of an image (`v1::blobs::get`).
+struct Blob {
+    std::string content_type;  ///< From the response's `Content-Type`.
+    std::string bytes;         ///< The image file as stored.
+};
+
+/// A signing key for signed delivery URLs.
+struct SigningKey {
+    std::string name;
+    std::string value;  ///< The secret; do not log it.
+};
+
+/// Account usage (`v1::stats::get`).
+struct Stats {
+    std::uint64_t allowed = 0;  ///< `count.allowed`: images the plan allows.
+    std::uint64_t current = 0;  ///< `count.current`: images stored now.
+};
+
+/// How a variant fits the image into its box.
+enum class Fit { scale_down, contain, cover, crop, pad };
+
+/// What EXIF data a variant keeps.
+enum class MetadataMode { keep, copyright, none };
+
+/// Returns the wire name of `f` (`"scale-down"`, ...), or an empty string
+/// for a value outside the enumeration.
+inline std::string_view to_string(Fit f) noexcept {
+    switch (f) {
+    case Fit::scale_down: return "scale-down";
+    case Fit::contain: return "contain";
+    case Fit::cover: return "cover";
+    case Fit::crop: return "crop";
+    case Fit::pad: return "pad";
+    }
+    return {};
+}
+
+/// Returns the wire name of `m` (`"keep"`, ...), or an empty string for a
+/// value outside the enumeration.
+inline std::string_view to_string(MetadataMode m) noexcept {
+    switch (m) {
+    case MetadataMode::keep: return "keep";
+    case MetadataMode::copyright: return "copyright";
+    case MetadataMode::none: return "none";
+    }
+    return {};
+}
+
+/// Parses a wire name into a `Fit`; nullopt when it is not one.
+inline std::optional<Fit> parse_fit(std::string_view s) noexcept {
+    if (s == "scale-down") return Fit::scale_down;
+    if (s == "contain") return Fit::contain;
+    if (s == "cover") return Fit::cover;
+    if (s == "crop") return Fit::crop;
+    if (s == "pad") return Fit::pad;
+    return std::nullopt;
+}
+
+/// Parses a wire name into a `MetadataMode`; nullopt when it is not one.
+inline std::optional<MetadataMode> parse_metadata_mode(std::string_view s) noexcept {
+    if (s == "keep") return MetadataMode::keep;
+    if (s == "copyright") return MetadataMode::copyright;
+    if (s == "none") return MetadataMode::none;
+    return std::nullopt;
+}
+
+/// The resizing a variant applies.
+struct VariantOptions {
+    Fit fit = Fit::scale_down;
+    MetadataMode metadata = MetadataMode::none;
+    std::int64_t width = 0;   ///< Maximum width in pixels; at least 1.
+    std::int64_t height = 0;  ///< Maximum height in pixels; at least 1.
+};
+
+/// A named variant (`id` is its name, e.g. `"hero"`).
+struct Variant {
+    std::string id;
+    VariantOptions options;
+    bool never_require_signed_urls = false;  ///< `neverRequireSignedURLs`.
+};
+
+/// The answer to `v2::direct_uploads::create`: where the creator uploads.
+struct DirectUpload {
+    std::string id;          ///< The image ID reserved for the upload (a draft until it arrives).
+    std::string upload_url;  ///< `uploadURL`: one unauthenticated multipart POST goes here.
+};
+
+namespace v1 {
+
+/// One page of `v1::list`.
+struct ImagePage {
+    std::vector<Image> images;
+    std::int64_t page = 1;       ///< The page this is (as requested).
+    std::int64_t per_page = 0;   ///< The page size requested (0: server default).
+    /// True when the page is full, so another page may follow. The v1 API
+    /// has no cursor: a short (or empty) page is the last one.
+    bool has_more() const noexcept {
+        return !images.empty() &&
+               static_cast<std::int64_t>(images.size()) >= (per_page > 0 ? per_page : 1000);
+    }
+};
+
+} // namespace v1
+
+namespace v2 {
+
+/// One page of `v2::list`.
+struct ImagePage {
+    std::vector<Image> images;
+    /// Token for the next page; nullopt (or empty) on the last page.
+    std::optional<std::string> continuation_token;
+    /// True when the server gave a token for another page.
+    bool has_more() const noexcept {
+        return continuation_token.has_value() && !continuation_token->empty();
+    }
+};
+
+} // namespace v2
+
+} // namespace cfimages
+
+#endif // CFIMAGES_MODELS_HPP

@@ -1,0 +1,52 @@
+#ifndef CFIMAGES_REQUEST_HPP
+#define CFIMAGES_REQUEST_HPP
+
+/// @file
+/// `Request<T>`: a built `HttpRequest` paired with the function that turns
+/// its response into a `Result<T>`. This is the whole sans-IO seam: send
+/// `http` however you like, hand the answer to `parse`.
+
+#include <cstdint>
+
+#include <cfimages/http.hpp>
+#include <cfimages/result.hpp>
+
+namespace cfimages {
+
+/// What a parser may need to know about the request it answers (the v1
+/// list needs its page and page size to tell whether another page exists).
+struct ParseContext {
+    std::int64_t page = 0;
+    std::int64_t per_page = 0;
+};
+
+/// A request ready to send, and how to read its answer.
+template <class T>
+struct Request {
+    using value_type = T;
+    /// Signature of the parser bound to this request.
+    using Parser = Result<T> (*)(const HttpResponse&, const ParseContext&);
+
+    HttpRequest http;
+    /// False for calls that create something (upload, direct upload,
+    /// variant create): repeating them may create it twice, so the retry
+    /// policy leaves them alone unless the caller opts in.
+    bool idempotent = true;
+    /// Facts about this request that the parser needs.
+    ParseContext context;
+    /// The parser; never null in a request made by a builder.
+    Parser parser = nullptr;
+
+    /// Parses a response to this request.
+    /// @return the typed value, or an `ApiError` (`api` when the server
+    ///         refused, `decode` when a 2xx body has the wrong shape).
+    Result<T> parse(const HttpResponse& response) const {
+        if (parser == nullptr)
+            return ApiError::make(ErrorKind::invalid_argument, "request: no parser bound");
+        return parser(response, context);
+    }
+};
+
+} // namespace cfimages
+
+#endif // CFIMAGES_REQUEST_HPP

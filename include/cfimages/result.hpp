@@ -1,0 +1,189 @@
+#ifndef CFIMAGES_RESULT_HPP
+#define CFIMAGES_RESULT_HPP
+
+/// @file
+/// `ApiError` and `Result<T>`: how every builder, parser and transport in
+/// cfimages reports failure. Nothing in the library throws for bad input or
+/// bad responses; `Result<T>::value()` is the only place that may throw, and
+/// only when the caller asks for a value that is not there.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace cfimages {
+
+/// Who is at fault, and so what the caller can do about it.
+enum class ErrorKind {
+    invalid_argument, ///< The builder refused the input; nothing was sent. Fix the call.
+    transport,        ///< No HTTP answer (connect, TLS, timeout). May be retried.
+    api,              ///< The server said no: non-2xx status or `success: false`.
+    decode,           ///< A 2xx answer whose body does not have the documented shape.
+};
+
+/// Returns the enumerator's name (`"invalid_argument"`, `"transport"`, ...).
+inline const char* to_string(ErrorKind k) noexcept {
+    switch (k) {
+    case ErrorKind::invalid_argument: return "invalid_argument";
+    case ErrorKind::transport: return "transport";
+    case ErrorKind::api: return "api";
+    case ErrorKind::decode: return "decode";
+    }
+    return "unknown";
+}
+
+/// One entry of the envelope's `errors` or `messages` array.
+struct Message {
+    std::int64_t code = 0;           ///< Cloudflare error code (e.g. 5404); 0 when absent.
+    std::string message;             ///< Human text as sent by the server.
+    std::string documentation_url;   ///< Empty when the server gave none.
+    std::string pointer;             ///< `source.pointer` (JSON pointer into the request), if any.
+
+    friend bool operator==(const Message& a, const Message& b) {
+        return a.code == b.code && a.message == b.message &&
+               a.documentation_url == b.documentation_url && a.pointer == b.pointer;
+    }
+    friend bool operator!=(const Message& a, const Message& b) { return !(a == b); }
+};
+
+/// Everything cfimages knows about a failed call.
+///
+/// `message` is always a non-empty, single-line summary fit for a log or a
+/// terminal; it never contains credentials.
+struct ApiError {
+    ErrorKind kind = ErrorKind::api;
+    int http_status = 0;                     ///< 0 when there was no response.
+    std::vector<Message> errors;             ///< The envelope's `errors` (or what was recovered).
+    std::vector<Message> messages;           ///< The envelope's `messages`.
+    std::string message;                     ///< One-line human summary.
+    /// How long the server asked us to wait (`retry-after-ms` or a
+    /// delta-seconds `Retry-After`). HTTP-date forms need a clock and are
+    /// resolved by the retry policy from the response headers instead.
+    std::optional<std::chrono::milliseconds> retry_after;
+
+    /// Returns the first error code (from `errors`), or 0 when there is none.
+    std::int64_t code() const noexcept { return errors.empty() ? 0 : errors.front().code; }
+
+    /// Builds an `invalid_argument` error: "<field>: <rule>".
+    static ApiError invalid(std::string_view field, std::string_view rule) {
+        ApiError e;
+        e.kind = ErrorKind::invalid_argument;
+        e.message.reserve(field.size() + rule.size() + 2);
+        e.message.append(field).append(": ").append(rule);
+        return e;
+    }
+
+    /// Builds an error of the given kind with only a message.
+    static ApiError make(ErrorKind kind, std::string msg, int status = 0) {
+        ApiError e;
+        e.kind = kind;
+        e.http_status = status;
+        e.message = std::move(msg);
+        return e;
+    }
+};
+
+/// Writes `kind [status] code: message` for logs. Never includes secrets,
+/// because `ApiError` never holds any.
+inline std::ostream& operator<<(std::ostream& os, const ApiError& e) {
+    os << to_string(e.kind);
+    if (e.http_status != 0) os << " (HTTP " << e.http_status << ')';
+    if (e.code() != 0) os << ' ' << e.code();
+    return os << ": " << e.message;
+}
+
+/// Thrown only by `Result<T>::value()` when it holds an error.
+class BadResultAccess : public std::runtime_error {
+public:
+    explicit BadResultAccess(ApiError e)
+        : std::runtime_error(e.message), error_(std::move(e)) {}
+    /// Returns the error that was held instead of a value.
+    const ApiError& error() const noexcept { return error_; }
+
+private:
+    ApiError error_;
+};
+
+/// Wraps an error so `Result<T>` can be built from it unambiguously,
+/// like `std::unexpected`.
+struct Unexpected {
+    ApiError error;
+};
+
+/// Returns `Unexpected{e}`; lets `return fail(e);` read naturally.
+inline Unexpected fail(ApiError e) { return Unexpected{std::move(e)}; }
+
+/// A value of type `T` or an `ApiError`; shaped like `std::expected<T, ApiError>`.
+template <class T>
+class Result {
+    static_assert(!std::is_same_v<T, ApiError>, "Result<ApiError> is ambiguous");
+
+public:
+    using value_type = T;
+    using error_type = ApiError;
+
+    /// Holds a value.
+    Result(const T& v) : data_(std::in_place_index<0>, v) {}
+    /// Holds a value.
+    Result(T&& v) : data_(std::in_place_index<0>, std::move(v)) {}
+    /// Holds an error.
+    Result(ApiError e) : data_(std::in_place_index<1>, std::move(e)) {}
+    /// Holds an error.
+    Result(Unexpected u) : data_(std::in_place_index<1>, std::move(u.error)) {}
+    /// Builds the value in place.
+    template <class... A>
+    explicit Result(std::in_place_t, A&&... a) : data_(std::in_place_index<0>, std::forward<A>(a)...) {}
+
+    /// Returns true when a value is held.
+    bool has_value() const noexcept { return data_.index() == 0; }
+    /// Returns true when a value is held.
+    explicit operator bool() const noexcept { return has_value(); }
+
+    /// Returns the value; throws `BadResultAccess` when an error is held.
+    T& value() & { check(); return std::get<0>(data_); }
+    /// Returns the value; throws `BadResultAccess` when an error is held.
+    const T& value() const& { check(); return std::get<0>(data_); }
+    /// Returns the value; throws `BadResultAccess` when an error is held.
+    T&& value() && { check(); return std::get<0>(std::move(data_)); }
+
+    /// Returns the error. Precondition: `!has_value()`.
+    const ApiError& error() const& { return *std::get_if<1>(&data_); }
+    /// Returns the error. Precondition: `!has_value()`.
+    ApiError& error() & { return *std::get_if<1>(&data_); }
+    /// Returns the error. Precondition: `!has_value()`.
+    ApiError&& error() && { return std::move(*std::get_if<1>(&data_)); }
+
+    /// Returns the value. Precondition: `has_value()`.
+    T& operator*() & { return *std::get_if<0>(&data_); }
+    /// Returns the value. Precondition: `has_value()`.
+    const T& operator*() const& { return *std::get_if<0>(&data_); }
+    /// Returns the value. Precondition: `has_value()`.
+    T&& operator*() && { return std::move(*std::get_if<0>(&data_)); }
+    /// Accesses the value. Precondition: `has_value()`.
+    T* operator->() { return std::get_if<0>(&data_); }
+    /// Accesses the value. Precondition: `has_value()`.
+    const T* operator->() const { return std::get_if<0>(&data_); }
+
+    /// Returns the value, or `fallback` when an error is held.
+    template <class U>
+    T value_or(U&& fallback) const& {
+        return has_value() ? **this : static_cast<T>(std::forward<U>(fallback));
+    }
+
+private:
+    void check() const {
+        if (!has_value()) throw BadResultAccess(*std::get_if<1>(&data_));
+    }
+    std::variant<T, ApiError> data_;
+};
+
+} // namespace cfimages
+
+#endif // CFIMAGES_RESULT_HPP
