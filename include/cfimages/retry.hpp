@@ -104,7 +104,7 @@ inline std::optional<std::chrono::milliseconds> parse_decimal_ms(std::string_vie
 
 /// Days from 1970-01-01 to the given civil date (proleptic Gregorian),
 /// H. Hinnant's algorithm; needs no time zone database or libc call.
-constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
+constexpr std::int64_t retry_days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
     y -= m <= 2 ? 1 : 0;
     const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
     const auto yoe = static_cast<unsigned>(y - era * 400);
@@ -152,7 +152,7 @@ inline std::optional<std::chrono::system_clock::time_point> parse_http_date(std:
         return std::nullopt;
     const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     if (month == 2 && day == 29 && !leap) return std::nullopt;
-    const std::int64_t secs = detail::days_from_civil(year, month, day) * 86400 +
+    const std::int64_t secs = detail::retry_days_from_civil(year, month, day) * 86400 +
                               std::int64_t{hh} * 3600 + std::int64_t{mm} * 60 + std::int64_t{ss};
     return std::chrono::system_clock::time_point(
         std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::seconds(secs)));

@@ -1,0 +1,21 @@
+#ifndef CFIMAGES_CFIMAGES_HPP
+#define CFIMAGES_CFIMAGES_HPP
+
+/// @file
+/// Umbrella header: the whole codec. Build a request, send it however you
+/// like, parse the response.
+
+#include <cfimages/version.hpp>
+#include <cfimages/result.hpp>
+#include <cfimages/http.hpp>
+#include <cfimages/config.hpp>
+#include <cfimages/request.hpp>
+#include <cfimages/models.hpp>
+#include <cfimages/file.hpp>
+#include <cfimages/images.hpp>
+#include <cfimages/keys.hpp>
+#include <cfimages/stats.hpp>
+#include <cfimages/variants.hpp>
+#include <cfimages/v2.hpp>
+
+#endif // CFIMAGES_CFIMAGES_HPP

@@ -1,0 +1,285 @@
+#ifndef CFIMAGES_DETAIL_ENVELOPE_HPP
+#define CFIMAGES_DETAIL_ENVELOPE_HPP
+
+// How this works
+// --------------
+// Every Images call answers with Cloudflare's v4 envelope,
+//     {"success": bool, "errors": [...], "messages": [...], "result": ...}
+// except when it does not: a 404 can be the text `ERROR 5404: Image not
+// found` with a `cf-images: err=5404` header, a proxy 502 is HTML, a code
+// can arrive as a string. `parse_envelope` sorts any response into one of
+// three outcomes, in this order:
+//   1. the server refused (non-2xx, or `success: false` under any status)
+//      -> `api`, with codes and messages recovered from whatever shape the
+//      body has;
+//   2. a 2xx whose body is not an envelope with `success: true` and a
+//      usable `result` -> `decode`, naming the field that is wrong;
+//   3. otherwise the caller's decoder turns `result` into the typed value.
+// The DOM lives in a monotonic arena sized from the body: it is thrown away
+// as soon as the typed value is built, so it never needs a general heap.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <cfimages/detail/json.hpp>
+#include <cfimages/detail/text.hpp>
+#include <cfimages/http.hpp>
+#include <cfimages/models.hpp>
+#include <cfimages/request.hpp>
+#include <cfimages/result.hpp>
+
+namespace cfimages {
+namespace detail {
+
+inline const char* reason_phrase(int status) noexcept {
+    switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "";
+    }
+}
+
+inline std::string status_text(int status) {
+    std::string s = "HTTP ";
+    append_int(s, status);
+    const char* r = reason_phrase(status);
+    if (*r != '\0') s.append(" ").append(r);
+    return s;
+}
+
+inline std::string_view trim(std::string_view s) noexcept {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+        s.remove_suffix(1);
+    return s;
+}
+
+// Reads a leading run of digits (at most 18, so it cannot overflow).
+inline bool leading_code(std::string_view s, std::int64_t& out) noexcept {
+    std::size_t i = 0;
+    std::int64_t v = 0;
+    while (i < s.size() && i < 18 && s[i] >= '0' && s[i] <= '9') v = v * 10 + (s[i++] - '0');
+    if (i == 0) return false;
+    out = v;
+    return true;
+}
+
+inline std::int64_t code_of(const boost::json::value& v) noexcept {
+    if (v.is_int64()) return v.get_int64();
+    if (v.is_uint64()) return v.get_uint64() > 0x7fffffffffffffffULL ? 0 : static_cast<std::int64_t>(v.get_uint64());
+    if (v.is_double()) {
+        double d = v.get_double();
+        return (d >= 0 && d < 1e15) ? static_cast<std::int64_t>(d) : 0;
+    }
+    if (v.is_string()) {
+        std::int64_t c = 0;
+        return leading_code(trim(std::string_view(v.get_string())), c) ? c : 0;
+    }
+    return 0;
+}
+
+inline std::string str_of(const boost::json::value* v) {
+    if (v == nullptr || !v->is_string()) return {};
+    return std::string(v->get_string().data(), v->get_string().size());
+}
+
+// Reads an `errors` / `messages` array, tolerating entries that are bare
+// strings and codes that are strings.
+inline void read_messages(const boost::json::value* v, std::vector<Message>& out) {
+    if (v == nullptr || !v->is_array()) return;
+    for (const boost::json::value& item : v->get_array()) {
+        Message m;
+        if (const auto* o = item.if_object()) {
+            if (const auto* c = o->if_contains("code")) m.code = code_of(*c);
+            m.message = one_line(str_of(o->if_contains("message")));
+            m.documentation_url = one_line(str_of(o->if_contains("documentation_url")));
+            if (const auto* src = find_object(*o, "source"))
+                m.pointer = one_line(str_of(src->if_contains("pointer")));
+        } else if (item.is_string()) {
+            m.message = one_line(std::string_view(item.get_string()));
+        } else {
+            continue;
+        }
+        out.push_back(std::move(m));
+    }
+}
+
+// Reads `retry-after-ms` (milliseconds) or a delta-seconds `Retry-After`.
+inline void read_retry_after(const HttpResponse& r, ApiError& e) {
+    std::int64_t v = 0;
+    if (auto ms = r.header("retry-after-ms")) {
+        if (leading_code(trim(*ms), v)) {
+            e.retry_after = std::chrono::milliseconds(v);
+            return;
+        }
+    }
+    if (auto s = r.header("retry-after")) {
+        std::string_view t = trim(*s);
+        if (leading_code(t, v) && t.size() <= 18 && t.find_first_not_of("0123456789") == std::string_view::npos)
+            e.retry_after = std::chrono::milliseconds(v * 1000);
+    }
+}
+
+// Recovers what it can from a body that is not a JSON envelope.
+inline void recover_from_text(const HttpResponse& r, ApiError& e) {
+    std::string_view body = trim(r.body);
+    std::int64_t code = 0;
+    std::string text;
+    // `ERROR 5404: Image not found`
+    if (body.size() > 6 && iequals(body.substr(0, 5), "error") && (body[5] == ' ' || body[5] == ':')) {
+        std::string_view rest = trim(body.substr(5));
+        if (!rest.empty() && rest.front() == ':') rest = trim(rest.substr(1));
+        std::int64_t c = 0;
+        if (leading_code(rest, c)) {
+            code = c;
+            rest = rest.substr(rest.find_first_not_of("0123456789"));
+            if (!rest.empty() && rest.front() == ':') rest.remove_prefix(1);
+        }
+        std::size_t eol = rest.find('\n');
+        text = one_line(trim(rest.substr(0, eol)), 200);
+    } else if (body.find("<html") != std::string_view::npos || body.find("<HTML") != std::string_view::npos ||
+               (body.size() > 1 && body[0] == '<' && (body[1] == '!' || body[1] == '?'))) {
+        std::size_t t0 = body.find("<title>");
+        std::size_t t1 = t0 == std::string_view::npos ? t0 : body.find("</title>", t0);
+        text = status_text(e.http_status) + " (HTML body";
+        if (t1 != std::string_view::npos) text.append(": ").append(one_line(body.substr(t0 + 7, t1 - t0 - 7), 120));
+        text.push_back(')');
+    } else if (!body.empty()) {
+        text = one_line(body, 200);
+    }
+    // `cf-images: err=5404` names the code even when the body does not.
+    if (code == 0) {
+        if (auto h = r.header("cf-images")) {
+            std::size_t p = h->find("err=");
+            std::int64_t c = 0;
+            if (p != std::string_view::npos && leading_code(h->substr(p + 4), c)) code = c;
+        }
+    }
+    if (code != 0 || !text.empty()) {
+        Message m;
+        m.code = code;
+        m.message = text.empty() ? status_text(e.http_status) : text;
+        e.errors.push_back(std::move(m));
+    }
+}
+
+inline void finish_api_message(ApiError& e, std::string_view body) {
+    if (!e.errors.empty() && !e.errors.front().message.empty()) {
+        e.message = e.errors.front().message;
+        if (e.errors.size() > 1) {
+            e.message.append(" (and ");
+            append_int(e.message, static_cast<std::int64_t>(e.errors.size() - 1));
+            e.message.append(e.errors.size() == 2 ? " more error)" : " more errors)");
+        }
+    } else if (e.http_status >= 200 && e.http_status < 300) {
+        e.message = "the server answered success: false without an error";
+    } else {
+        e.message = status_text(e.http_status);
+        e.message.append(trim(body).empty() ? " with an empty body" : " without error details");
+    }
+}
+
+inline bool looks_like_json(std::string_view body) noexcept {
+    std::string_view t = trim(body);
+    return !t.empty() && (t.front() == '{' || t.front() == '[');
+}
+
+// Builds the `api` error for a refused call from any body shape.
+inline ApiError api_error(const HttpResponse& r, const boost::json::object* env) {
+    ApiError e;
+    e.kind = ErrorKind::api;
+    e.http_status = r.status;
+    if (env != nullptr) {
+        read_messages(env->if_contains("errors"), e.errors);
+        read_messages(env->if_contains("messages"), e.messages);
+    }
+    if (e.errors.empty()) {
+        if (env == nullptr) recover_from_text(r, e);
+        else if (auto h = r.header("cf-images")) {
+            std::size_t p = h->find("err=");
+            std::int64_t c = 0;
+            if (p != std::string_view::npos && leading_code(h->substr(p + 4), c))
+                e.errors.push_back(Message{c, status_text(r.status), {}, {}});
+        }
+    }
+    finish_api_message(e, r.body);
+    read_retry_after(r, e);
+    return e;
+}
+
+/// Parses an envelope response and hands `result` to `decode`, a callable
+/// `(const boost::json::value& result, const Path& where) -> Result<T>`.
+/// `null_result_ok` is for calls whose result carries nothing (delete).
+template <class T, class Decode>
+Result<T> parse_envelope(const HttpResponse& r, Decode&& decode, bool null_result_ok = false) {
+    const bool ok = r.status >= 200 && r.status < 300;
+    boost::json::monotonic_resource arena(r.body.size() + 1024);
+    boost::json::value doc;
+    boost::system::error_code ec;
+    bool parsed = false;
+    if (looks_like_json(r.body)) {
+        boost::json::parse_options opt;
+        opt.max_depth = 64;
+        doc = boost::json::parse(r.body, ec, &arena, opt);
+        parsed = !ec;
+    }
+    const boost::json::object* env = parsed ? doc.if_object() : nullptr;
+    if (env != nullptr) {
+        if (const auto* s = env->if_contains("success"); s != nullptr && s->is_bool() && !s->get_bool())
+            return api_error(r, env);
+    }
+    if (!ok) return api_error(r, env);
+
+    const Path root{};
+    if (!parsed) {
+        if (trim(r.body).empty()) return decode_error(root, "empty, expected a JSON envelope");
+        if (looks_like_json(r.body)) return decode_error(root, "invalid JSON (" + ec.message() + ")");
+        return decode_error(root, "not JSON (" + one_line(r.body, 60) + ")");
+    }
+    if (env == nullptr) return type_error(root, "an object", doc);
+    const auto* success = env->if_contains("success");
+    if (success == nullptr) return decode_error(root.child("success"), "missing");
+    if (!success->is_bool()) return type_error(root.child("success"), "a boolean", *success);
+    const auto* result = env->if_contains("result");
+    const Path rp = root.child("result");
+    if (result == nullptr || result->is_null()) {
+        if (null_result_ok) {
+            const boost::json::value null_value;
+            return decode(null_value, rp);
+        }
+        return decode_error(rp, result == nullptr ? "missing" : "null");
+    }
+    return decode(*result, rp);
+}
+
+// The result of a delete carries nothing (`{}`, sometimes null).
+inline Result<Deleted> parse_deleted(const HttpResponse& r, const ParseContext&) {
+    return parse_envelope<Deleted>(r, [](const boost::json::value&, const Path&) -> Result<Deleted> {
+        return Deleted{};
+    }, true);
+}
+
+} // namespace detail
+} // namespace cfimages
+
+#endif // CFIMAGES_DETAIL_ENVELOPE_HPP

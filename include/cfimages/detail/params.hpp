@@ -1,0 +1,75 @@
+#ifndef CFIMAGES_DETAIL_PARAMS_HPP
+#define CFIMAGES_DETAIL_PARAMS_HPP
+
+// Rules for the fields several endpoints share (custom ID, creator,
+// metadata, source URL), checked before anything is sent.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <cfimages/detail/text.hpp>
+#include <cfimages/result.hpp>
+
+namespace cfimages {
+namespace detail {
+
+inline constexpr std::size_t max_metadata_bytes = 1024;
+
+// Custom IDs: at most 1024 characters, may hold `/` but not at either end,
+// not a UUID, no dot segments, and never with requireSignedURLs (Cloudflare
+// cannot sign a custom-ID URL).
+inline std::optional<ApiError> check_custom_id(std::string_view field, std::string_view id,
+                                               bool require_signed) {
+    if (id.empty()) return ApiError::invalid(field, "must not be empty");
+    if (id.size() > 1024) return ApiError::invalid(field, "must be at most 1024 characters");
+    if (has_control(id)) return ApiError::invalid(field, "must not contain control characters");
+    if (id.front() == '/' || id.back() == '/') return ApiError::invalid(field, "must not start or end with '/'");
+    if (is_uuid(id)) return ApiError::invalid(field, "must not be a UUID");
+    std::size_t start = 0;
+    while (start <= id.size()) {
+        std::size_t end = id.find('/', start);
+        if (end == std::string_view::npos) end = id.size();
+        std::string_view seg = id.substr(start, end - start);
+        if (seg.empty()) return ApiError::invalid(field, "must not contain empty path segments ('//')");
+        if (seg == "." || seg == "..") return ApiError::invalid(field, "must not contain '.' or '..' segments");
+        start = end + 1;
+    }
+    if (require_signed) return ApiError::invalid(field, "custom IDs cannot be combined with require_signed_urls=true");
+    return std::nullopt;
+}
+
+inline std::optional<ApiError> check_creator(std::string_view field, std::string_view c) {
+    if (c.size() > 1024) return ApiError::invalid(field, "must be at most 1024 characters");
+    if (has_control(c)) return ApiError::invalid(field, "must not contain control characters");
+    return std::nullopt;
+}
+
+// Serializes metadata compactly into `out`; it must be a JSON object of at
+// most 1024 bytes once serialized (the API's limit).
+inline std::optional<ApiError> serialize_metadata(std::string_view field, const boost::json::value& v,
+                                                  std::string& out) {
+    if (!v.is_object()) return ApiError::invalid(field, "must be a JSON object");
+    out = boost::json::serialize(v);
+    if (out.size() > max_metadata_bytes)
+        return ApiError::invalid(field, "is " + int_to_string(static_cast<std::int64_t>(out.size())) +
+                                            " bytes as JSON; the limit is 1024 bytes");
+    return std::nullopt;
+}
+
+inline std::optional<ApiError> check_source_url(std::string_view field, std::string_view url) {
+    if (url.substr(0, 8) != "https://" && url.substr(0, 7) != "http://")
+        return ApiError::invalid(field, "must be an absolute http:// or https:// URL");
+    if (url.size() > 8192) return ApiError::invalid(field, "must be at most 8192 characters");
+    if (has_control(url) || url.find(' ') != std::string_view::npos)
+        return ApiError::invalid(field, "must not contain spaces or control characters");
+    return std::nullopt;
+}
+
+} // namespace detail
+} // namespace cfimages
+
+#endif // CFIMAGES_DETAIL_PARAMS_HPP

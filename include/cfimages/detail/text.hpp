@@ -1,0 +1,242 @@
+#ifndef CFIMAGES_DETAIL_TEXT_HPP
+#define CFIMAGES_DETAIL_TEXT_HPP
+
+// Small text machinery shared by builders and parsers: percent-encoding,
+// integer printing, validation of the strings that end up in URLs and
+// headers, and RFC 3339 time stamps (pure calendar arithmetic, no clock).
+
+#include <array>
+#include <charconv>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <cfimages/result.hpp>
+
+namespace cfimages {
+namespace detail {
+
+inline bool is_unreserved(unsigned char c) noexcept {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+// Percent-encodes everything outside RFC 3986's unreserved set. Used for
+// path segments and query values alike: a custom ID `a/b` must travel as
+// one segment `a%2Fb`, and `?`, `#`, `&`, `=`, `+` must never be read as
+// syntax by a server or proxy.
+inline void percent_encode(std::string& out, std::string_view s) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    for (char ch : s) {
+        auto c = static_cast<unsigned char>(ch);
+        if (is_unreserved(c)) {
+            out.push_back(ch);
+        } else {
+            out.push_back('%');
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 15]);
+        }
+    }
+}
+
+inline void append_int(std::string& out, std::int64_t v) {
+    std::array<char, 24> buf{};
+    auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+    out.append(buf.data(), r.ptr);
+}
+
+inline std::string int_to_string(std::int64_t v) {
+    std::string s;
+    append_int(s, v);
+    return s;
+}
+
+inline bool has_control(std::string_view s) noexcept {
+    for (char ch : s) {
+        auto c = static_cast<unsigned char>(ch);
+        if (c < 0x20 || c == 0x7f) return true;
+    }
+    return false;
+}
+
+inline bool has_crlf(std::string_view s) noexcept {
+    return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+}
+
+// A value that becomes one path segment: non-empty, not a dot segment
+// (which servers and proxies collapse), no control characters.
+inline std::optional<ApiError> check_path_param(std::string_view field, std::string_view v,
+                                                std::size_t max_len = 1024) {
+    if (v.empty()) return ApiError::invalid(field, "must not be empty");
+    if (v == "." || v == "..") return ApiError::invalid(field, "must not be '.' or '..'");
+    if (v.size() > max_len)
+        return ApiError::invalid(field, "must be at most " + int_to_string(static_cast<std::int64_t>(max_len)) +
+                                            " characters");
+    if (has_control(v)) return ApiError::invalid(field, "must not contain control characters");
+    return std::nullopt;
+}
+
+inline std::optional<ApiError> check_header_value(std::string_view field, std::string_view v) {
+    if (has_crlf(v)) return ApiError::invalid(field, "must not contain CR, LF or NUL");
+    return std::nullopt;
+}
+
+inline bool is_hex(char c) noexcept {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// 8-4-4-4-12 hex digits: Cloudflare refuses custom IDs of this shape
+// because they would collide with its own generated IDs.
+inline bool is_uuid(std::string_view s) noexcept {
+    if (s.size() != 36) return false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (s[i] != '-') return false;
+        } else if (!is_hex(s[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's
+// days_from_civil); exact for every year we can meet.
+constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
+    y -= m <= 2 ? 1 : 0;
+    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const auto yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? static_cast<unsigned>(-3) : 9u)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+struct CivilDate {
+    std::int64_t y;
+    unsigned m, d;
+};
+
+constexpr CivilDate civil_from_days(std::int64_t z) noexcept {
+    z += 719468;
+    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const auto doe = static_cast<unsigned>(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+    return {y + (m <= 2 ? 1 : 0), m, d};
+}
+
+inline bool parse_digits(std::string_view s, std::size_t pos, std::size_t n, unsigned& out) noexcept {
+    if (pos + n > s.size()) return false;
+    unsigned v = 0;
+    for (std::size_t i = pos; i < pos + n; ++i) {
+        if (s[i] < '0' || s[i] > '9') return false;
+        v = v * 10 + static_cast<unsigned>(s[i] - '0');
+    }
+    out = v;
+    return true;
+}
+
+// Parses RFC 3339 (`2014-01-02T02:20:00.123Z`, `...+01:00`; fractional
+// seconds of any length, kept to the microsecond).
+inline std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view s) noexcept {
+    unsigned Y = 0, M = 0, D = 0, h = 0, mi = 0, sec = 0;
+    if (!parse_digits(s, 0, 4, Y) || s.size() < 20 || s[4] != '-' || !parse_digits(s, 5, 2, M) ||
+        s[7] != '-' || !parse_digits(s, 8, 2, D) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+        !parse_digits(s, 11, 2, h) || s[13] != ':' || !parse_digits(s, 14, 2, mi) || s[16] != ':' ||
+        !parse_digits(s, 17, 2, sec))
+        return std::nullopt;
+    if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+    std::size_t i = 19;
+    std::int64_t micros = 0;
+    if (i < s.size() && s[i] == '.') {
+        ++i;
+        std::size_t start = i;
+        std::int64_t scale = 100000;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+            micros += (s[i] - '0') * scale;
+            scale /= 10;
+            ++i;
+        }
+        if (i == start) return std::nullopt;
+    }
+    std::int64_t offset = 0;
+    if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) {
+        ++i;
+    } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+        unsigned oh = 0, om = 0;
+        if (!parse_digits(s, i + 1, 2, oh) || i + 3 >= s.size() || s[i + 3] != ':' ||
+            !parse_digits(s, i + 4, 2, om) || oh > 23 || om > 59)
+            return std::nullopt;
+        offset = (s[i] == '+' ? 1 : -1) * static_cast<std::int64_t>(oh * 3600 + om * 60);
+        i += 6;
+    } else {
+        return std::nullopt;
+    }
+    if (i != s.size()) return std::nullopt;
+    const std::int64_t secs = days_from_civil(Y, M, D) * 86400 + h * 3600 + mi * 60 + sec - offset;
+    return std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            std::chrono::microseconds(secs * 1000000 + micros)));
+}
+
+// Formats as `YYYY-MM-DDTHH:MM:SSZ`, plus `.mmm` when there are milliseconds.
+inline std::string format_rfc3339(std::chrono::system_clock::time_point tp) {
+    using namespace std::chrono;
+    const auto ms_total = duration_cast<milliseconds>(tp.time_since_epoch()).count();
+    std::int64_t secs = ms_total / 1000;
+    std::int64_t ms = ms_total % 1000;
+    if (ms < 0) { ms += 1000; --secs; }
+    std::int64_t days = secs / 86400;
+    std::int64_t rem = secs % 86400;
+    if (rem < 0) { rem += 86400; --days; }
+    const CivilDate c = civil_from_days(days);
+    char buf[32];
+    auto two = [](char* p, std::int64_t v) { p[0] = static_cast<char>('0' + v / 10); p[1] = static_cast<char>('0' + v % 10); };
+    std::int64_t y = c.y;
+    if (y < 0 || y > 9999) y = y < 0 ? 0 : 9999;
+    buf[0] = static_cast<char>('0' + y / 1000);
+    buf[1] = static_cast<char>('0' + y / 100 % 10);
+    buf[2] = static_cast<char>('0' + y / 10 % 10);
+    buf[3] = static_cast<char>('0' + y % 10);
+    buf[4] = '-'; two(buf + 5, c.m); buf[7] = '-'; two(buf + 8, c.d);
+    buf[10] = 'T'; two(buf + 11, rem / 3600); buf[13] = ':'; two(buf + 14, rem / 60 % 60);
+    buf[16] = ':'; two(buf + 17, rem % 60);
+    std::size_t n = 19;
+    if (ms != 0) {
+        buf[n++] = '.';
+        buf[n++] = static_cast<char>('0' + ms / 100);
+        buf[n++] = static_cast<char>('0' + ms / 10 % 10);
+        buf[n++] = static_cast<char>('0' + ms % 10);
+    }
+    buf[n++] = 'Z';
+    return std::string(buf, n);
+}
+
+// Makes arbitrary server text fit one log line: control characters become
+// spaces, runs of spaces collapse, and the result is capped.
+inline std::string one_line(std::string_view s, std::size_t cap = 300) {
+    std::string out;
+    out.reserve(s.size() < cap ? s.size() : cap);
+    bool space = false;
+    for (char ch : s) {
+        auto c = static_cast<unsigned char>(ch);
+        if (c < 0x20 || c == 0x7f || c == ' ') {
+            space = !out.empty();
+            continue;
+        }
+        if (out.size() >= cap) { out.append("..."); return out; }
+        if (space) { out.push_back(' '); space = false; }
+        out.push_back(ch);
+    }
+    return out;
+}
+
+} // namespace detail
+} // namespace cfimages
+
+#endif // CFIMAGES_DETAIL_TEXT_HPP

@@ -1,0 +1,277 @@
+#ifndef CFIMAGES_IMAGES_HPP
+#define CFIMAGES_IMAGES_HPP
+
+/// @file
+/// Images v1: upload, list, get, edit, delete, the original blob, and the
+/// batch token. https://developers.cloudflare.com/api/resources/images/subresources/v1/
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include <cfimages/config.hpp>
+#include <cfimages/detail/build.hpp>
+#include <cfimages/detail/decode.hpp>
+#include <cfimages/detail/envelope.hpp>
+#include <cfimages/detail/multipart.hpp>
+#include <cfimages/detail/params.hpp>
+#include <cfimages/file.hpp>
+#include <cfimages/models.hpp>
+#include <cfimages/request.hpp>
+#include <cfimages/result.hpp>
+
+namespace cfimages {
+namespace v1 {
+
+/// Parameters of `v1::create` (upload). Exactly one of `file` and `url`.
+struct CreateParams {
+    std::optional<File> file;                      ///< Upload these bytes...
+    std::optional<std::string> url;                ///< ...or have Cloudflare fetch this URL.
+    std::optional<std::string> id;                 ///< Custom ID (see `v1::create` for the rules).
+    std::optional<std::string> creator;            ///< Creator tag, at most 1024 characters.
+    std::optional<boost::json::value> metadata;    ///< A JSON object, at most 1024 bytes serialized.
+    std::optional<bool> require_signed_urls;       ///< `requireSignedURLs`.
+};
+
+/// Parameters of `v1::list` (deprecated by Cloudflare in favour of `v2::list`).
+struct ListParams {
+    std::optional<std::int64_t> page;      ///< 1-based page number.
+    std::optional<std::int64_t> per_page;  ///< 10 to 10000 (server default 1000).
+    std::optional<std::string> creator;    ///< Only images with this creator.
+};
+
+/// Parameters of `v1::edit`; fields left empty are not changed.
+struct EditParams {
+    std::optional<boost::json::value> metadata;  ///< Replaces `meta`: a JSON object, at most 1024 bytes.
+    std::optional<bool> require_signed_urls;     ///< Changing it gives the image a new ID server-side.
+    std::optional<std::string> creator;          ///< New creator tag.
+};
+
+/// A batch token and when it stops working (`v1::batch_token`).
+struct BatchTokenGrant {
+    std::string token;
+    std::chrono::system_clock::time_point expires_at{};  ///< `expiresAt`, to the microsecond.
+};
+
+} // namespace v1
+
+namespace detail {
+
+inline Result<Image> parse_image(const HttpResponse& r, const ParseContext&) {
+    return parse_envelope<Image>(r, decode_image_result);
+}
+
+inline Result<v1::ImagePage> parse_v1_page(const HttpResponse& r, const ParseContext& ctx) {
+    return parse_envelope<v1::ImagePage>(r, [&](const boost::json::value& v, const Path& p) -> Result<v1::ImagePage> {
+        const auto* o = v.if_object();
+        if (o == nullptr) return type_error(p, "an object", v);
+        v1::ImagePage page;
+        page.page = ctx.page > 0 ? ctx.page : 1;
+        page.per_page = ctx.per_page;
+        if (auto e = decode_images(*o, p, page.images)) return std::move(*e);
+        return page;
+    });
+}
+
+inline Result<Blob> parse_blob(const HttpResponse& r, const ParseContext& ctx) {
+    const bool ok = r.status >= 200 && r.status < 300;
+    std::string_view type = r.header("content-type").value_or("");
+    const bool json = type.substr(0, 16) == "application/json";
+    // A refusal is an envelope (or text); a 2xx JSON envelope may still say
+    // success: false. Anything else under 2xx is the image itself.
+    if (!ok || (json && looks_like_json(r.body))) {
+        auto res = parse_envelope<Blob>(r, [](const boost::json::value&, const Path& p) -> Result<Blob> {
+            return decode_error(p, "expected image bytes, got a JSON envelope");
+        });
+        (void)ctx;
+        return res;
+    }
+    if (json) return decode_error(Path{}, "expected image bytes, got application/json");
+    Blob b;
+    b.content_type = std::string(trim(type));
+    b.bytes = r.body;
+    return b;
+}
+
+inline Result<v1::BatchTokenGrant> parse_batch_token(const HttpResponse& r, const ParseContext&) {
+    return parse_envelope<v1::BatchTokenGrant>(r, [](const boost::json::value& v, const Path& p)
+                                                     -> Result<v1::BatchTokenGrant> {
+        const auto* o = v.if_object();
+        if (o == nullptr) return type_error(p, "an object", v);
+        v1::BatchTokenGrant g;
+        if (auto e = read_string(*o, "token", p, g.token, true)) return std::move(*e);
+        std::string when;
+        if (auto e = read_string(*o, "expiresAt", p, when, true)) return std::move(*e);
+        auto tp = parse_rfc3339(when);
+        if (!tp) return decode_error(p.child("expiresAt"), "not an RFC 3339 date-time");
+        g.expires_at = *tp;
+        return g;
+    });
+}
+
+} // namespace detail
+
+namespace v1 {
+
+/// Builds an upload: `POST /accounts/{account_id}/images/v1`, multipart.
+///
+/// Parts, in order: `file` (with filename and sniffed image type) or `url`,
+/// then `id`, `creator`, `metadata` (compact JSON text), `requireSignedURLs`.
+/// Not idempotent: the retry policy leaves it alone unless told otherwise.
+/// @return the request, or `invalid_argument` when: both or neither of
+///   file and url; the file is empty or over `Config::max_upload_bytes`;
+///   its type is unknown and not given; the custom ID breaks a rule (over
+///   1024 characters, leading/trailing `/`, a UUID, dot segments, or with
+///   `require_signed_urls = true`); metadata is not an object or over 1024
+///   bytes; creator over 1024 characters; the Config is incomplete.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/create/
+inline Result<Request<Image>> create(const Config& cfg, const CreateParams& p) {
+    if (p.file.has_value() == p.url.has_value())
+        return ApiError::invalid("file/url", "exactly one of file and url is required");
+    std::vector<detail::Part> parts;
+    parts.reserve(5);
+    std::string filename, metadata;
+    detail::Part part;
+    if (p.file) {
+        if (auto e = detail::file_part("file", *p.file, cfg.max_upload_bytes, filename, part)) return std::move(*e);
+        parts.push_back(part);
+    } else {
+        if (auto e = detail::check_source_url("url", *p.url)) return std::move(*e);
+        parts.push_back({"url", *p.url});
+    }
+    if (p.id) {
+        if (auto e = detail::check_custom_id("id", *p.id, p.require_signed_urls.value_or(false)))
+            return std::move(*e);
+        parts.push_back({"id", *p.id});
+    }
+    if (p.creator) {
+        if (auto e = detail::check_creator("creator", *p.creator)) return std::move(*e);
+        parts.push_back({"creator", *p.creator});
+    }
+    if (p.metadata) {
+        if (auto e = detail::serialize_metadata("metadata", *p.metadata, metadata)) return std::move(*e);
+        parts.push_back({"metadata", metadata});
+    }
+    if (p.require_signed_urls)
+        parts.push_back({"requireSignedURLs", *p.require_signed_urls ? "true" : "false"});
+
+    auto http = detail::start(cfg, Method::post, {detail::lit("/images/v1")});
+    if (!http) return std::move(http).error();
+    std::string body;
+    std::string type = detail::build_multipart(parts, body);
+    detail::set_body(*http, std::move(type), std::move(body));
+    return detail::finish<Image>(std::move(*http), detail::parse_image, false);
+}
+
+/// Builds `GET /accounts/{account_id}/images/v1?page&per_page&creator`.
+///
+/// The v1 list has no cursor; `ImagePage::has_more()` says whether the page
+/// was full, and `next_page` (paging.hpp) builds the following request.
+/// @return the request, or `invalid_argument` when page < 1, per_page is
+///   outside 10..10000, creator is over 1024 characters, or the Config is
+///   incomplete.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/list/
+inline Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {}) {
+    if (p.page && *p.page < 1) return ApiError::invalid("page", "must be at least 1");
+    if (p.per_page && (*p.per_page < 10 || *p.per_page > 10000))
+        return ApiError::invalid("per_page", "must be between 10 and 10000");
+    if (p.creator)
+        if (auto e = detail::check_creator("creator", *p.creator)) return std::move(*e);
+    auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1")});
+    if (!http) return std::move(http).error();
+    bool first = true;
+    if (p.page) detail::add_query(http->url, first, "page", detail::int_to_string(*p.page));
+    if (p.per_page) detail::add_query(http->url, first, "per_page", detail::int_to_string(*p.per_page));
+    if (p.creator) detail::add_query(http->url, first, "creator", *p.creator);
+    return detail::finish<ImagePage>(std::move(*http), detail::parse_v1_page, true,
+                                     ParseContext{p.page.value_or(1), p.per_page.value_or(0)});
+}
+
+/// Builds `GET /accounts/{account_id}/images/v1/{image_id}`.
+/// @return the request, or `invalid_argument` for an empty, dot or
+///   control-character ID, or an incomplete Config.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/get/
+inline Result<Request<Image>> get(const Config& cfg, std::string_view image_id) {
+    auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1"), detail::param("image_id", image_id)});
+    if (!http) return std::move(http).error();
+    return detail::finish<Image>(std::move(*http), detail::parse_image);
+}
+
+/// Builds `PATCH /accounts/{account_id}/images/v1/{image_id}` with a JSON
+/// body holding only the fields to change (`metadata`,
+/// `requireSignedURLs`, `creator`, in that order).
+/// @return the request, or `invalid_argument` when nothing would change,
+///   metadata is not an object or over 1024 bytes, creator is too long, or
+///   the ID or Config is bad.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/edit/
+inline Result<Request<Image>> edit(const Config& cfg, std::string_view image_id, const EditParams& p) {
+    if (!p.metadata && !p.require_signed_urls && !p.creator)
+        return ApiError::invalid("params", "nothing to change: set metadata, require_signed_urls or creator");
+    std::string metadata;
+    if (p.metadata)
+        if (auto e = detail::serialize_metadata("metadata", *p.metadata, metadata)) return std::move(*e);
+    if (p.creator)
+        if (auto e = detail::check_creator("creator", *p.creator)) return std::move(*e);
+    auto http = detail::start(cfg, Method::patch, {detail::lit("/images/v1"), detail::param("image_id", image_id)});
+    if (!http) return std::move(http).error();
+    std::string body = "{";
+    if (p.metadata) body.append("\"metadata\":").append(metadata);
+    if (p.require_signed_urls) {
+        if (body.size() > 1) body.push_back(',');
+        body.append("\"requireSignedURLs\":").append(*p.require_signed_urls ? "true" : "false");
+    }
+    if (p.creator) {
+        if (body.size() > 1) body.push_back(',');
+        body.append("\"creator\":").append(boost::json::serialize(boost::json::string_view(*p.creator)));
+    }
+    body.push_back('}');
+    detail::set_body(*http, "application/json", std::move(body));
+    return detail::finish<Image>(std::move(*http), detail::parse_image);
+}
+
+/// Builds `DELETE /accounts/{account_id}/images/v1/{image_id}`, with the
+/// `{}` JSON body the published schema requires.
+/// @return the request, or `invalid_argument` for a bad ID or Config.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/delete/
+inline Result<Request<Deleted>> remove(const Config& cfg, std::string_view image_id) {
+    auto http = detail::start(cfg, Method::delete_, {detail::lit("/images/v1"), detail::param("image_id", image_id)});
+    if (!http) return std::move(http).error();
+    detail::set_body(*http, "application/json", "{}");
+    return detail::finish<Deleted>(std::move(*http), detail::parse_deleted);
+}
+
+/// Builds `GET /accounts/{account_id}/images/v1/batch_token`: a short-lived
+/// token for `https://batch.imagedelivery.net` (put it in `Config` as a
+/// `BatchToken` to send Images calls there).
+/// @return the request, or `invalid_argument` for a bad Config.
+/// https://developers.cloudflare.com/images/upload-images/images-batch/
+inline Result<Request<BatchTokenGrant>> batch_token(const Config& cfg) {
+    auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/batch_token")});
+    if (!http) return std::move(http).error();
+    return detail::finish<BatchTokenGrant>(std::move(*http), detail::parse_batch_token);
+}
+
+namespace blobs {
+
+/// Builds `GET /accounts/{account_id}/images/v1/{image_id}/blob`, asking
+/// for `image/*`; the parser returns the bytes and their content type.
+/// @return the request, or `invalid_argument` for a bad ID or Config.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/subresources/blobs/methods/get/
+inline Result<Request<Blob>> get(const Config& cfg, std::string_view image_id) {
+    auto http = detail::start(cfg, Method::get,
+                              {detail::lit("/images/v1"), detail::param("image_id", image_id), detail::lit("/blob")},
+                              "image/*");
+    if (!http) return std::move(http).error();
+    return detail::finish<Blob>(std::move(*http), detail::parse_blob);
+}
+
+} // namespace blobs
+} // namespace v1
+} // namespace cfimages
+
+#endif // CFIMAGES_IMAGES_HPP

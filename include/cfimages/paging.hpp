@@ -1,0 +1,186 @@
+#ifndef CFIMAGES_PAGING_HPP
+#define CFIMAGES_PAGING_HPP
+
+/// @file
+/// Paging over image lists with any transport. The pager never sends
+/// anything itself: `next_page` turns the parameters of one page and the
+/// page that came back into the parameters of the next page (or nullopt
+/// on the last page), and `for_each_image` loops over a caller-supplied
+/// send function.
+///
+/// - v2 (`v2::list`) pages on `continuation_token`: the next request
+///   carries the token of the last page; no token means the last page.
+/// - v1 (`v1::list`, deprecated) has no cursor: the next request asks for
+///   `page + 1`; a page shorter than `per_page` is the last
+///   (`v1::ImagePage::has_more()`).
+///
+/// Example with a hand-rolled transport:
+/// @code
+/// auto send = [&](const cfimages::HttpRequest& r) -> cfimages::HttpResponse { ... };
+/// auto n = cfimages::for_each_image(send, cfg, cfimages::v2::ListParams{},
+///                                   [](const cfimages::Image& img) { std::cout << img.id << '\n'; });
+/// if (!n) std::cerr << n.error() << '\n';
+/// @endcode
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <cfimages/config.hpp>
+#include <cfimages/http.hpp>
+#include <cfimages/images.hpp>
+#include <cfimages/models.hpp>
+#include <cfimages/request.hpp>
+#include <cfimages/result.hpp>
+#include <cfimages/v2.hpp>
+
+namespace cfimages {
+
+namespace v2 {
+
+/// Returns the parameters for the page after `last`, which answered
+/// `params`: the same filters with `last`'s continuation token; nullopt
+/// when `last` was the final page (no or an empty token).
+inline std::optional<ListParams> next_page(const ListParams& params, const ImagePage& last) {
+    if (!last.has_more()) return std::nullopt;
+    ListParams next = params;
+    next.continuation_token = last.continuation_token;
+    return next;
+}
+
+} // namespace v2
+
+namespace v1 {
+
+/// Returns the parameters for the page after `last`, which answered
+/// `params`: the same filters with `page + 1` (pages count from 1);
+/// nullopt when `last` was the final page (`!last.has_more()`).
+inline std::optional<ListParams> next_page(const ListParams& params, const ImagePage& last) {
+    if (!last.has_more()) return std::nullopt;
+    const std::int64_t current = params.page.value_or(1);
+    if (current >= std::numeric_limits<std::int64_t>::max()) return std::nullopt;
+    ListParams next = params;
+    next.page = current + 1;
+    return next;
+}
+
+} // namespace v1
+
+namespace detail {
+
+/// Builds the list request for either API version.
+inline Result<Request<v1::ImagePage>> list_request(const Config& cfg, const v1::ListParams& p) {
+    return v1::list(cfg, p);
+}
+/// Builds the list request for either API version.
+inline Result<Request<v2::ImagePage>> list_request(const Config& cfg, const v2::ListParams& p) {
+    return v2::list(cfg, p);
+}
+
+/// Calls `send(request)` and returns its answer as `Result<HttpResponse>`,
+/// whether `send` returns a bare `HttpResponse` or a `Result`.
+template <class Send>
+Result<HttpResponse> call_send(Send& send, const HttpRequest& request) {
+    using R = std::decay_t<decltype(send(request))>;
+    static_assert(std::is_same_v<R, HttpResponse> || std::is_same_v<R, Result<HttpResponse>>,
+                  "send must be callable as HttpRequest -> HttpResponse or Result<HttpResponse>");
+    if constexpr (std::is_same_v<R, HttpResponse>)
+        return Result<HttpResponse>(send(request));
+    else
+        return send(request);
+}
+
+/// Returns an error when the server answered a request for the next page
+/// with the same page again, which would otherwise loop forever.
+inline std::optional<ApiError> check_progress(const v2::ListParams& previous,
+                                              const v2::ListParams& next) {
+    if (previous.continuation_token && next.continuation_token &&
+        *previous.continuation_token == *next.continuation_token)
+        return ApiError::make(ErrorKind::api,
+                              "v2 list: the server returned the same continuation_token twice; "
+                              "stopped to avoid an endless loop");
+    return std::nullopt;
+}
+/// Same as above for v1: there is no cursor to compare, so the v1 loop
+/// compares the pages themselves (see `for_each_image`).
+inline std::optional<ApiError> check_progress(const v1::ListParams&, const v1::ListParams&) {
+    return std::nullopt;
+}
+
+} // namespace detail
+
+/// Visits every image of a listing, page after page, through `send`.
+///
+/// @param send     any callable `HttpRequest -> HttpResponse` or
+///                 `HttpRequest -> Result<HttpResponse>`: the transport.
+/// @param cfg      account, credentials and base URL.
+/// @param params   `v2::ListParams` (pages on continuation tokens) or
+///                 `v1::ListParams` (pages on page numbers) of the first page.
+/// @param on_image called as `on_image(const Image&)` for every image, in
+///                 order; it may return `bool`, and `false` stops the walk.
+/// @return the number of images visited, or the first error: the
+///         builder's (`invalid_argument`), the transport's, or the
+///         parser's (`api`, `decode`). An `api` error also ends a walk
+///         whose server repeats the same page (a v2 token or, for v1, a
+///         full page identical to the previous one).
+template <class Send, class Params, class OnImage>
+Result<std::size_t> for_each_image(Send&& send, const Config& cfg, Params params, OnImage&& on_image) {
+    static_assert(std::is_same_v<Params, v1::ListParams> || std::is_same_v<Params, v2::ListParams>,
+                  "params must be v1::ListParams or v2::ListParams");
+    std::size_t visited = 0;
+    std::optional<std::string> previous_first_id; // v1 repeat detection
+    for (;;) {
+        auto request = detail::list_request(cfg, params);
+        if (!request) return fail(std::move(request).error());
+        auto response = detail::call_send(send, request->http);
+        if (!response) return fail(std::move(response).error());
+        auto page = request->parse(*response);
+        if (!page) return fail(std::move(page).error());
+
+        if constexpr (std::is_same_v<Params, v1::ListParams>) {
+            // A server that ignores `page` sends the first page again and
+            // again; every full page would look like "more to come".
+            if (!page->images.empty()) {
+                if (previous_first_id && *previous_first_id == page->images.front().id)
+                    return ApiError::make(ErrorKind::api,
+                                          "v1 list: the server returned the same page twice; "
+                                          "stopped to avoid an endless loop");
+                previous_first_id = page->images.front().id;
+            }
+        }
+
+        for (const Image& image : page->images) {
+            ++visited;
+            if constexpr (std::is_same_v<std::invoke_result_t<OnImage&, const Image&>, bool>) {
+                if (!on_image(image)) return visited;
+            } else {
+                on_image(image);
+            }
+        }
+
+        auto next = next_page(params, *page);
+        if (!next) return visited;
+        if (auto stuck = detail::check_progress(params, *next)) return fail(std::move(*stuck));
+        params = std::move(*next);
+    }
+}
+
+/// Collects every image of a listing through `send` (see `for_each_image`).
+/// @return all images in order, or the first error.
+template <class Send, class Params>
+Result<std::vector<Image>> list_all_images(Send&& send, const Config& cfg, Params params) {
+    std::vector<Image> all;
+    auto n = for_each_image(std::forward<Send>(send), cfg, std::move(params),
+                            [&all](const Image& image) { all.push_back(image); });
+    if (!n) return fail(std::move(n).error());
+    return all;
+}
+
+} // namespace cfimages
+
+#endif // CFIMAGES_PAGING_HPP

@@ -1,0 +1,161 @@
+#ifndef CFIMAGES_V2_HPP
+#define CFIMAGES_V2_HPP
+
+/// @file
+/// Images v2: the cursor-paged list and direct creator upload URLs.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v2/
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include <cfimages/config.hpp>
+#include <cfimages/detail/build.hpp>
+#include <cfimages/detail/decode.hpp>
+#include <cfimages/detail/envelope.hpp>
+#include <cfimages/detail/multipart.hpp>
+#include <cfimages/detail/params.hpp>
+#include <cfimages/models.hpp>
+#include <cfimages/request.hpp>
+#include <cfimages/result.hpp>
+
+namespace cfimages {
+namespace v2 {
+
+/// Parameters of `v2::list`.
+struct ListParams {
+    std::optional<std::string> continuation_token;  ///< From the previous page.
+    std::optional<std::int64_t> per_page;           ///< 10 to 10000 (server default 1000).
+    std::optional<std::string> sort_order;          ///< "asc" or "desc" (by upload time).
+    std::optional<std::string> creator;             ///< Only images with this creator.
+};
+
+/// Parameters of `v2::direct_uploads::create`.
+struct DirectUploadParams {
+    /// When the upload URL stops working: 2 minutes to 6 hours after `now`
+    /// (server default: 30 minutes).
+    std::optional<std::chrono::system_clock::time_point> expiry;
+    /// The current time, supplied by the caller because builders read no
+    /// clock; required when `expiry` is set.
+    std::optional<std::chrono::system_clock::time_point> now;
+    std::optional<std::string> id;               ///< Custom ID (same rules as upload).
+    std::optional<std::string> creator;          ///< Creator tag.
+    std::optional<boost::json::value> metadata;  ///< A JSON object, at most 1024 bytes.
+    std::optional<bool> require_signed_urls;     ///< `requireSignedURLs`.
+};
+
+} // namespace v2
+
+namespace detail {
+
+inline Result<v2::ImagePage> parse_v2_page(const HttpResponse& r, const ParseContext&) {
+    return parse_envelope<v2::ImagePage>(r, [](const boost::json::value& v, const Path& p) -> Result<v2::ImagePage> {
+        const auto* o = v.if_object();
+        if (o == nullptr) return type_error(p, "an object", v);
+        v2::ImagePage page;
+        if (auto e = decode_images(*o, p, page.images)) return std::move(*e);
+        if (auto e = read_opt_string(*o, "continuation_token", p, page.continuation_token)) return std::move(*e);
+        return page;
+    });
+}
+
+inline Result<DirectUpload> parse_direct_upload(const HttpResponse& r, const ParseContext&) {
+    return parse_envelope<DirectUpload>(r, [](const boost::json::value& v, const Path& p) -> Result<DirectUpload> {
+        const auto* o = v.if_object();
+        if (o == nullptr) return type_error(p, "an object", v);
+        DirectUpload d;
+        if (auto e = read_string(*o, "id", p, d.id, true)) return std::move(*e);
+        if (auto e = read_string(*o, "uploadURL", p, d.upload_url, true)) return std::move(*e);
+        return d;
+    });
+}
+
+} // namespace detail
+
+namespace v2 {
+
+/// Builds `GET /accounts/{account_id}/images/v2?continuation_token&per_page&sort_order&creator`.
+///
+/// Pages follow `ImagePage::continuation_token`; `next_page` (paging.hpp)
+/// builds the following request.
+/// @return the request, or `invalid_argument` when per_page is outside
+///   10..10000, sort_order is not asc/desc, a string is too long or holds
+///   control characters, or the Config is incomplete.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v2/methods/list/
+inline Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {}) {
+    if (p.per_page && (*p.per_page < 10 || *p.per_page > 10000))
+        return ApiError::invalid("per_page", "must be between 10 and 10000");
+    if (p.sort_order && *p.sort_order != "asc" && *p.sort_order != "desc")
+        return ApiError::invalid("sort_order", "must be \"asc\" or \"desc\"");
+    if (p.continuation_token && (p.continuation_token->size() > 4096 || detail::has_control(*p.continuation_token)))
+        return ApiError::invalid("continuation_token", "must be at most 4096 characters without control characters");
+    if (p.creator)
+        if (auto e = detail::check_creator("creator", *p.creator)) return std::move(*e);
+    auto http = detail::start(cfg, Method::get, {detail::lit("/images/v2")});
+    if (!http) return std::move(http).error();
+    bool first = true;
+    if (p.continuation_token && !p.continuation_token->empty())
+        detail::add_query(http->url, first, "continuation_token", *p.continuation_token);
+    if (p.per_page) detail::add_query(http->url, first, "per_page", detail::int_to_string(*p.per_page));
+    if (p.sort_order) detail::add_query(http->url, first, "sort_order", *p.sort_order);
+    if (p.creator) detail::add_query(http->url, first, "creator", *p.creator);
+    return detail::finish<ImagePage>(std::move(*http), detail::parse_v2_page);
+}
+
+namespace direct_uploads {
+
+/// Builds `POST /accounts/{account_id}/images/v2/direct_upload`, multipart.
+///
+/// Parts, in order: `expiry` (RFC 3339, UTC), `id`, `creator`, `metadata`,
+/// `requireSignedURLs` (always sent, so the body is never empty). The
+/// answer's `upload_url` takes one unauthenticated POST (see upload_to.hpp).
+/// Not idempotent: each call reserves a new image ID.
+/// @return the request, or `invalid_argument` when expiry is set without
+///   `now` or is not 2 minutes to 6 hours after it, the custom ID breaks a
+///   rule, metadata is not an object or over 1024 bytes, or the Config is
+///   incomplete.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v2/subresources/direct_uploads/methods/create/
+inline Result<Request<DirectUpload>> create(const Config& cfg, const DirectUploadParams& p) {
+    std::vector<detail::Part> parts;
+    parts.reserve(5);
+    std::string expiry, metadata;
+    if (p.expiry) {
+        if (!p.now) return ApiError::invalid("now", "required when expiry is set (builders read no clock)");
+        const auto delta = *p.expiry - *p.now;
+        if (delta < std::chrono::minutes(2) || delta > std::chrono::hours(6))
+            return ApiError::invalid("expiry", "must be between 2 minutes and 6 hours after now");
+        expiry = detail::format_rfc3339(*p.expiry);
+        parts.push_back({"expiry", expiry});
+    }
+    if (p.id) {
+        if (auto e = detail::check_custom_id("id", *p.id, p.require_signed_urls.value_or(false)))
+            return std::move(*e);
+        parts.push_back({"id", *p.id});
+    }
+    if (p.creator) {
+        if (auto e = detail::check_creator("creator", *p.creator)) return std::move(*e);
+        parts.push_back({"creator", *p.creator});
+    }
+    if (p.metadata) {
+        if (auto e = detail::serialize_metadata("metadata", *p.metadata, metadata)) return std::move(*e);
+        parts.push_back({"metadata", metadata});
+    }
+    parts.push_back({"requireSignedURLs", p.require_signed_urls.value_or(false) ? "true" : "false"});
+    auto http = detail::start(cfg, Method::post, {detail::lit("/images/v2/direct_upload")});
+    if (!http) return std::move(http).error();
+    std::string body;
+    std::string type = detail::build_multipart(parts, body);
+    detail::set_body(*http, std::move(type), std::move(body));
+    return detail::finish<DirectUpload>(std::move(*http), detail::parse_direct_upload, false);
+}
+
+} // namespace direct_uploads
+} // namespace v2
+} // namespace cfimages
+
+#endif // CFIMAGES_V2_HPP
