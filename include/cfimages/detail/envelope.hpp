@@ -19,6 +19,7 @@
 // as soon as the typed value is built, so it never needs a general heap.
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -135,8 +136,11 @@ inline void read_retry_after(const HttpResponse& r, ApiError& e) {
     }
     if (auto s = r.header("retry-after")) {
         std::string_view t = trim(*s);
-        if (leading_code(t, v) && t.size() <= 18 && t.find_first_not_of("0123456789") == std::string_view::npos)
-            e.retry_after = std::chrono::milliseconds(v * 1000);
+        if (leading_code(t, v) && t.size() <= 18 && t.find_first_not_of("0123456789") == std::string_view::npos) {
+            // Up to 18 digits of seconds would overflow as milliseconds: saturate.
+            constexpr std::int64_t max_seconds = std::numeric_limits<std::int64_t>::max() / 1000;
+            e.retry_after = std::chrono::milliseconds((v > max_seconds ? max_seconds : v) * 1000);
+        }
     }
 }
 
@@ -152,7 +156,9 @@ inline void recover_from_text(const HttpResponse& r, ApiError& e) {
         std::int64_t c = 0;
         if (leading_code(rest, c)) {
             code = c;
-            rest = rest.substr(rest.find_first_not_of("0123456789"));
+            // The code may end the body (`ERROR 5404`): nothing follows it.
+            const std::size_t end = rest.find_first_not_of("0123456789");
+            rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
             if (!rest.empty() && rest.front() == ':') rest.remove_prefix(1);
         }
         std::size_t eol = rest.find('\n');
