@@ -56,8 +56,12 @@ inline std::uint64_t hash_parts(const std::vector<Part>& parts, std::uint64_t sa
             h = fnv1a(h, p.data.substr(0, edge));
             h = fnv1a(h, p.data.substr(p.data.size() - edge));
         }
-        std::uint64_t n = p.data.size();
-        h = fnv1a(h, std::string_view(reinterpret_cast<const char*>(&n), sizeof n));
+        // The size as 8 little-endian bytes, so the boundary (and so the
+        // golden request bytes) is the same on every platform.
+        const std::uint64_t n = p.data.size();
+        char size_bytes[8];
+        for (unsigned i = 0; i < 8; ++i) size_bytes[i] = static_cast<char>((n >> (8 * i)) & 0xff);
+        h = fnv1a(h, std::string_view(size_bytes, sizeof size_bytes));
     }
     return h;
 }
