@@ -1,0 +1,793 @@
+// cfimages: the command-line face of the cfimages codec (see DESIGN.md,
+// "The command-line tool"). One subcommand per endpoint, sent with the
+// Beast client; the typed result is printed as one JSON document on stdout;
+// failures print `error <code>: <message>` on stderr, where <code> is the
+// Cloudflare error code when the server gave one and otherwise the kind
+// (`usage`, `invalid_argument`, `api`, `transport`, `decode`). Exit status:
+// 0 success, 1 api, 2 usage or invalid_argument, 3 transport, 4 decode.
+//
+// Commands live in one table (`commands()`): adding one (sign, verify,
+// upload-to, ...) is one entry with its words, synopsis, options,
+// positional names and handler.
+//
+// Credentials never reach the output: the tool prints no option or
+// environment value, usage errors name options without their values, and
+// everything written to stdout or stderr passes through `redact`.
+
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include <cfimages/beast.hpp>
+#include <cfimages/cfimages.hpp>
+#include <cfimages/detail/text.hpp>
+
+#include "args.hpp"
+#include "output.hpp"
+
+namespace cfimages_cli {
+namespace {
+
+// ---------------------------------------------------------------------------
+// Exit statuses (DESIGN.md).
+
+constexpr int exit_ok = 0;
+constexpr int exit_api = 1;
+constexpr int exit_usage = 2;
+constexpr int exit_transport = 3;
+constexpr int exit_decode = 4;
+
+int exit_status(cfimages::ErrorKind k) {
+    switch (k) {
+    case cfimages::ErrorKind::api: return exit_api;
+    case cfimages::ErrorKind::invalid_argument: return exit_usage;
+    case cfimages::ErrorKind::transport: return exit_transport;
+    case cfimages::ErrorKind::decode: return exit_decode;
+    }
+    return exit_api;
+}
+
+// ---------------------------------------------------------------------------
+// Global options and environment.
+
+const std::vector<OptionSpec>& global_options() {
+    static const std::vector<OptionSpec> specs = {
+        {"base-url", true},  {"account-id", true}, {"api-token", true},
+        {"api-email", true}, {"api-key", true},    {"timeout", true},
+        {"max-retries", true}, {"help", false},
+    };
+    return specs;
+}
+
+bool is_global_option(std::string_view arg, bool& takes_value) {
+    if (arg.size() < 3 || arg.substr(0, 2) != "--") return false;
+    std::string_view name = arg.substr(2);
+    const bool has_inline = name.find('=') != std::string_view::npos;
+    name = name.substr(0, name.find('='));
+    for (const OptionSpec& o : global_options())
+        if (o.name == name) {
+            takes_value = o.takes_value && !has_inline;
+            return true;
+        }
+    return false;
+}
+
+std::optional<std::string> env(const char* name) {
+    const char* v = std::getenv(name);
+    if (v == nullptr || *v == '\0') return std::nullopt;
+    return std::string(v);
+}
+
+// Every credential value the tool was given, from options or environment,
+// collected before anything else is parsed, so even a usage error is
+// redacted. Very short values would blank out ordinary text; no real
+// credential is that short.
+std::set<std::string>& secrets() {
+    static std::set<std::string> s;
+    return s;
+}
+
+void add_secret(const std::string& s) {
+    if (s.size() >= 4) secrets().insert(s);
+}
+
+void collect_secrets(const std::vector<std::string>& args) {
+    for (const char* name : {"CLOUDFLARE_API_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY"})
+        if (auto v = env(name)) add_secret(*v);
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        for (std::string_view opt : {"--api-token", "--api-email", "--api-key"}) {
+            const std::string& a = args[i];
+            if (a == opt && i + 1 < args.size()) add_secret(args[i + 1]);
+            else if (a.size() > opt.size() && a.compare(0, opt.size(), opt) == 0 &&
+                     a[opt.size()] == '=')
+                add_secret(a.substr(opt.size() + 1));
+        }
+    }
+}
+
+// Replaces every known secret in `s` with <redacted>.
+std::string redact(std::string s) {
+    for (const std::string& secret : secrets()) {
+        std::size_t pos = 0;
+        while ((pos = s.find(secret, pos)) != std::string::npos) {
+            s.replace(pos, secret.size(), "<redacted>");
+            pos += 10;
+        }
+    }
+    return s;
+}
+
+// Everything a handler needs: the resolved settings, a lazily made client,
+// and output that never carries a secret.
+class Context {
+public:
+    explicit Context(const ParsedArgs& a) {
+        base_url_ = a.get("base-url");
+        if (!base_url_) base_url_ = env("CLOUDFLARE_BASE_URL");
+        account_id_ = a.get("account-id");
+        if (!account_id_) account_id_ = env("CLOUDFLARE_ACCOUNT_ID");
+
+        auto opt_token = a.get("api-token");
+        auto opt_email = a.get("api-email");
+        auto opt_key = a.get("api-key");
+        if (opt_token && (opt_email || opt_key))
+            throw UsageError("give --api-token or --api-email with --api-key, not both");
+        if (opt_token) {
+            credentials_ = cfimages::ApiToken{*opt_token};
+        } else if (opt_email || opt_key) {
+            if (!opt_email || !opt_key)
+                throw UsageError("--api-email and --api-key go together");
+            credentials_ = cfimages::ApiKey{*opt_email, *opt_key};
+        } else if (auto t = env("CLOUDFLARE_API_TOKEN")) {
+            credentials_ = cfimages::ApiToken{*t};
+        } else if (auto e = env("CLOUDFLARE_EMAIL"), k = env("CLOUDFLARE_API_KEY"); e && k) {
+            credentials_ = cfimages::ApiKey{*e, *k};
+        }
+
+        if (auto t = a.get("timeout")) timeout_seconds_ = parse_seconds("timeout", *t);
+        if (auto r = a.get("max-retries")) {
+            const std::int64_t n = parse_int("max-retries", *r);
+            if (n < 0 || n > 100) throw UsageError("--max-retries: expected 0 to 100");
+            max_retries_ = static_cast<int>(n);
+        }
+    }
+
+    // The Config for the library; refuses to go on without an account or
+    // credentials (a usage error: nothing can be sent).
+    cfimages::Config config() const {
+        if (!account_id_)
+            throw UsageError("no account: give --account-id or set CLOUDFLARE_ACCOUNT_ID");
+        if (credentials_.index() == 0)
+            throw UsageError("no credentials: give --api-token (or --api-email and --api-key), "
+                             "or set CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and "
+                             "CLOUDFLARE_API_KEY)");
+        cfimages::Config cfg;
+        cfg.account_id = *account_id_;
+        cfg.credentials = credentials_;
+        if (base_url_) {
+            std::string b = *base_url_;
+            while (!b.empty() && b.back() == '/') b.pop_back();
+            cfg.base_url = b;
+        }
+        return cfg;
+    }
+
+    cfimages::beast::Client& client() {
+        if (!client_) {
+            cfimages::beast::ClientOptions o;
+            if (timeout_seconds_) {
+                const auto ms = std::chrono::milliseconds(
+                    static_cast<std::int64_t>(*timeout_seconds_ * 1000.0 + 0.5));
+                o.timeout = ms;
+                if (o.connect_timeout > ms) o.connect_timeout = ms;
+            }
+            if (max_retries_) o.retry.max_retries = *max_retries_;
+            client_ = std::make_unique<cfimages::beast::Client>(o);
+        }
+        return *client_;
+    }
+
+    // Prints one JSON document and a newline on stdout.
+    void print(const boost::json::value& v) const {
+        std::string out = redact(boost::json::serialize(v));
+        out.push_back('\n');
+        std::fwrite(out.data(), 1, out.size(), stdout);
+        std::fflush(stdout);
+    }
+
+    // Prints `error <code>: <message>` on stderr (one line).
+    void error_line(std::string_view code, std::string_view message) const {
+        std::string line = "error ";
+        line.append(code).append(": ").append(cfimages::detail::one_line(message, 2000));
+        line = redact(std::move(line));
+        line.push_back('\n');
+        std::fwrite(line.data(), 1, line.size(), stderr);
+    }
+
+    // Reports a library error and returns the exit status for its kind.
+    int fail(const cfimages::ApiError& e) const {
+        std::string code = e.code() != 0 ? std::to_string(e.code())
+                                         : std::string(cfimages::to_string(e.kind));
+        std::string msg = e.message.empty() ? std::string("failed") : e.message;
+        if (e.http_status != 0 && msg.find(std::to_string(e.http_status)) == std::string::npos)
+            msg += " (HTTP " + std::to_string(e.http_status) + ")";
+        error_line(code, msg);
+        return exit_status(e.kind);
+    }
+
+    void warn(std::string_view message) const {
+        std::string line = "warning: ";
+        line.append(message);
+        line = redact(std::move(line));
+        line.push_back('\n');
+        std::fwrite(line.data(), 1, line.size(), stderr);
+    }
+
+private:
+    std::optional<std::string> base_url_;
+    std::optional<std::string> account_id_;
+    cfimages::Credentials credentials_;
+    std::optional<double> timeout_seconds_;
+    std::optional<int> max_retries_;
+    std::unique_ptr<cfimages::beast::Client> client_;
+};
+
+// Sends a built request and prints its typed result through `to`.
+template <class T, class ToJson>
+int run(Context& ctx, cfimages::Result<cfimages::Request<T>> req, ToJson&& to) {
+    if (!req) return ctx.fail(req.error());
+    cfimages::Result<T> r = ctx.client().send(std::move(*req));
+    if (!r) return ctx.fail(r.error());
+    ctx.print(to(*r));
+    return exit_ok;
+}
+
+template <class T>
+int run(Context& ctx, cfimages::Result<cfimages::Request<T>> req) {
+    return run(ctx, std::move(req), [](const T& v) { return to_json(v); });
+}
+
+// ---------------------------------------------------------------------------
+// Shared argument readers.
+
+// Parses --metadata; the builder checks that it is an object within the
+// API's size limit.
+boost::json::value parse_metadata(const std::string& text) {
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(text, ec);
+    if (ec) throw UsageError("--metadata: not valid JSON (" + ec.message() + ")");
+    return v;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UsageError("--file: cannot open " + path + ": " + std::strerror(errno));
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) throw UsageError("--file: cannot read " + path);
+    return bytes;
+}
+
+std::string base_name(const std::string& path) {
+    auto slash = path.find_last_of('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+cfimages::VariantOptions variant_options(const ParsedArgs& a) {
+    cfimages::VariantOptions o;
+    const std::string fit = *a.get("fit");
+    auto f = cfimages::parse_fit(fit);
+    if (!f) throw UsageError("--fit: expected scale-down, contain, cover, crop or pad");
+    o.fit = *f;
+    o.width = parse_int("width", *a.get("width"));
+    o.height = parse_int("height", *a.get("height"));
+    if (auto m = a.get("metadata")) {
+        auto mm = cfimages::parse_metadata_mode(*m);
+        if (!mm) throw UsageError("--metadata: expected keep, copyright or none");
+        o.metadata = *mm;
+    }
+    return o;
+}
+
+void require(const ParsedArgs& a, std::initializer_list<std::string_view> names) {
+    for (std::string_view n : names)
+        if (!a.has(n)) throw UsageError("missing required option --" + std::string(n));
+}
+
+// ---------------------------------------------------------------------------
+// Handlers, one per command.
+
+int images_upload(Context& ctx, const ParsedArgs& a) {
+    if (a.has("file") == a.has("url")) throw UsageError("give exactly one of --file and --url");
+    cfimages::v1::CreateParams p;
+    std::string bytes;  // outlives the builder call, which copies it into the body
+    if (auto f = a.get("file")) {
+        bytes = read_file(*f);
+        p.file = cfimages::File{bytes, base_name(*f), std::string()};
+    }
+    if (auto u = a.get("url")) p.url = *u;
+    if (auto id = a.get("id")) p.id = *id;
+    if (auto c = a.get("creator")) p.creator = *c;
+    if (auto m = a.get("metadata")) p.metadata = parse_metadata(*m);
+    if (a.has("require-signed-urls")) p.require_signed_urls = true;
+    return run(ctx, cfimages::v1::create(ctx.config(), p));
+}
+
+int images_list(Context& ctx, const ParsedArgs& a) {
+    cfimages::v1::ListParams p;
+    if (auto v = a.get("page")) p.page = parse_int("page", *v);
+    if (auto v = a.get("per-page")) p.per_page = parse_int("per-page", *v);
+    if (auto v = a.get("creator")) p.creator = *v;
+    return run(ctx, cfimages::v1::list(ctx.config(), p));
+}
+
+int images_list_v2(Context& ctx, const ParsedArgs& a) {
+    cfimages::v2::ListParams p;
+    if (auto v = a.get("continuation-token")) p.continuation_token = *v;
+    if (auto v = a.get("per-page")) p.per_page = parse_int("per-page", *v);
+    if (auto v = a.get("sort-order")) p.sort_order = *v;
+    if (auto v = a.get("creator")) p.creator = *v;
+    const cfimages::Config cfg = ctx.config();
+    if (!a.has("all")) return run(ctx, cfimages::v2::list(cfg, p));
+
+    // --all: follow continuation_token until the server gives none. A token
+    // seen before would loop for ever (a mock answering the same example
+    // every time does this): stop there, say so, print what was collected.
+    cfimages::v2::ImagePage all;
+    std::set<std::string> seen;
+    if (p.continuation_token) seen.insert(*p.continuation_token);
+    for (;;) {
+        auto req = cfimages::v2::list(cfg, p);
+        if (!req) return ctx.fail(req.error());
+        auto page = ctx.client().send(std::move(*req));
+        if (!page) return ctx.fail(page.error());
+        for (auto& img : page->images) all.images.push_back(std::move(img));
+        if (!page->has_more()) break;
+        if (!seen.insert(*page->continuation_token).second) {
+            ctx.warn("the server repeated a continuation_token; stopping after " +
+                     std::to_string(seen.size()) + " pages");
+            break;
+        }
+        p.continuation_token = page->continuation_token;
+    }
+    ctx.print(to_json(all));
+    return exit_ok;
+}
+
+int images_get(Context& ctx, const ParsedArgs& a) {
+    return run(ctx, cfimages::v1::get(ctx.config(), a.positionals[0]));
+}
+
+int images_update(Context& ctx, const ParsedArgs& a) {
+    cfimages::v1::EditParams p;
+    if (auto m = a.get("metadata")) p.metadata = parse_metadata(*m);
+    if (auto r = a.get("require-signed-urls"))
+        p.require_signed_urls = parse_bool("require-signed-urls", *r);
+    if (auto c = a.get("creator")) p.creator = *c;
+    return run(ctx, cfimages::v1::edit(ctx.config(), a.positionals[0], p));
+}
+
+int images_delete(Context& ctx, const ParsedArgs& a) {
+    return run(ctx, cfimages::v1::remove(ctx.config(), a.positionals[0]));
+}
+
+int images_blob(Context& ctx, const ParsedArgs& a) {
+    require(a, {"output"});
+    const std::string path = *a.get("output");
+    auto req = cfimages::v1::blobs::get(ctx.config(), a.positionals[0]);
+    if (!req) return ctx.fail(req.error());
+    auto blob = ctx.client().send(std::move(*req));
+    if (!blob) return ctx.fail(blob.error());
+    {
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        if (!out) throw UsageError("--output: cannot open " + path + ": " + std::strerror(errno));
+        out.write(blob->bytes.data(), static_cast<std::streamsize>(blob->bytes.size()));
+        out.close();
+        if (!out) throw UsageError("--output: cannot write " + path);
+    }
+    boost::json::object o;
+    o["content_type"] = blob->content_type;
+    o["size"] = static_cast<std::uint64_t>(blob->bytes.size());
+    o["output"] = path;
+    ctx.print(o);
+    return exit_ok;
+}
+
+int keys_list(Context& ctx, const ParsedArgs& a) {
+    const bool show = a.has("show-values");
+    return run(ctx, cfimages::v1::keys::list(ctx.config()),
+               [show](const std::vector<cfimages::SigningKey>& k) { return keys_json(k, show); });
+}
+
+int keys_create(Context& ctx, const ParsedArgs& a) {
+    const bool show = a.has("show-values");
+    return run(ctx, cfimages::v1::keys::update(ctx.config(), a.positionals[0]),
+               [show](const std::vector<cfimages::SigningKey>& k) { return keys_json(k, show); });
+}
+
+int keys_delete(Context& ctx, const ParsedArgs& a) {
+    return run(ctx, cfimages::v1::keys::remove(ctx.config(), a.positionals[0]),
+               [](const std::vector<cfimages::SigningKey>& k) { return keys_json(k, false); });
+}
+
+int stats_get(Context& ctx, const ParsedArgs&) {
+    return run(ctx, cfimages::v1::stats::get(ctx.config()));
+}
+
+int variants_list(Context& ctx, const ParsedArgs&) {
+    return run(ctx, cfimages::v1::variants::list(ctx.config()));
+}
+
+int variants_get(Context& ctx, const ParsedArgs& a) {
+    return run(ctx, cfimages::v1::variants::get(ctx.config(), a.positionals[0]));
+}
+
+int variants_delete(Context& ctx, const ParsedArgs& a) {
+    return run(ctx, cfimages::v1::variants::remove(ctx.config(), a.positionals[0]));
+}
+
+int variants_create(Context& ctx, const ParsedArgs& a) {
+    require(a, {"fit", "width", "height"});
+    cfimages::Variant v;
+    v.id = a.positionals[0];
+    v.options = variant_options(a);
+    v.never_require_signed_urls = a.has("never-require-signed-urls");
+    return run(ctx, cfimages::v1::variants::create(ctx.config(), v));
+}
+
+int variants_update(Context& ctx, const ParsedArgs& a) {
+    require(a, {"fit", "width", "height"});
+    cfimages::v1::variants::EditParams p;
+    p.options = variant_options(a);
+    if (a.has("never-require-signed-urls")) p.never_require_signed_urls = true;
+    return run(ctx, cfimages::v1::variants::edit(ctx.config(), a.positionals[0], p));
+}
+
+int direct_upload(Context& ctx, const ParsedArgs& a) {
+    cfimages::v2::DirectUploadParams p;
+    // The library reads no clock; the tool does, so the expiry window
+    // (2 minutes to 6 hours ahead) is checked against the real now.
+    p.now = std::chrono::system_clock::now();
+    if (auto e = a.get("expiry")) {
+        auto tp = cfimages::detail::parse_rfc3339(*e);
+        if (!tp) throw UsageError("--expiry: expected an RFC 3339 time such as 2030-01-02T03:04:05Z");
+        p.expiry = *tp;
+    }
+    if (auto id = a.get("id")) p.id = *id;
+    if (auto c = a.get("creator")) p.creator = *c;
+    if (auto m = a.get("metadata")) p.metadata = parse_metadata(*m);
+    if (a.has("require-signed-urls")) p.require_signed_urls = true;
+    return run(ctx, cfimages::v2::direct_uploads::create(ctx.config(), p));
+}
+
+// ---------------------------------------------------------------------------
+// The command table.
+
+using Handler = int (*)(Context&, const ParsedArgs&);
+
+struct Command {
+    std::vector<std::string_view> words;         ///< e.g. {"images", "upload"}.
+    std::string_view synopsis;                   ///< Arguments after the words.
+    std::string_view summary;                    ///< One line for the overview.
+    std::string_view details;                    ///< Option descriptions for `--help`.
+    std::vector<OptionSpec> options;
+    std::vector<std::string_view> positionals;
+    Handler handler;
+};
+
+const std::vector<Command>& commands() {
+    static const std::vector<Command> table = {
+        {{"images", "upload"},
+         "(--file PATH | --url URL) [--id ID] [--creator C] [--metadata JSON] [--require-signed-urls]",
+         "upload an image from a file or a URL",
+         "  --file PATH             image file to upload (content type sniffed)\n"
+         "  --url URL               have Cloudflare fetch the image from URL\n"
+         "  --id ID                 custom image ID (not with --require-signed-urls)\n"
+         "  --creator C             creator tag\n"
+         "  --metadata JSON         JSON object stored with the image (at most 1024 bytes)\n"
+         "  --require-signed-urls   serve the image only through signed URLs\n",
+         {{"file", true}, {"url", true}, {"id", true}, {"creator", true}, {"metadata", true},
+          {"require-signed-urls", false}},
+         {},
+         images_upload},
+        {{"images", "list"},
+         "[--page N] [--per-page N] [--creator C]",
+         "list images, one page (v1, deprecated by Cloudflare)",
+         "  --page N                page number, from 1\n"
+         "  --per-page N            images per page (10 to 10000)\n"
+         "  --creator C             only images with this creator tag\n",
+         {{"page", true}, {"per-page", true}, {"creator", true}},
+         {},
+         images_list},
+        {{"images", "list-v2"},
+         "[--continuation-token T] [--per-page N] [--sort-order asc|desc] [--creator C] [--all]",
+         "list images with a continuation token (v2)",
+         "  --continuation-token T  start at the page this token names\n"
+         "  --per-page N            images per page (10 to 10000)\n"
+         "  --sort-order asc|desc   by upload time\n"
+         "  --creator C             only images with this creator tag\n"
+         "  --all                   follow continuation tokens through every page\n",
+         {{"continuation-token", true}, {"per-page", true}, {"sort-order", true},
+          {"creator", true}, {"all", false}},
+         {},
+         images_list_v2},
+        {{"images", "get"}, "ID", "show one image", "", {}, {"ID"}, images_get},
+        {{"images", "update"},
+         "ID [--metadata JSON] [--require-signed-urls true|false] [--creator C]",
+         "change an image's metadata, signed-URL requirement or creator",
+         "  --metadata JSON                   replaces the image's metadata (a JSON object)\n"
+         "  --require-signed-urls true|false  serve only through signed URLs, or not\n"
+         "  --creator C                       creator tag\n",
+         {{"metadata", true}, {"require-signed-urls", true}, {"creator", true}},
+         {"ID"},
+         images_update},
+        {{"images", "delete"}, "ID", "delete an image", "", {}, {"ID"}, images_delete},
+        {{"images", "blob"},
+         "ID --output PATH",
+         "download an image's original bytes",
+         "  --output PATH           file to write the image to (stdout gets a JSON summary)\n",
+         {{"output", true}},
+         {"ID"},
+         images_blob},
+        {{"keys", "list"},
+         "[--show-values]",
+         "list the signing keys",
+         "  --show-values           print the key values (secrets; redacted by default)\n",
+         {{"show-values", false}},
+         {},
+         keys_list},
+        {{"keys", "create"},
+         "NAME [--show-values]",
+         "create (or roll) the signing key NAME",
+         "  --show-values           print the key values (secrets; redacted by default)\n",
+         {{"show-values", false}},
+         {"NAME"},
+         keys_create},
+        {{"keys", "delete"}, "NAME", "delete the signing key NAME", "", {}, {"NAME"}, keys_delete},
+        {{"stats"}, "", "show how many images the account stores and allows", "", {}, {}, stats_get},
+        {{"variants", "list"}, "", "list the variants", "", {}, {}, variants_list},
+        {{"variants", "get"}, "ID", "show one variant", "", {}, {"ID"}, variants_get},
+        {{"variants", "delete"}, "ID", "delete a variant", "", {}, {"ID"}, variants_delete},
+        {{"variants", "create"},
+         "ID --fit F --width W --height H [--metadata keep|copyright|none] [--never-require-signed-urls]",
+         "create a variant",
+         "  --fit F                      scale-down, contain, cover, crop or pad\n"
+         "  --width W, --height H        maximum size in pixels\n"
+         "  --metadata keep|copyright|none  EXIF data kept (default none)\n"
+         "  --never-require-signed-urls  serve this variant unsigned even for private images\n",
+         {{"fit", true}, {"width", true}, {"height", true}, {"metadata", true},
+          {"never-require-signed-urls", false}},
+         {"ID"},
+         variants_create},
+        {{"variants", "update"},
+         "ID --fit F --width W --height H [--metadata keep|copyright|none] [--never-require-signed-urls]",
+         "change a variant",
+         "  --fit F                      scale-down, contain, cover, crop or pad\n"
+         "  --width W, --height H        maximum size in pixels\n"
+         "  --metadata keep|copyright|none  EXIF data kept (default none)\n"
+         "  --never-require-signed-urls  serve this variant unsigned even for private images\n",
+         {{"fit", true}, {"width", true}, {"height", true}, {"metadata", true},
+          {"never-require-signed-urls", false}},
+         {"ID"},
+         variants_update},
+        {{"direct-upload"},
+         "[--expiry RFC3339] [--id ID] [--creator C] [--metadata JSON] [--require-signed-urls]",
+         "create a one-time upload URL for a creator (v2)",
+         "  --expiry RFC3339        when the URL expires: 2 minutes to 6 hours from now\n"
+         "                          (default 30 minutes), e.g. 2030-01-02T03:04:05Z\n"
+         "  --id ID                 custom image ID\n"
+         "  --creator C             creator tag\n"
+         "  --metadata JSON         JSON object stored with the image\n"
+         "  --require-signed-urls   serve the image only through signed URLs\n",
+         {{"expiry", true}, {"id", true}, {"creator", true}, {"metadata", true},
+          {"require-signed-urls", false}},
+         {},
+         direct_upload},
+    };
+    return table;
+}
+
+// ---------------------------------------------------------------------------
+// Help.
+
+const char* const global_help =
+    "Global options (before or after the command):\n"
+    "  --base-url URL          API root (default https://api.cloudflare.com/client/v4)\n"
+    "  --account-id ID         Cloudflare account ID\n"
+    "  --api-token T           API token (Authorization: Bearer)\n"
+    "  --api-email E --api-key K  global API key and its account e-mail\n"
+    "  --timeout SECONDS       give up on a call after this long (connect and total)\n"
+    "  --max-retries N         retries of a failed idempotent call (default 2)\n"
+    "  --help                  show help (also after a command)\n"
+    "\n"
+    "Environment (options win): CLOUDFLARE_API_TOKEN, CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY,\n"
+    "CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_BASE_URL.\n"
+    "\n"
+    "Output: one JSON document on stdout (the API's result, typed and normalised).\n"
+    "Errors: 'error <code>: <message>' on stderr; <code> is the Cloudflare error code when\n"
+    "there is one, else usage, invalid_argument, api, transport or decode.\n"
+    "Exit status: 0 success, 1 api, 2 usage or invalid_argument, 3 transport, 4 decode.\n";
+
+std::string words_of(const Command& c) {
+    std::string s;
+    for (auto w : c.words) {
+        if (!s.empty()) s.push_back(' ');
+        s.append(w);
+    }
+    return s;
+}
+
+std::string tool_usage() {
+    std::ostringstream os;
+    os << "usage: cfimages [--base-url URL] [--account-id ID] [--api-token T | --api-email E "
+          "--api-key K]\n"
+          "                [--timeout SECONDS] [--max-retries N] COMMAND ...\n\n"
+          "Commands:\n";
+    for (const Command& c : commands()) {
+        std::string line = "  " + words_of(c);
+        if (!c.synopsis.empty()) line += " " + std::string(c.synopsis);
+        os << line << "\n      " << c.summary << '\n';
+    }
+    os << "\nRun 'cfimages COMMAND --help' for a command's options.\n\n" << global_help;
+    return os.str();
+}
+
+std::string command_usage(const Command& c) {
+    std::ostringstream os;
+    os << "usage: cfimages [global options] " << words_of(c);
+    if (!c.synopsis.empty()) os << ' ' << c.synopsis;
+    os << "\n\n" << c.summary << ".\n";
+    if (!c.details.empty()) os << "\nOptions:\n" << c.details;
+    os << '\n' << global_help;
+    return os.str();
+}
+
+std::string group_usage(std::string_view group) {
+    std::ostringstream os;
+    os << "usage: cfimages [global options] " << group << " SUBCOMMAND ...\n\nSubcommands:\n";
+    for (const Command& c : commands())
+        if (c.words.size() > 1 && c.words[0] == group) {
+            os << "  " << words_of(c);
+            if (!c.synopsis.empty()) os << ' ' << c.synopsis;
+            os << "\n      " << c.summary << '\n';
+        }
+    os << "\nRun 'cfimages " << group << " SUBCOMMAND --help' for details.\n";
+    return os.str();
+}
+
+bool is_group(std::string_view w) {
+    for (const Command& c : commands())
+        if (c.words.size() > 1 && c.words[0] == w) return true;
+    return false;
+}
+
+void out(const std::string& s) {
+    std::fwrite(s.data(), 1, s.size(), stdout);
+}
+
+bool is_help(std::string_view a) { return a == "--help" || a == "-h"; }
+
+int usage_error(const std::string& message, std::string_view hint_command) {
+    std::string line = redact("error usage: " + message);
+    line += "\n(run 'cfimages ";
+    if (!hint_command.empty()) line.append(hint_command).append(" ");
+    line += "--help' for usage)\n";
+    std::fwrite(line.data(), 1, line.size(), stderr);
+    return exit_usage;
+}
+
+int main_impl(int argc, char** argv) {
+    std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + (argc > 0 ? argc : 0));
+    collect_secrets(args);
+
+    // Find the command words: the first words that are not global options
+    // (nor their values).
+    std::vector<std::size_t> word_at;
+    for (std::size_t i = 0; i < args.size() && word_at.size() < 2; ++i) {
+        bool takes_value = false;
+        if (is_help(args[i])) {
+            if (word_at.empty()) { out(tool_usage()); return exit_ok; }
+            break;
+        }
+        if (is_global_option(args[i], takes_value)) {
+            if (takes_value) ++i;
+            continue;
+        }
+        if (args[i].size() > 1 && args[i][0] == '-') break;  // a command option
+        word_at.push_back(i);
+        if (!is_group(args[i])) break;
+    }
+    if (word_at.empty()) {
+        // A global option error (e.g. unknown option) is the likelier story.
+        for (const auto& a : args)
+            if (a.size() > 1 && a[0] == '-') {
+                bool tv = false;
+                if (!is_global_option(a, tv)) {
+                    std::string name = a.substr(0, a.find('='));
+                    return usage_error("unknown option " + name, "");
+                }
+            }
+        std::string u = "error usage: missing COMMAND\n" + tool_usage();
+        std::fwrite(u.data(), 1, u.size(), stderr);
+        return exit_usage;
+    }
+
+    const std::string& first = args[word_at[0]];
+    const Command* cmd = nullptr;
+    if (is_group(first)) {
+        const bool rest_is_help = [&] {
+            for (std::size_t i = word_at[0] + 1; i < args.size(); ++i)
+                if (is_help(args[i])) return true;
+            return false;
+        }();
+        if (word_at.size() < 2) {
+            if (rest_is_help) { out(group_usage(first)); return exit_ok; }
+            std::string u = "error usage: missing " + first + " SUBCOMMAND\n" + group_usage(first);
+            std::fwrite(u.data(), 1, u.size(), stderr);
+            return exit_usage;
+        }
+        for (const Command& c : commands())
+            if (c.words.size() == 2 && c.words[0] == first && c.words[1] == args[word_at[1]]) cmd = &c;
+        if (cmd == nullptr)
+            return usage_error("unknown command " + first + " " + args[word_at[1]], first);
+    } else {
+        for (const Command& c : commands())
+            if (c.words.size() == 1 && c.words[0] == first) cmd = &c;
+        if (cmd == nullptr) return usage_error("unknown command " + first, "");
+        word_at.resize(1);
+    }
+
+    std::vector<std::string> rest;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        bool is_word = false;
+        for (std::size_t w : word_at) is_word = is_word || w == i;
+        if (!is_word) rest.push_back(args[i]);
+    }
+    for (const auto& a : rest) {
+        if (a == "--") break;
+        if (is_help(a)) { out(command_usage(*cmd)); return exit_ok; }
+    }
+
+    std::vector<OptionSpec> specs = cmd->options;
+    specs.insert(specs.end(), global_options().begin(), global_options().end());
+    try {
+        ParsedArgs parsed = parse_args(rest, specs, cmd->positionals);
+        Context ctx(parsed);
+        return cmd->handler(ctx, parsed);
+    } catch (const UsageError& e) {
+        return usage_error(e.what(), words_of(*cmd));
+    }
+}
+
+} // namespace
+} // namespace cfimages_cli
+
+int main(int argc, char** argv) {
+    try {
+        return cfimages_cli::main_impl(argc, argv);
+    } catch (const std::bad_alloc&) {
+        std::fputs("error internal: out of memory\n", stderr);
+    } catch (const std::exception& e) {
+        // Library calls do not throw; this is a last resort. The text of a
+        // standard exception holds no credentials.
+        std::string line = cfimages_cli::redact(std::string("error internal: ") + e.what()) + "\n";
+        std::fwrite(line.data(), 1, line.size(), stderr);
+    }
+    return 70;
+}
