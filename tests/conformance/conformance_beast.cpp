@@ -1,6 +1,6 @@
 // Conformance of all 17 operations against a Prism mock of the official
 // OpenAPI description (tests/data/images-openapi.json), sent over real HTTP
-// with cfimages::beast::Client.
+// with cfimages::beast::Client (or another transport, see below).
 //
 // Prism checks every request against the spec and lists what is wrong in an
 // `sl-violations` response header; entries whose location starts with
@@ -12,8 +12,17 @@
 // Needs CFIMAGES_CONFORMANCE_BASE_URL (e.g. http://127.0.0.1:4010, set by
 // scripts/conformance). Without it the program exits 77, which CTest
 // reports as skipped (SKIP_RETURN_CODE).
+//
+// Another transport runs the same suite by defining, before including this
+// file, CFIMAGES_CONFORMANCE_CLIENT (a type with `send(Request<T>)` and
+// `send_raw(HttpRequest, bool idempotent)`) and
+// CFIMAGES_CONFORMANCE_CLIENT_NAME (see conformance_curl.cpp).
 
+#ifndef CFIMAGES_CONFORMANCE_CLIENT
 #include <cfimages/beast.hpp>
+#define CFIMAGES_CONFORMANCE_CLIENT cfimages::beast::Client
+#define CFIMAGES_CONFORMANCE_CLIENT_NAME "Beast"
+#endif
 #include <cfimages/cfimages.hpp>
 
 #define DOCTEST_CONFIG_IMPLEMENT
@@ -110,8 +119,8 @@ cfimages::Config token_config() {
     return cfg;
 }
 
-cfimages::beast::Client& client() {
-    static cfimages::beast::Client c;
+CFIMAGES_CONFORMANCE_CLIENT& client() {
+    static CFIMAGES_CONFORMANCE_CLIENT c;
     return c;
 }
 
@@ -408,7 +417,8 @@ int main(int argc, char** argv) {
     std::set<std::string> ops;
     std::size_t ok = 0;
     std::map<std::string, std::set<std::string>> faults;
-    std::printf("\nconformance (Beast client) against %s\n", base_url().c_str());
+    std::printf("\nconformance (%s client) against %s\n", CFIMAGES_CONFORMANCE_CLIENT_NAME,
+                base_url().c_str());
     for (const auto& r : rows()) {
         ops.insert(r.operation);
         ok += r.ok ? 1 : 0;
