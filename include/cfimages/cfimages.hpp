@@ -16,6 +16,13 @@
 #include <cfimages/keys.hpp>
 #include <cfimages/stats.hpp>
 #include <cfimages/variants.hpp>
+#include <cfimages/meta_filter.hpp>
 #include <cfimages/v2.hpp>
+#include <cfimages/upload_to.hpp>
+#include <cfimages/paging.hpp>
+#include <cfimages/retry.hpp>
+#include <cfimages/error_codes.hpp>
+#include <cfimages/delivery.hpp>
+#include <cfimages/signing.hpp>
 
 #endif // CFIMAGES_CFIMAGES_HPP

@@ -17,20 +17,20 @@ namespace cfimages {
 /// An API token, sent as `Authorization: Bearer <token>`.
 /// Never printed: `operator<<` writes `ApiToken{<redacted>}`.
 struct ApiToken {
-    std::string token;
+    std::string token;  ///< The token as issued (without `Bearer `).
 };
 
 /// A global API key with its account e-mail, sent as `X-Auth-Email` and
 /// `X-Auth-Key`. Never printed in full.
 struct ApiKey {
-    std::string email;
-    std::string key;
+    std::string email;  ///< The account's e-mail address (`X-Auth-Email`).
+    std::string key;    ///< The global API key (`X-Auth-Key`).
 };
 
 /// A batch token from `v1::batch_token`, sent as `Authorization: Bearer`
 /// to the batch host (`Config::batch`).
 struct BatchToken {
-    std::string token;
+    std::string token;  ///< The token `v1::batch_token` returned.
 };
 
 /// No credentials yet: every builder refuses to build a request with it.

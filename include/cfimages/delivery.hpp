@@ -68,11 +68,13 @@ struct DeliveryUrl {
     /// (it contains `=`, which a variant name never does).
     bool is_flexible() const noexcept { return variant.find('=') != std::string::npos; }
 
+    /// Equal when every field is equal.
     friend bool operator==(const DeliveryUrl& a, const DeliveryUrl& b) {
         return a.host == b.host && a.custom_domain == b.custom_domain &&
                a.account_hash == b.account_hash && a.image_id == b.image_id &&
                a.variant == b.variant && a.query == b.query;
     }
+    /// Not equal when any field differs.
     friend bool operator!=(const DeliveryUrl& a, const DeliveryUrl& b) { return !(a == b); }
 };
 
@@ -252,6 +254,9 @@ inline Result<std::string> build_url(std::string_view account_hash, std::string_
 /// Builds `https://<host>/cdn-cgi/imagedelivery/<account_hash>/<image_id>/<variant>`,
 /// the form served by any zone on the same account as the images.
 /// @param host a DNS name, optionally with `:port`.
+/// @param account_hash as for `build_url`.
+/// @param image_id     as for `build_url`.
+/// @param variant      as for `build_url`.
 /// @return the URL, or `invalid_argument` as for `build_url`, or for a bad host.
 inline Result<std::string> build_custom_domain_url(std::string_view host, std::string_view account_hash,
                                                    std::string_view image_id, std::string_view variant) {
@@ -397,29 +402,33 @@ inline std::string_view to_string(Flip f) noexcept {
 struct Gravity {
     /// The kind of gravity; `point` uses `x` and `y`.
     enum class Kind { auto_, face, left, right, top, bottom, point };
-    Kind kind = Kind::auto_;
+    Kind kind = Kind::auto_;  ///< Which gravity.
     double x = 0.5;  ///< Only for `Kind::point`.
     double y = 0.5;  ///< Only for `Kind::point`.
 
     /// Returns a focal-point gravity.
     static Gravity at(double px, double py) noexcept { return Gravity{Kind::point, px, py}; }
 
+    /// Equal when the kinds are equal (and, for `point`, the coordinates).
     friend bool operator==(const Gravity& a, const Gravity& b) noexcept {
         return a.kind == b.kind && (a.kind != Kind::point || (a.x == b.x && a.y == b.y));
     }
+    /// Negation of `operator==`.
     friend bool operator!=(const Gravity& a, const Gravity& b) noexcept { return !(a == b); }
 };
 
 /// Pixels cut off each side before resizing (`trim=top;right;bottom;left`).
 struct Trim {
-    std::int64_t top = 0;
-    std::int64_t right = 0;
-    std::int64_t bottom = 0;
-    std::int64_t left = 0;
+    std::int64_t top = 0;     ///< Pixels cut from the top.
+    std::int64_t right = 0;   ///< Pixels cut from the right.
+    std::int64_t bottom = 0;  ///< Pixels cut from the bottom.
+    std::int64_t left = 0;    ///< Pixels cut from the left.
 
+    /// Equal when every field is equal.
     friend bool operator==(const Trim& a, const Trim& b) noexcept {
         return a.top == b.top && a.right == b.right && a.bottom == b.bottom && a.left == b.left;
     }
+    /// Not equal when any field differs.
     friend bool operator!=(const Trim& a, const Trim& b) noexcept { return !(a == b); }
 };
 

@@ -34,12 +34,14 @@ inline const char* to_string(Method m) noexcept {
 
 /// One header field, in the order it is sent.
 struct Header {
-    std::string name;
-    std::string value;
+    std::string name;   ///< Field name, case as given.
+    std::string value;  ///< Field value, without surrounding whitespace.
 
+    /// Equal when every field is equal.
     friend bool operator==(const Header& a, const Header& b) {
         return a.name == b.name && a.value == b.value;
     }
+    /// Not equal when any field differs.
     friend bool operator!=(const Header& a, const Header& b) { return !(a == b); }
 };
 
@@ -75,9 +77,9 @@ inline std::optional<std::string_view> find_header(const Headers& headers,
 /// `Content-Type` (and only then a body) is among `headers` when there is a
 /// body; `Content-Length` is left to the transport.
 struct HttpRequest {
-    Method method = Method::get;
+    Method method = Method::get;  ///< The request method.
     std::string url;     ///< Absolute, percent-encoded.
-    Headers headers;
+    Headers headers;     ///< In the order they are sent.
     std::string body;    ///< Raw bytes; empty when the request has no body.
 
     /// Returns the first header named `name` (any case), if present.
@@ -88,9 +90,9 @@ struct HttpRequest {
 
 /// A response as a transport received it.
 struct HttpResponse {
-    int status = 0;
-    Headers headers;
-    std::string body;
+    int status = 0;     ///< HTTP status code (200, 404, ...).
+    Headers headers;    ///< As received, in order.
+    std::string body;   ///< Raw bytes, as received.
 
     /// Returns the first header named `name` (any case), if present.
     std::optional<std::string_view> header(std::string_view name) const noexcept {

@@ -54,7 +54,7 @@ struct EditParams {
 
 /// A batch token and when it stops working (`v1::batch_token`).
 struct BatchTokenGrant {
-    std::string token;
+    std::string token;  ///< Send as `BatchToken` credentials to `batch_base_url`.
     std::chrono::system_clock::time_point expires_at{};  ///< `expiresAt`, to the microsecond.
 };
 

@@ -2,7 +2,7 @@
 #define CFIMAGES_META_FILTER_HPP
 
 /// @file
-/// Metadata filters for `v2::list`: `meta.<field>[<op>]=<value>`.
+/// Metadata filters for `v2::list`. On the wire: `meta.<field>[<op>]=<value>`.
 ///
 /// Filters match the JSON metadata stored with each image (`Image::meta`);
 /// they combine with AND. A nested field is a dotted path
@@ -97,18 +97,20 @@ inline bool is_list_op(MetaOp op) noexcept {
     return op == MetaOp::in || op == MetaOp::in_string || op == MetaOp::in_number;
 }
 
-/// One filter: `meta.<field>[<op>]=<values joined by |>`.
+/// One filter. On the wire: `meta.<field>[<op>]=<values joined by |>`.
 struct MetaFilter {
     /// The metadata field; a dotted path for nested fields (`region.name`),
-    /// without the `meta.` prefix.
+    /// without the `meta` prefix.
     std::string field;
-    MetaOp op = MetaOp::eq;
+    MetaOp op = MetaOp::eq;  ///< The comparison.
     /// The value(s), unencoded: exactly one, or 1 to 10 for list operators.
     std::vector<std::string> values;
 
+    /// Equal when every field is equal.
     friend bool operator==(const MetaFilter& a, const MetaFilter& b) {
         return a.field == b.field && a.op == b.op && a.values == b.values;
     }
+    /// Not equal when any field differs.
     friend bool operator!=(const MetaFilter& a, const MetaFilter& b) { return !(a == b); }
 };
 
@@ -222,7 +224,7 @@ inline std::optional<ApiError> validate(const std::vector<MetaFilter>& filters) 
 }
 
 /// Appends the filters as query parameters, encoded as the file comment
-/// describes: `meta.<field>[<op>]=<value>` joined with `&`.
+/// describes. Each is `meta.<field>[<op>]=<value>`, joined with `&`.
 ///
 /// `url_query` may be a whole URL or a bare query string: a `?` is added
 /// when it is a URL (has `://`) without a query yet, a `&` when it already

@@ -43,7 +43,7 @@ struct Blob {
 
 /// A signing key for signed delivery URLs.
 struct SigningKey {
-    std::string name;
+    std::string name;   ///< The key's name.
     std::string value;  ///< The secret; do not log it.
 };
 
@@ -103,16 +103,16 @@ inline std::optional<MetadataMode> parse_metadata_mode(std::string_view s) noexc
 
 /// The resizing a variant applies.
 struct VariantOptions {
-    Fit fit = Fit::scale_down;
-    MetadataMode metadata = MetadataMode::none;
+    Fit fit = Fit::scale_down;                   ///< How the image fits the box.
+    MetadataMode metadata = MetadataMode::none;  ///< What EXIF data is kept.
     std::int64_t width = 0;   ///< Maximum width in pixels; at least 1.
     std::int64_t height = 0;  ///< Maximum height in pixels; at least 1.
 };
 
 /// A named variant (`id` is its name, e.g. `"hero"`).
 struct Variant {
-    std::string id;
-    VariantOptions options;
+    std::string id;          ///< The variant's name, as used in delivery URLs.
+    VariantOptions options;  ///< The resizing it applies.
     bool never_require_signed_urls = false;  ///< `neverRequireSignedURLs`.
 };
 
@@ -126,7 +126,7 @@ namespace v1 {
 
 /// One page of `v1::list`.
 struct ImagePage {
-    std::vector<Image> images;
+    std::vector<Image> images;   ///< The images on this page, in the server's order.
     std::int64_t page = 1;       ///< The page this is (as requested).
     std::int64_t per_page = 0;   ///< The page size requested (0: server default).
     /// True when the page is full, so another page may follow. The v1 API
@@ -143,7 +143,7 @@ namespace v2 {
 
 /// One page of `v2::list`.
 struct ImagePage {
-    std::vector<Image> images;
+    std::vector<Image> images;  ///< The images on this page, in the server's order.
     /// Token for the next page; nullopt (or empty) on the last page.
     std::optional<std::string> continuation_token;
     /// True when the server gave a token for another page.

@@ -16,17 +16,18 @@ namespace cfimages {
 /// What a parser may need to know about the request it answers (the v1
 /// list needs its page and page size to tell whether another page exists).
 struct ParseContext {
-    std::int64_t page = 0;
-    std::int64_t per_page = 0;
+    std::int64_t page = 0;      ///< The v1 list page requested (0: not a list).
+    std::int64_t per_page = 0;  ///< The v1 list page size requested (0: server default).
 };
 
 /// A request ready to send, and how to read its answer.
 template <class T>
 struct Request {
-    using value_type = T;
+    using value_type = T;  ///< What `parse` returns on success.
     /// Signature of the parser bound to this request.
     using Parser = Result<T> (*)(const HttpResponse&, const ParseContext&);
 
+    /// The bytes to send.
     HttpRequest http;
     /// False for calls that create something (upload, direct upload,
     /// variant create): repeating them may create it twice, so the retry

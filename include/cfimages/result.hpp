@@ -46,10 +46,12 @@ struct Message {
     std::string documentation_url;   ///< Empty when the server gave none.
     std::string pointer;             ///< `source.pointer` (JSON pointer into the request), if any.
 
+    /// Equal when every field is equal.
     friend bool operator==(const Message& a, const Message& b) {
         return a.code == b.code && a.message == b.message &&
                a.documentation_url == b.documentation_url && a.pointer == b.pointer;
     }
+    /// Not equal when any field differs.
     friend bool operator!=(const Message& a, const Message& b) { return !(a == b); }
 };
 
@@ -58,7 +60,7 @@ struct Message {
 /// `message` is always a non-empty, single-line summary fit for a log or a
 /// terminal; it never contains credentials.
 struct ApiError {
-    ErrorKind kind = ErrorKind::api;
+    ErrorKind kind = ErrorKind::api;         ///< Who is at fault (see `ErrorKind`).
     int http_status = 0;                     ///< 0 when there was no response.
     std::vector<Message> errors;             ///< The envelope's `errors` (or what was recovered).
     std::vector<Message> messages;           ///< The envelope's `messages`.
@@ -102,6 +104,7 @@ inline std::ostream& operator<<(std::ostream& os, const ApiError& e) {
 /// Thrown only by `Result<T>::value()` when it holds an error.
 class BadResultAccess : public std::runtime_error {
 public:
+    /// Carries `e`; `what()` is its message.
     explicit BadResultAccess(ApiError e)
         : std::runtime_error(e.message), error_(std::move(e)) {}
     /// Returns the error that was held instead of a value.
@@ -114,7 +117,7 @@ private:
 /// Wraps an error so `Result<T>` can be built from it unambiguously,
 /// like `std::unexpected`.
 struct Unexpected {
-    ApiError error;
+    ApiError error;  ///< The error the `Result` will hold.
 };
 
 /// Returns `Unexpected{e}`; lets `return fail(e);` read naturally.
@@ -126,8 +129,8 @@ class Result {
     static_assert(!std::is_same_v<T, ApiError>, "Result<ApiError> is ambiguous");
 
 public:
-    using value_type = T;
-    using error_type = ApiError;
+    using value_type = T;         ///< The value type.
+    using error_type = ApiError;  ///< The error type.
 
     /// Holds a value.
     Result(const T& v) : data_(std::in_place_index<0>, v) {}

@@ -58,9 +58,11 @@ struct RetryDecision {
     bool retry = false;                   ///< Repeat the request.
     std::chrono::milliseconds delay{0};   ///< Wait this long first (0 when `!retry`).
 
+    /// Equal when every field is equal.
     friend bool operator==(const RetryDecision& a, const RetryDecision& b) {
         return a.retry == b.retry && a.delay == b.delay;
     }
+    /// Not equal when any field differs.
     friend bool operator!=(const RetryDecision& a, const RetryDecision& b) { return !(a == b); }
 };
 

@@ -170,6 +170,8 @@ inline Result<std::string> sign_url(std::string_view url, std::string_view key,
 /// The signature comparison takes the same time wherever the first
 /// difference is. Expiry is only reported for URLs whose signature is
 /// right, so "expired" always means "genuine but too old".
+/// @param url a signed delivery URL (as `sign_url` returns it).
+/// @param key the signing key's secret it was signed with.
 /// @param now the current time in unix seconds, from the caller's clock.
 /// @return the URL's parts and expiry, or `invalid_argument` whose message
 ///   says why: `url: ...` (not a delivery URL), `key: must not be empty`,

@@ -20,6 +20,7 @@
 #include <cfimages/detail/envelope.hpp>
 #include <cfimages/detail/multipart.hpp>
 #include <cfimages/detail/params.hpp>
+#include <cfimages/meta_filter.hpp>
 #include <cfimages/models.hpp>
 #include <cfimages/request.hpp>
 #include <cfimages/result.hpp>
@@ -33,6 +34,8 @@ struct ListParams {
     std::optional<std::int64_t> per_page;           ///< 10 to 10000 (server default 1000).
     std::optional<std::string> sort_order;          ///< "asc" or "desc" (by upload time).
     std::optional<std::string> creator;             ///< Only images with this creator.
+    /// Metadata filters, `meta.<field>[op]=value` (at most 5; see meta_filter.hpp).
+    std::vector<MetaFilter> meta;
 };
 
 /// Parameters of `v2::direct_uploads::create`.
@@ -84,7 +87,8 @@ namespace v2 {
 /// Pages follow `ImagePage::continuation_token`; `next_page` (paging.hpp)
 /// builds the following request.
 /// @return the request, or `invalid_argument` when per_page is outside
-///   10..10000, sort_order is not asc/desc, a string is too long or holds
+///   10..10000, sort_order is not asc/desc, a metadata filter breaks the
+///   API's limits (meta_filter.hpp), a string is too long or holds
 ///   control characters, or the Config is incomplete.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v2/methods/list/
 inline Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {}) {
@@ -96,6 +100,7 @@ inline Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = 
         return ApiError::invalid("continuation_token", "must be at most 4096 characters without control characters");
     if (p.creator)
         if (auto e = detail::check_creator("creator", *p.creator)) return std::move(*e);
+    if (auto e = validate(p.meta)) return std::move(*e);
     auto http = detail::start(cfg, Method::get, {detail::lit("/images/v2")});
     if (!http) return std::move(http).error();
     bool first = true;
@@ -104,6 +109,7 @@ inline Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = 
     if (p.per_page) detail::add_query(http->url, first, "per_page", detail::int_to_string(*p.per_page));
     if (p.sort_order) detail::add_query(http->url, first, "sort_order", *p.sort_order);
     if (p.creator) detail::add_query(http->url, first, "creator", *p.creator);
+    append_query(http->url, p.meta);
     return detail::finish<ImagePage>(std::move(*http), detail::parse_v2_page);
 }
 

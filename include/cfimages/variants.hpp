@@ -25,8 +25,8 @@ namespace variants {
 /// Parameters of `variants::edit`: new options, and optionally a new
 /// `neverRequireSignedURLs`.
 struct EditParams {
-    VariantOptions options;
-    std::optional<bool> never_require_signed_urls;
+    VariantOptions options;                          ///< The new options (all of them are sent).
+    std::optional<bool> never_require_signed_urls;   ///< `neverRequireSignedURLs`; unchanged when nullopt.
 };
 
 } // namespace variants
