@@ -156,6 +156,12 @@ inline std::optional<std::chrono::system_clock::time_point> parse_http_date(std:
     if (month == 2 && day == 29 && !leap) return std::nullopt;
     const std::int64_t secs = detail::retry_days_from_civil(year, month, day) * 86400 +
                               std::int64_t{hh} * 3600 + std::int64_t{mm} * 60 + std::int64_t{ss};
+    // A year system_clock cannot hold (with 64-bit nanoseconds, before 1678
+    // or after 2261) is refused rather than overflowing.
+    using Dur = std::chrono::system_clock::duration;
+    constexpr std::int64_t max_secs = std::chrono::duration_cast<std::chrono::seconds>(Dur::max()).count() - 1;
+    constexpr std::int64_t min_secs = std::chrono::duration_cast<std::chrono::seconds>(Dur::min()).count() + 1;
+    if (secs > max_secs || secs < min_secs) return std::nullopt;
     return std::chrono::system_clock::time_point(
         std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::seconds(secs)));
 }
