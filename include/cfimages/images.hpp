@@ -91,7 +91,11 @@ inline Result<Blob> parse_blob(const HttpResponse& r, const ParseContext& ctx) {
         (void)ctx;
         return res;
     }
-    if (json) return decode_error(Path{}, "expected image bytes, got application/json");
+    if (json) {
+        ApiError e = decode_error(Path{}, "expected image bytes, got application/json");
+        e.http_status = r.status;
+        return e;
+    }
     Blob b;
     b.content_type = std::string(trim(type));
     b.bytes = r.body;

@@ -233,11 +233,8 @@ inline ApiError api_error(const HttpResponse& r, const boost::json::object* env)
     return e;
 }
 
-/// Parses an envelope response and hands `result` to `decode`, a callable
-/// `(const boost::json::value& result, const Path& where) -> Result<T>`.
-/// `null_result_ok` is for calls whose result carries nothing (delete).
 template <class T, class Decode>
-Result<T> parse_envelope(const HttpResponse& r, Decode&& decode, bool null_result_ok = false) {
+Result<T> parse_envelope_body(const HttpResponse& r, Decode&& decode, bool null_result_ok) {
     const bool ok = r.status >= 200 && r.status < 300;
     boost::json::monotonic_resource arena(r.body.size() + 1024);
     boost::json::value doc;
@@ -276,6 +273,18 @@ Result<T> parse_envelope(const HttpResponse& r, Decode&& decode, bool null_resul
         return decode_error(rp, result == nullptr ? "missing" : "null");
     }
     return decode(*result, rp);
+}
+
+/// Parses an envelope response and hands `result` to `decode`, a callable
+/// `(const boost::json::value& result, const Path& where) -> Result<T>`.
+/// `null_result_ok` is for calls whose result carries nothing (delete).
+/// Every error, `decode` ones included, carries the response's status:
+/// `http_status` is 0 only when there was no response.
+template <class T, class Decode>
+Result<T> parse_envelope(const HttpResponse& r, Decode&& decode, bool null_result_ok = false) {
+    Result<T> res = parse_envelope_body<T>(r, std::forward<Decode>(decode), null_result_ok);
+    if (!res.has_value()) res.error().http_status = r.status;
+    return res;
 }
 
 // The result of a delete carries nothing (`{}`, sometimes null).
