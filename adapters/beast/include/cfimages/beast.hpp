@@ -1,0 +1,631 @@
+#ifndef CFIMAGES_BEAST_HPP
+#define CFIMAGES_BEAST_HPP
+
+/// @file
+/// `cfimages::beast::Client`: a synchronous HTTP/1.1 transport for the
+/// cfimages codec, built on Boost.Beast and OpenSSL.
+///
+/// @code
+/// cfimages::beast::Client client;                       // TLS verified, keep-alive, retries
+/// cfimages::Result<cfimages::Image> img = client.send(cfimages::v1::get(cfg, "image-id"));
+/// if (!img) std::cerr << img.error() << '\n';            // kind, status, code, message
+/// @endcode
+///
+/// What it does:
+/// - HTTPS through OpenSSL (TLS 1.2+, peer certificate and host name
+///   verified against the system CA store by default, SNI) and plain HTTP.
+/// - Keeps connections alive and reuses one per origin (scheme, host,
+///   port); a kept-alive connection the server has closed is replaced
+///   transparently, once, without counting as a retry.
+/// - A connect timeout (resolve, TCP connect and TLS handshake) and a total
+///   timeout per attempt (from connect to the last body byte).
+/// - A response body limit: past it the client stops reading, closes the
+///   connection and reports a `transport` error; memory stays bounded.
+/// - Follows no redirect: a 3xx becomes an `api` error naming the target
+///   origin, so credentials never travel to a host they were not meant for.
+/// - Retries according to `RetryPolicy` (`cfimages/retry.hpp`), sleeping
+///   between attempts, with jitter from its own random engine.
+/// - Every failure without a response is `ErrorKind::transport`, with a
+///   message saying what failed (resolve, connect, TLS handshake, write,
+///   read, timeout) and where (`host:port`); never a header, a URL query
+///   or any credential.
+///
+/// A `Client` is not thread-safe: use one per thread. It may be moved.
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+
+#include <cfimages/beast/url.hpp>
+#include <cfimages/config.hpp>
+#include <cfimages/http.hpp>
+#include <cfimages/models.hpp>
+#include <cfimages/paging.hpp>
+#include <cfimages/request.hpp>
+#include <cfimages/result.hpp>
+#include <cfimages/retry.hpp>
+
+namespace cfimages {
+namespace beast {
+
+/// Settings of a `Client`; the defaults suit the Cloudflare API.
+struct ClientOptions {
+    /// Limit for resolving the host, connecting and the TLS handshake.
+    std::chrono::milliseconds connect_timeout{10000};
+    /// Limit for one attempt as a whole: connect, send the request, read
+    /// the whole response. Retries each get their own.
+    std::chrono::milliseconds timeout{60000};
+    /// Largest response body accepted; past it the client stops reading
+    /// and reports a `transport` error.
+    std::uint64_t body_limit = 64u * 1024u * 1024u;
+    /// Largest response header block accepted.
+    std::uint32_t header_limit = 64u * 1024u;
+    /// When and how long to retry (default: 2 retries, backoff 0.5 s .. 8 s).
+    RetryPolicy retry;
+    /// Verify the server certificate and host name. Turn off only for a
+    /// local test server; never against the real API.
+    bool verify_peer = true;
+    /// Also trust these CA certificates (PEM, one or more), in addition to
+    /// the system store (e.g. a corporate proxy CA, or a test CA).
+    std::string extra_ca_pem;
+    /// Keep connections open between calls and reuse them per origin.
+    bool keep_alive = true;
+};
+
+namespace detail {
+
+/// One kept-alive connection to an origin (plain or TLS).
+struct Connection {
+    std::unique_ptr<boost::beast::tcp_stream> plain;
+    std::unique_ptr<boost::beast::ssl_stream<boost::beast::tcp_stream>> secure;
+    boost::beast::flat_buffer buffer;
+
+    /// Returns the TCP layer, whichever stream is in use.
+    boost::beast::tcp_stream& tcp() { return plain ? *plain : secure->next_layer(); }
+
+    /// Returns true when the server has not closed the idle connection:
+    /// a non-blocking peek sees neither end-of-stream nor an error (nor,
+    /// on plain HTTP, unsolicited bytes).
+    bool looks_alive() {
+        auto& sock = tcp().socket();
+        if (!sock.is_open()) return false;
+        boost::system::error_code ec;
+        sock.non_blocking(true, ec);
+        if (ec) return false;
+        char c = 0;
+        const std::size_t n = sock.receive(boost::asio::buffer(&c, 1),
+                                           boost::asio::socket_base::message_peek, ec);
+        boost::system::error_code ignored;
+        sock.non_blocking(false, ignored);
+        if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again)
+            return true;
+        if (ec) return false;          // reset, or end of stream
+        return n > 0 && secure;        // TLS may hold e.g. a session ticket
+    }
+
+    /// Closes the socket (no TLS close_notify: the connection is dropped).
+    void close() {
+        boost::system::error_code ignored;
+        tcp().socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+        tcp().socket().close(ignored);
+    }
+};
+
+/// What went wrong in one attempt that got no response.
+struct Failure {
+    ApiError error;
+    bool retryable = true; ///< A connection error worth retrying (not TLS verification, limits, protocol).
+    bool sent = false;     ///< Some of the request may have reached the server.
+    bool timed_out = false; ///< The attempt ran out of time (never replayed on a fresh connection).
+};
+
+/// Returns the milliseconds of `d` for messages.
+inline std::string ms_text(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
+
+/// Returns `ec`'s message, single line.
+inline std::string ec_text(const boost::system::error_code& ec) {
+    std::string m = ec.message();
+    for (char& c : m)
+        if (c == '\n' || c == '\r') c = ' ';
+    return m;
+}
+
+/// Maps a `Method` to Beast's verb.
+inline boost::beast::http::verb to_verb(Method m) noexcept {
+    switch (m) {
+    case Method::get: return boost::beast::http::verb::get;
+    case Method::post: return boost::beast::http::verb::post;
+    case Method::put: return boost::beast::http::verb::put;
+    case Method::patch: return boost::beast::http::verb::patch;
+    case Method::delete_: return boost::beast::http::verb::delete_;
+    }
+    return boost::beast::http::verb::get;
+}
+
+/// Returns true for a valid header field name (RFC 9110 token).
+inline bool is_token(std::string_view s) noexcept {
+    if (s.empty()) return false;
+    for (char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        const bool ok = (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
+                        std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+        if (!ok) return false;
+    }
+    return true;
+}
+
+/// Returns true for a header value without CR, LF or NUL (no header injection).
+inline bool is_safe_value(std::string_view s) noexcept {
+    return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+/// Returns true for headers the transport writes itself.
+inline bool is_framing_header(std::string_view name) noexcept {
+    return iequals(name, "host") || iequals(name, "content-length") ||
+           iequals(name, "transfer-encoding") || iequals(name, "connection");
+}
+
+/// Runs the io_context until its queued work is done.
+inline void run_all(boost::asio::io_context& ioc) {
+    ioc.restart();
+    ioc.run();
+}
+
+/// The client's state (behind a pointer so that `Client` can move).
+class ClientImpl {
+public:
+    explicit ClientImpl(ClientOptions options)
+        : options_(std::move(options)), rng_(std::random_device{}()) {}
+
+    ClientImpl(const ClientImpl&) = delete;
+    ClientImpl& operator=(const ClientImpl&) = delete;
+    ~ClientImpl() { close_all(); }
+
+    const ClientOptions& options() const noexcept { return options_; }
+
+    void close_all() {
+        for (auto& kv : pool_) kv.second->close();
+        pool_.clear();
+    }
+
+    /// Sends with retries.
+    Result<HttpResponse> send_with_retries(const HttpRequest& request, bool idempotent) {
+        const auto url = split_url(request.url);
+        if (!url)
+            return ApiError::make(ErrorKind::invalid_argument,
+                                  "url: not an absolute http(s) URL with a valid host and port "
+                                  "(user information is refused)");
+        for (const Header& h : request.headers) {
+            if (!is_token(h.name))
+                return ApiError::make(ErrorKind::invalid_argument, "header name is not a valid token");
+            if (!is_safe_value(h.value))
+                return ApiError::make(ErrorKind::invalid_argument,
+                                      "header " + h.name + ": value contains CR, LF or NUL");
+        }
+
+        std::uniform_real_distribution<double> jitter(0.0, 1.0);
+        for (int attempt = 0;; ++attempt) {
+            Failure failure;
+            auto response = attempt_once(*url, request, idempotent, failure);
+            RetryDecision decision;
+            if (response) {
+                decision = decide_retry(options_.retry, *response, attempt, idempotent,
+                                        std::chrono::system_clock::now(), jitter(rng_));
+                if (!decision.retry) return std::move(*response);
+            } else {
+                // Nothing can have been created when the request never left.
+                if (failure.retryable)
+                    decision = decide_retry(options_.retry, failure.error, attempt,
+                                            idempotent || !failure.sent, jitter(rng_));
+                if (!decision.retry) {
+                    if (attempt > 0)
+                        failure.error.message += " (gave up after " + std::to_string(attempt + 1) + " attempts)";
+                    return failure.error;
+                }
+            }
+            if (decision.delay.count() > 0) std::this_thread::sleep_for(decision.delay);
+        }
+    }
+
+private:
+    using Clock = std::chrono::steady_clock;
+
+    /// Returns the TLS context, set up on first use (loading the system CA
+    /// store takes a noticeable fraction of a second, which plain-HTTP
+    /// clients need not pay); nullptr with `error` set when setup failed.
+    boost::asio::ssl::context* tls_context(std::string& error) {
+        if (ssl_) return ssl_.get();
+        auto ctx = std::make_unique<boost::asio::ssl::context>(boost::asio::ssl::context::tls_client);
+        boost::system::error_code ec;
+        SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+        ctx->set_options(boost::asio::ssl::context::default_workarounds |
+                             boost::asio::ssl::context::no_compression,
+                         ec);
+        ctx->set_default_verify_paths(ec);
+        if (ec) {
+            error = "TLS setup failed: cannot load the system CA store: " + ec_text(ec);
+            return nullptr;
+        }
+        if (!options_.extra_ca_pem.empty()) {
+            ctx->add_certificate_authority(boost::asio::buffer(options_.extra_ca_pem), ec);
+            if (ec) {
+                error = "TLS setup failed: ClientOptions::extra_ca_pem is not a valid PEM certificate: " +
+                        ec_text(ec);
+                return nullptr;
+            }
+        }
+        ctx->set_verify_mode(options_.verify_peer ? boost::asio::ssl::verify_peer
+                                                  : boost::asio::ssl::verify_none,
+                             ec);
+        ssl_ = std::move(ctx);
+        return ssl_.get();
+    }
+
+    /// One attempt: a pooled or new connection, write, read. A reused
+    /// connection that turns out dead is replaced once.
+    std::optional<HttpResponse> attempt_once(const Url& url, const HttpRequest& request,
+                                             bool idempotent, Failure& failure) {
+        const auto start = Clock::now();
+        const auto deadline = start + options_.timeout;
+        const auto connect_deadline = std::min(deadline, start + options_.connect_timeout);
+        const std::string key = url.origin();
+
+        auto msg = make_message(url, request);
+        for (int pass = 0; pass < 2; ++pass) {
+            bool reused = false;
+            auto it = pool_.find(key);
+            if (it != pool_.end()) {
+                if (it->second->looks_alive()) {
+                    reused = true;
+                } else {
+                    it->second->close();
+                    pool_.erase(it);
+                    it = pool_.end();
+                }
+            }
+            if (it == pool_.end()) {
+                auto conn = connect(url, connect_deadline, failure);
+                if (!conn) return std::nullopt;
+                it = pool_.emplace(key, std::move(conn)).first;
+            }
+            Connection& conn = *it->second;
+
+            bool got_some = false;
+            bool write_failed = false;
+            auto response = conn.plain ? exchange(*conn.plain, conn, url, msg, deadline, failure, got_some, write_failed)
+                                       : exchange(*conn.secure, conn, url, msg, deadline, failure, got_some, write_failed);
+            if (response) {
+                if (!options_.keep_alive || !keep_) {
+                    conn.close();
+                    pool_.erase(key);
+                }
+                return response;
+            }
+            conn.close();
+            pool_.erase(key);
+            // The server closed an idle connection as we used it: try once
+            // more on a fresh one, unless the request may have been
+            // processed (something came back, or a non-idempotent request
+            // was fully written).
+            const bool stale = reused && !got_some && !failure.timed_out &&
+                               (write_failed || idempotent);
+            if (!(pass == 0 && stale)) return std::nullopt;
+            failure = Failure{};
+        }
+        return std::nullopt;
+    }
+
+    boost::beast::http::request<boost::beast::http::string_body>
+    make_message(const Url& url, const HttpRequest& request) const {
+        namespace http = boost::beast::http;
+        http::request<http::string_body> msg{to_verb(request.method), url.target, 11};
+        msg.set(http::field::host, url.host_header());
+        for (const Header& h : request.headers)
+            if (!is_framing_header(h.name)) msg.insert(h.name, h.value);
+        msg.keep_alive(options_.keep_alive);
+        msg.body() = request.body;
+        msg.prepare_payload();
+        return msg;
+    }
+
+    /// Resolves, connects and (for https) handshakes, within `deadline`.
+    std::unique_ptr<Connection> connect(const Url& url, Clock::time_point deadline, Failure& failure) {
+        namespace asio = boost::asio;
+        using tcp = asio::ip::tcp;
+        const std::string where = url.host_port();
+        failure.sent = false;
+
+        // Resolve (a literal needs no lookup).
+        std::vector<tcp::endpoint> endpoints;
+        boost::system::error_code ec;
+        if (url.ip_literal) {
+            const auto addr = asio::ip::make_address(url.host, ec);
+            if (ec) return fail_with(failure, "cannot parse the address of " + where, false);
+            endpoints.emplace_back(addr, static_cast<unsigned short>(std::stoul(url.port)));
+        } else {
+            tcp::resolver resolver(ioc_);
+            bool done = false;
+            tcp::resolver::results_type results;
+            resolver.async_resolve(url.host, url.port,
+                                   [&](const boost::system::error_code& e, tcp::resolver::results_type r) {
+                                       ec = e;
+                                       results = std::move(r);
+                                       done = true;
+                                   });
+            ioc_.restart();
+            ioc_.run_until(deadline);
+            if (!done) {
+                resolver.cancel();
+                run_all(ioc_);
+                return fail_with(failure, "timed out after " + ms_text(options_.connect_timeout) +
+                                              " resolving " + where, true, true);
+            }
+            if (ec) return fail_with(failure, "cannot resolve " + where + ": " + ec_text(ec), true);
+            for (const auto& entry : results) endpoints.push_back(entry.endpoint());
+        }
+
+        auto conn = std::make_unique<Connection>();
+        if (url.tls) {
+            std::string error;
+            auto* ctx = tls_context(error);
+            if (ctx == nullptr) return fail_with(failure, std::move(error), false);
+            conn->secure = std::make_unique<boost::beast::ssl_stream<boost::beast::tcp_stream>>(ioc_, *ctx);
+        } else conn->plain = std::make_unique<boost::beast::tcp_stream>(ioc_);
+        conn->buffer.max_size(static_cast<std::size_t>(options_.header_limit) + 64u * 1024u);
+
+        auto& tcp_layer = conn->tcp();
+        tcp_layer.expires_at(deadline);
+        tcp_layer.async_connect(endpoints, [&](const boost::system::error_code& e, const tcp::endpoint&) { ec = e; });
+        run_all(ioc_);
+        if (ec == boost::beast::error::timeout)
+            return fail_with(failure, "timed out after " + ms_text(options_.connect_timeout) +
+                                          " connecting to " + where, true, true);
+        if (ec) return fail_with(failure, "cannot connect to " + where + ": " + ec_text(ec), true);
+
+        if (url.tls) {
+            SSL* ssl = conn->secure->native_handle();
+            // SNI for names; certificate checked against the name or address.
+            if (!url.ip_literal) SSL_set_tlsext_host_name(ssl, url.host.c_str());
+            if (options_.verify_peer) {
+                X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+                if (url.ip_literal) X509_VERIFY_PARAM_set1_ip_asc(param, url.host.c_str());
+                else SSL_set1_host(ssl, url.host.c_str());
+            }
+            conn->secure->async_handshake(boost::asio::ssl::stream_base::client,
+                                          [&](const boost::system::error_code& e) { ec = e; });
+            run_all(ioc_);
+            if (ec == boost::beast::error::timeout)
+                return fail_with(failure, "timed out after " + ms_text(options_.connect_timeout) +
+                                              " in the TLS handshake with " + where, true, true);
+            if (ec) {
+                const long verify = SSL_get_verify_result(ssl);
+                if (options_.verify_peer && verify != X509_V_OK)
+                    return fail_with(failure, "TLS certificate verification failed for " + where + ": " +
+                                                  X509_verify_cert_error_string(verify), false);
+                return fail_with(failure, "TLS handshake with " + where + " failed: " + ec_text(ec), true);
+            }
+        }
+        return conn;
+    }
+
+    /// Writes the request and reads the response on an open connection.
+    template <class Stream>
+    std::optional<HttpResponse> exchange(Stream& stream, Connection& conn, const Url& url,
+                                         boost::beast::http::request<boost::beast::http::string_body>& msg,
+                                         Clock::time_point deadline, Failure& failure, bool& got_some,
+                                         bool& write_failed) {
+        namespace http = boost::beast::http;
+        const std::string where = url.host_port();
+        boost::system::error_code ec;
+        conn.tcp().expires_at(deadline);
+        failure.sent = true;
+        http::async_write(stream, msg, [&](const boost::system::error_code& e, std::size_t) { ec = e; });
+        run_all(ioc_);
+        if (ec == boost::beast::error::timeout)
+            return timeout_failure(failure, "sending the request to " + where);
+        if (ec) {
+            write_failed = true;
+            fail_with(failure, "cannot send the request to " + where + ": " + ec_text(ec), true);
+            return std::nullopt;
+        }
+
+        http::response_parser<http::string_body> parser;
+        parser.body_limit(options_.body_limit);
+        parser.header_limit(options_.header_limit);
+        http::async_read(stream, conn.buffer, parser,
+                         [&](const boost::system::error_code& e, std::size_t) { ec = e; });
+        run_all(ioc_);
+        got_some = parser.got_some();
+        if (ec == boost::beast::error::timeout)
+            return timeout_failure(failure, "reading the response from " + where);
+        if (ec == http::error::body_limit) {
+            fail_with(failure, "response body from " + where + " exceeds the limit of " +
+                                   std::to_string(options_.body_limit) +
+                                   " bytes (ClientOptions::body_limit); stopped reading", false);
+            return std::nullopt;
+        }
+        if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
+            fail_with(failure, "response header from " + where + " exceeds the limit of " +
+                                   std::to_string(options_.header_limit) + " bytes", false);
+            return std::nullopt;
+        }
+        if (ec == http::error::end_of_stream || ec == boost::asio::error::eof ||
+            ec == boost::asio::ssl::error::stream_truncated || ec == boost::asio::error::connection_reset ||
+            ec == http::error::partial_message) {
+            fail_with(failure, std::string(got_some ? "connection closed by " + where + " in the middle of the response"
+                                                    : "connection closed by " + where + " before any response") +
+                                   " (" + ec_text(ec) + ")", true);
+            return std::nullopt;
+        }
+        if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
+            fail_with(failure, "invalid HTTP response from " + where + ": " + ec_text(ec), false);
+            return std::nullopt;
+        }
+        if (ec) {
+            fail_with(failure, "cannot read the response from " + where + ": " + ec_text(ec), true);
+            return std::nullopt;
+        }
+
+        auto& res = parser.get();
+        keep_ = res.keep_alive() && !parser.need_eof();
+        HttpResponse out;
+        out.status = static_cast<int>(res.result_int());
+        for (const auto& field : res)
+            out.headers.push_back(Header{std::string(field.name_string()), std::string(field.value())});
+        out.body = std::move(res.body());
+        return out;
+    }
+
+    std::optional<HttpResponse> timeout_failure(Failure& failure, const std::string& what) {
+        fail_with(failure, "timed out after " + ms_text(options_.timeout) + " (ClientOptions::timeout) " + what,
+                  true, true);
+        return std::nullopt;
+    }
+
+    static std::unique_ptr<Connection> fail_with(Failure& failure, std::string message, bool retryable,
+                                                 bool timed_out = false) {
+        failure.error = ApiError::make(ErrorKind::transport, std::move(message));
+        failure.retryable = retryable;
+        failure.timed_out = timed_out;
+        return nullptr;
+    }
+
+    ClientOptions options_;
+    boost::asio::io_context ioc_;
+    std::unique_ptr<boost::asio::ssl::context> ssl_;
+    std::map<std::string, std::unique_ptr<Connection>> pool_;
+    std::mt19937_64 rng_;
+    bool keep_ = false;
+};
+
+/// Returns the `scheme://host:port` of a redirect target for messages
+/// (never its path or query, which may carry tokens), or "another location".
+inline std::string redirect_origin(const HttpResponse& response) {
+    if (auto loc = response.header("location"))
+        if (auto u = split_url(*loc)) return u->origin();
+    return "another location";
+}
+
+} // namespace detail
+
+/// A synchronous HTTP(S) transport for cfimages requests.
+class Client {
+public:
+    /// A client with the default options (TLS verified, keep-alive,
+    /// 10 s connect / 60 s total timeout, 64 MiB body limit, 2 retries).
+    Client() : Client(ClientOptions{}) {}
+    /// A client with the given options.
+    explicit Client(ClientOptions options) : impl_(std::make_unique<detail::ClientImpl>(std::move(options))) {}
+
+    /// Returns the options the client was made with.
+    const ClientOptions& options() const noexcept { return impl_->options(); }
+
+    /// Sends a built request (retrying as `options().retry` allows) and
+    /// parses the answer.
+    /// @return the typed value; `transport` when no response came,
+    ///         `api` for a non-2xx answer (a 3xx included: redirects are
+    ///         not followed) or `success: false`, `decode` for a 2xx body
+    ///         of the wrong shape.
+    template <class T>
+    Result<T> send(const Request<T>& request) {
+        auto response = send_checked(request.http, request.idempotent);
+        if (!response) return fail(std::move(response).error());
+        return request.parse(*response);
+    }
+
+    /// Sends the request a builder made, or passes the builder's error
+    /// (`invalid_argument`) through untouched without sending anything.
+    template <class T>
+    Result<T> send(const Result<Request<T>>& request) {
+        if (!request) return fail(request.error());
+        return send(*request);
+    }
+
+    /// Sends any request and returns the raw answer, whatever its status
+    /// (a 3xx is returned as is, never followed).
+    /// @param idempotent whether the request may be repeated safely;
+    ///        by default true except for POST.
+    /// @return the response, `transport` when none came, or
+    ///         `invalid_argument` for a URL or header the client refuses.
+    Result<HttpResponse> send_raw(const HttpRequest& request) {
+        return impl_->send_with_retries(request, request.method != Method::post);
+    }
+    /// Same as above with an explicit idempotency flag.
+    Result<HttpResponse> send_raw(const HttpRequest& request, bool idempotent) {
+        return impl_->send_with_retries(request, idempotent);
+    }
+
+    /// Visits every image of a listing (`v2::ListParams` pages on
+    /// continuation tokens, `v1::ListParams` on page numbers); see
+    /// `cfimages::for_each_image`. `on_image(const Image&)` may return
+    /// `false` to stop.
+    /// @return the number of images visited, or the first error.
+    template <class Params, class OnImage>
+    Result<std::size_t> for_each_image(const Config& cfg, const Params& params, OnImage&& on_image) {
+        return cfimages::for_each_image([this](const HttpRequest& r) { return send_checked(r, true); }, cfg,
+                                        params, std::forward<OnImage>(on_image));
+    }
+
+    /// Collects every image of a listing (see `for_each_image`).
+    /// @return all images in order, or the first error.
+    template <class Params>
+    Result<std::vector<Image>> list_all(const Config& cfg, const Params& params) {
+        return cfimages::list_all_images([this](const HttpRequest& r) { return send_checked(r, true); }, cfg,
+                                         params);
+    }
+
+    /// Closes every kept-alive connection.
+    void close() { impl_->close_all(); }
+
+private:
+    /// Sends, and turns a 3xx into an `api` error (redirects are not followed).
+    Result<HttpResponse> send_checked(const HttpRequest& request, bool idempotent) {
+        auto response = impl_->send_with_retries(request, idempotent);
+        if (response && response->status >= 300 && response->status <= 399) {
+            ApiError e = ApiError::make(ErrorKind::api,
+                                        "HTTP " + std::to_string(response->status) + " redirect to " +
+                                            detail::redirect_origin(*response) +
+                                            " not followed (cfimages follows no redirects, so "
+                                            "credentials stay with the host they were meant for)",
+                                        response->status);
+            return e;
+        }
+        return response;
+    }
+
+    std::unique_ptr<detail::ClientImpl> impl_;
+};
+
+} // namespace beast
+} // namespace cfimages
+
+#endif // CFIMAGES_BEAST_HPP
