@@ -8,16 +8,8 @@
 
 #include <cfimages/curl.hpp>
 
-// The suite names its client through CFIMAGES_CONFORMANCE_CLIENT when it
-// offers that hook; until then it names cfimages::beast::Client, so the Beast
-// adapter is kept out (its include guard) and the name is given to curl.
+// The suite's hook: the client type it sends with, and its name in the summary.
 #define CFIMAGES_CONFORMANCE_CLIENT cfimages::curl::Client
 #define CFIMAGES_CONFORMANCE_CLIENT_NAME "curl"
-#define CFIMAGES_BEAST_HPP
-namespace cfimages {
-namespace beast {
-using Client = cfimages::curl::Client;
-} // namespace beast
-} // namespace cfimages
 
 #include "conformance_beast.cpp"
