@@ -19,8 +19,11 @@
 /// Library version. Kept in step with the CMake and Meson project versions
 /// (the test suite checks that they agree).
 
+/// Major version: incompatible API changes.
 #define CFIMAGES_VERSION_MAJOR 0
+/// Minor version: compatible additions.
 #define CFIMAGES_VERSION_MINOR 1
+/// Patch version: fixes only.
 #define CFIMAGES_VERSION_PATCH 0
 /// The version as a string, as sent in `User-Agent: cfimages/<version>`.
 #define CFIMAGES_VERSION_STRING "0.1.0"
@@ -80,10 +83,12 @@ struct Message {
     std::string documentation_url;   ///< Empty when the server gave none.
     std::string pointer;             ///< `source.pointer` (JSON pointer into the request), if any.
 
+    /// Equal when every field is equal.
     friend bool operator==(const Message& a, const Message& b) {
         return a.code == b.code && a.message == b.message &&
                a.documentation_url == b.documentation_url && a.pointer == b.pointer;
     }
+    /// Not equal when any field differs.
     friend bool operator!=(const Message& a, const Message& b) { return !(a == b); }
 };
 
@@ -92,7 +97,7 @@ struct Message {
 /// `message` is always a non-empty, single-line summary fit for a log or a
 /// terminal; it never contains credentials.
 struct ApiError {
-    ErrorKind kind = ErrorKind::api;
+    ErrorKind kind = ErrorKind::api;         ///< Who is at fault (see `ErrorKind`).
     int http_status = 0;                     ///< 0 when there was no response.
     std::vector<Message> errors;             ///< The envelope's `errors` (or what was recovered).
     std::vector<Message> messages;           ///< The envelope's `messages`.
@@ -136,6 +141,7 @@ inline std::ostream& operator<<(std::ostream& os, const ApiError& e) {
 /// Thrown only by `Result<T>::value()` when it holds an error.
 class BadResultAccess : public std::runtime_error {
 public:
+    /// Carries `e`; `what()` is its message.
     explicit BadResultAccess(ApiError e)
         : std::runtime_error(e.message), error_(std::move(e)) {}
     /// Returns the error that was held instead of a value.
@@ -148,7 +154,7 @@ private:
 /// Wraps an error so `Result<T>` can be built from it unambiguously,
 /// like `std::unexpected`.
 struct Unexpected {
-    ApiError error;
+    ApiError error;  ///< The error the `Result` will hold.
 };
 
 /// Returns `Unexpected{e}`; lets `return fail(e);` read naturally.
@@ -160,8 +166,8 @@ class Result {
     static_assert(!std::is_same_v<T, ApiError>, "Result<ApiError> is ambiguous");
 
 public:
-    using value_type = T;
-    using error_type = ApiError;
+    using value_type = T;         ///< The value type.
+    using error_type = ApiError;  ///< The error type.
 
     /// Holds a value.
     Result(const T& v) : data_(std::in_place_index<0>, v) {}
@@ -254,12 +260,14 @@ inline const char* to_string(Method m) noexcept {
 
 /// One header field, in the order it is sent.
 struct Header {
-    std::string name;
-    std::string value;
+    std::string name;   ///< Field name, case as given.
+    std::string value;  ///< Field value, without surrounding whitespace.
 
+    /// Equal when every field is equal.
     friend bool operator==(const Header& a, const Header& b) {
         return a.name == b.name && a.value == b.value;
     }
+    /// Not equal when any field differs.
     friend bool operator!=(const Header& a, const Header& b) { return !(a == b); }
 };
 
@@ -295,9 +303,9 @@ inline std::optional<std::string_view> find_header(const Headers& headers,
 /// `Content-Type` (and only then a body) is among `headers` when there is a
 /// body; `Content-Length` is left to the transport.
 struct HttpRequest {
-    Method method = Method::get;
+    Method method = Method::get;  ///< The request method.
     std::string url;     ///< Absolute, percent-encoded.
-    Headers headers;
+    Headers headers;     ///< In the order they are sent.
     std::string body;    ///< Raw bytes; empty when the request has no body.
 
     /// Returns the first header named `name` (any case), if present.
@@ -308,9 +316,9 @@ struct HttpRequest {
 
 /// A response as a transport received it.
 struct HttpResponse {
-    int status = 0;
-    Headers headers;
-    std::string body;
+    int status = 0;     ///< HTTP status code (200, 404, ...).
+    Headers headers;    ///< As received, in order.
+    std::string body;   ///< Raw bytes, as received.
 
     /// Returns the first header named `name` (any case), if present.
     std::optional<std::string_view> header(std::string_view name) const noexcept {
@@ -366,20 +374,20 @@ namespace cfimages {
 /// An API token, sent as `Authorization: Bearer <token>`.
 /// Never printed: `operator<<` writes `ApiToken{<redacted>}`.
 struct ApiToken {
-    std::string token;
+    std::string token;  ///< The token as issued (without `Bearer `).
 };
 
 /// A global API key with its account e-mail, sent as `X-Auth-Email` and
 /// `X-Auth-Key`. Never printed in full.
 struct ApiKey {
-    std::string email;
-    std::string key;
+    std::string email;  ///< The account's e-mail address (`X-Auth-Email`).
+    std::string key;    ///< The global API key (`X-Auth-Key`).
 };
 
 /// A batch token from `v1::batch_token`, sent as `Authorization: Bearer`
 /// to the batch host (`Config::batch`).
 struct BatchToken {
-    std::string token;
+    std::string token;  ///< The token `v1::batch_token` returned.
 };
 
 /// No credentials yet: every builder refuses to build a request with it.
@@ -455,17 +463,18 @@ namespace cfimages {
 /// What a parser may need to know about the request it answers (the v1
 /// list needs its page and page size to tell whether another page exists).
 struct ParseContext {
-    std::int64_t page = 0;
-    std::int64_t per_page = 0;
+    std::int64_t page = 0;      ///< The v1 list page requested (0: not a list).
+    std::int64_t per_page = 0;  ///< The v1 list page size requested (0: server default).
 };
 
 /// A request ready to send, and how to read its answer.
 template <class T>
 struct Request {
-    using value_type = T;
+    using value_type = T;  ///< What `parse` returns on success.
     /// Signature of the parser bound to this request.
     using Parser = Result<T> (*)(const HttpResponse&, const ParseContext&);
 
+    /// The bytes to send.
     HttpRequest http;
     /// False for calls that create something (upload, direct upload,
     /// variant create): repeating them may create it twice, so the retry
@@ -530,7 +539,7 @@ struct Blob {
 
 /// A signing key for signed delivery URLs.
 struct SigningKey {
-    std::string name;
+    std::string name;   ///< The key's name.
     std::string value;  ///< The secret; do not log it.
 };
 
@@ -590,16 +599,16 @@ inline std::optional<MetadataMode> parse_metadata_mode(std::string_view s) noexc
 
 /// The resizing a variant applies.
 struct VariantOptions {
-    Fit fit = Fit::scale_down;
-    MetadataMode metadata = MetadataMode::none;
+    Fit fit = Fit::scale_down;                   ///< How the image fits the box.
+    MetadataMode metadata = MetadataMode::none;  ///< What EXIF data is kept.
     std::int64_t width = 0;   ///< Maximum width in pixels; at least 1.
     std::int64_t height = 0;  ///< Maximum height in pixels; at least 1.
 };
 
 /// A named variant (`id` is its name, e.g. `"hero"`).
 struct Variant {
-    std::string id;
-    VariantOptions options;
+    std::string id;          ///< The variant's name, as used in delivery URLs.
+    VariantOptions options;  ///< The resizing it applies.
     bool never_require_signed_urls = false;  ///< `neverRequireSignedURLs`.
 };
 
@@ -613,7 +622,7 @@ namespace v1 {
 
 /// One page of `v1::list`.
 struct ImagePage {
-    std::vector<Image> images;
+    std::vector<Image> images;   ///< The images on this page, in the server's order.
     std::int64_t page = 1;       ///< The page this is (as requested).
     std::int64_t per_page = 0;   ///< The page size requested (0: server default).
     /// True when the page is full, so another page may follow. The v1 API
@@ -630,7 +639,7 @@ namespace v2 {
 
 /// One page of `v2::list`.
 struct ImagePage {
-    std::vector<Image> images;
+    std::vector<Image> images;  ///< The images on this page, in the server's order.
     /// Token for the next page; nullopt (or empty) on the last page.
     std::optional<std::string> continuation_token;
     /// True when the server gave a token for another page.
@@ -812,6 +821,17 @@ inline bool parse_digits(std::string_view s, std::size_t pos, std::size_t n, uns
     return true;
 }
 
+// True when `secs` seconds since the epoch (plus up to one second) fit
+// system_clock's duration. With 64-bit nanoseconds (libstdc++) that is
+// roughly the years 1678 to 2261: a server date outside it, such as Go's
+// zero time `0001-01-01T00:00:00Z`, is refused instead of overflowing.
+inline bool fits_system_clock(std::int64_t secs) noexcept {
+    using Dur = std::chrono::system_clock::duration;
+    constexpr std::int64_t hi = std::chrono::duration_cast<std::chrono::seconds>(Dur::max()).count() - 1;
+    constexpr std::int64_t lo = std::chrono::duration_cast<std::chrono::seconds>(Dur::min()).count() + 1;
+    return secs >= lo && secs <= hi;
+}
+
 // Parses RFC 3339 (`2014-01-02T02:20:00.123Z`, `...+01:00`; fractional
 // seconds of any length, kept to the microsecond).
 inline std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view s) noexcept {
@@ -850,6 +870,7 @@ inline std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::s
     }
     if (i != s.size()) return std::nullopt;
     const std::int64_t secs = days_from_civil(Y, M, D) * 86400 + h * 3600 + mi * 60 + sec - offset;
+    if (!fits_system_clock(secs)) return std::nullopt;
     return std::chrono::system_clock::time_point(
         std::chrono::duration_cast<std::chrono::system_clock::duration>(
             std::chrono::microseconds(secs * 1000000 + micros)));
@@ -944,8 +965,12 @@ inline std::uint64_t hash_parts(const std::vector<Part>& parts, std::uint64_t sa
             h = fnv1a(h, p.data.substr(0, edge));
             h = fnv1a(h, p.data.substr(p.data.size() - edge));
         }
-        std::uint64_t n = p.data.size();
-        h = fnv1a(h, std::string_view(reinterpret_cast<const char*>(&n), sizeof n));
+        // The size as 8 little-endian bytes, so the boundary (and so the
+        // golden request bytes) is the same on every platform.
+        const std::uint64_t n = p.data.size();
+        char size_bytes[8];
+        for (unsigned i = 0; i < 8; ++i) size_bytes[i] = static_cast<char>((n >> (8 * i)) & 0xff);
+        h = fnv1a(h, std::string_view(size_bytes, sizeof size_bytes));
     }
     return h;
 }
@@ -1594,6 +1619,7 @@ inline Result<Stats> decode_stats(const boost::json::value& v, const Path& p) {
 // The DOM lives in a monotonic arena sized from the body: it is thrown away
 // as soon as the typed value is built, so it never needs a general heap.
 
+#include <limits>
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
@@ -1700,8 +1726,11 @@ inline void read_retry_after(const HttpResponse& r, ApiError& e) {
     }
     if (auto s = r.header("retry-after")) {
         std::string_view t = trim(*s);
-        if (leading_code(t, v) && t.size() <= 18 && t.find_first_not_of("0123456789") == std::string_view::npos)
-            e.retry_after = std::chrono::milliseconds(v * 1000);
+        if (leading_code(t, v) && t.size() <= 18 && t.find_first_not_of("0123456789") == std::string_view::npos) {
+            // Up to 18 digits of seconds would overflow as milliseconds: saturate.
+            constexpr std::int64_t max_seconds = std::numeric_limits<std::int64_t>::max() / 1000;
+            e.retry_after = std::chrono::milliseconds((v > max_seconds ? max_seconds : v) * 1000);
+        }
     }
 }
 
@@ -1717,7 +1746,9 @@ inline void recover_from_text(const HttpResponse& r, ApiError& e) {
         std::int64_t c = 0;
         if (leading_code(rest, c)) {
             code = c;
-            rest = rest.substr(rest.find_first_not_of("0123456789"));
+            // The code may end the body (`ERROR 5404`): nothing follows it.
+            const std::size_t end = rest.find_first_not_of("0123456789");
+            rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
             if (!rest.empty() && rest.front() == ':') rest.remove_prefix(1);
         }
         std::size_t eol = rest.find('\n');
@@ -1792,11 +1823,8 @@ inline ApiError api_error(const HttpResponse& r, const boost::json::object* env)
     return e;
 }
 
-/// Parses an envelope response and hands `result` to `decode`, a callable
-/// `(const boost::json::value& result, const Path& where) -> Result<T>`.
-/// `null_result_ok` is for calls whose result carries nothing (delete).
 template <class T, class Decode>
-Result<T> parse_envelope(const HttpResponse& r, Decode&& decode, bool null_result_ok = false) {
+Result<T> parse_envelope_body(const HttpResponse& r, Decode&& decode, bool null_result_ok) {
     const bool ok = r.status >= 200 && r.status < 300;
     boost::json::monotonic_resource arena(r.body.size() + 1024);
     boost::json::value doc;
@@ -1835,6 +1863,18 @@ Result<T> parse_envelope(const HttpResponse& r, Decode&& decode, bool null_resul
         return decode_error(rp, result == nullptr ? "missing" : "null");
     }
     return decode(*result, rp);
+}
+
+/// Parses an envelope response and hands `result` to `decode`, a callable
+/// `(const boost::json::value& result, const Path& where) -> Result<T>`.
+/// `null_result_ok` is for calls whose result carries nothing (delete).
+/// Every error, `decode` ones included, carries the response's status:
+/// `http_status` is 0 only when there was no response.
+template <class T, class Decode>
+Result<T> parse_envelope(const HttpResponse& r, Decode&& decode, bool null_result_ok = false) {
+    Result<T> res = parse_envelope_body<T>(r, std::forward<Decode>(decode), null_result_ok);
+    if (!res.has_value()) res.error().http_status = r.status;
+    return res;
 }
 
 // The result of a delete carries nothing (`{}`, sometimes null).
@@ -1950,7 +1990,7 @@ struct EditParams {
 
 /// A batch token and when it stops working (`v1::batch_token`).
 struct BatchTokenGrant {
-    std::string token;
+    std::string token;  ///< Send as `BatchToken` credentials to `batch_base_url`.
     std::chrono::system_clock::time_point expires_at{};  ///< `expiresAt`, to the microsecond.
 };
 
@@ -1987,7 +2027,11 @@ inline Result<Blob> parse_blob(const HttpResponse& r, const ParseContext& ctx) {
         (void)ctx;
         return res;
     }
-    if (json) return decode_error(Path{}, "expected image bytes, got application/json");
+    if (json) {
+        ApiError e = decode_error(Path{}, "expected image bytes, got application/json");
+        e.http_status = r.status;
+        return e;
+    }
     Blob b;
     b.content_type = std::string(trim(type));
     b.bytes = r.body;
@@ -2292,8 +2336,8 @@ namespace variants {
 /// Parameters of `variants::edit`: new options, and optionally a new
 /// `neverRequireSignedURLs`.
 struct EditParams {
-    VariantOptions options;
-    std::optional<bool> never_require_signed_urls;
+    VariantOptions options;                          ///< The new options (all of them are sent).
+    std::optional<bool> never_require_signed_urls;   ///< `neverRequireSignedURLs`; unchanged when nullopt.
 };
 
 } // namespace variants
@@ -2417,6 +2461,310 @@ inline Result<Request<Deleted>> remove(const Config& cfg, std::string_view varia
 
 #endif // CFIMAGES_VARIANTS_HPP
 // ---- end <cfimages/variants.hpp> ----
+// ---- begin <cfimages/meta_filter.hpp> ----
+#ifndef CFIMAGES_META_FILTER_HPP
+#define CFIMAGES_META_FILTER_HPP
+
+/// @file
+/// Metadata filters for `v2::list`. On the wire: `meta.<field>[<op>]=<value>`.
+///
+/// Filters match the JSON metadata stored with each image (`Image::meta`);
+/// they combine with AND. A nested field is a dotted path
+/// (`region.name` matches `{"region": {"name": ...}}`).
+///
+/// The API's limits, checked by `validate` before anything is sent: at
+/// most 5 filters, at most 5 levels of nesting, 1 to 10 values for `in`
+/// operators; range operators (`gt`, `gte`, `lt`, `lte`) and the `:number`
+/// operators take numbers only, `eq:boolean` takes `true` or `false`.
+///
+/// Encoding, decided from Cloudflare's documented examples
+/// (`?meta.status[in]=pending|deleted|flagged`, `meta.status[eq:string]=active`):
+/// the brackets, the `:` of the operator, the `.` between path levels and
+/// the `|` between `in` values are sent literally, exactly as documented,
+/// because the server matches that syntax and a literal byte is read the
+/// same whether or not the server percent-decodes keys first. Everything
+/// else in a field name or a value is percent-encoded (RFC 3986 unreserved
+/// characters stay as they are; a space is `%20`), so `&`, `=`, `#`, `+`
+/// or `|` inside a value cannot be mistaken for syntax. Field names
+/// containing `[`, `]` or `.`-separated empty parts are refused, and so
+/// are `in` values containing `|`, since the server would split them.
+///
+/// https://developers.cloudflare.com/api/resources/images/subresources/v2/methods/list/
+
+
+
+namespace cfimages {
+namespace v2 {
+
+/// A metadata comparison operator.
+enum class MetaOp {
+    eq,          ///< `eq`: equals (type inferred by the server).
+    eq_string,   ///< `eq:string`: equals, compared as a string.
+    eq_number,   ///< `eq:number`: equals, compared as a number.
+    eq_boolean,  ///< `eq:boolean`: equals `true` or `false`.
+    in,          ///< `in`: equals any of the values.
+    in_string,   ///< `in:string`: any of the values, as strings.
+    in_number,   ///< `in:number`: any of the values, as numbers.
+    gt,          ///< `gt`: greater than (numbers only).
+    gte,         ///< `gte`: greater than or equal (numbers only).
+    lt,          ///< `lt`: less than (numbers only).
+    lte,         ///< `lte`: less than or equal (numbers only).
+};
+
+/// Returns the operator as written between the brackets (`"eq:string"`),
+/// or an empty view for a value outside the enumeration.
+inline std::string_view to_string(MetaOp op) noexcept {
+    switch (op) {
+    case MetaOp::eq: return "eq";
+    case MetaOp::eq_string: return "eq:string";
+    case MetaOp::eq_number: return "eq:number";
+    case MetaOp::eq_boolean: return "eq:boolean";
+    case MetaOp::in: return "in";
+    case MetaOp::in_string: return "in:string";
+    case MetaOp::in_number: return "in:number";
+    case MetaOp::gt: return "gt";
+    case MetaOp::gte: return "gte";
+    case MetaOp::lt: return "lt";
+    case MetaOp::lte: return "lte";
+    }
+    return {};
+}
+
+/// Parses an operator name. Also accepts `gt:number`, `gte:number`,
+/// `lt:number`, `lte:number`, which the API documents as synonyms of the
+/// range operators. @return the operator, or nullopt when unknown.
+inline std::optional<MetaOp> parse_meta_op(std::string_view s) noexcept {
+    if (s == "eq") return MetaOp::eq;
+    if (s == "eq:string") return MetaOp::eq_string;
+    if (s == "eq:number") return MetaOp::eq_number;
+    if (s == "eq:boolean") return MetaOp::eq_boolean;
+    if (s == "in") return MetaOp::in;
+    if (s == "in:string") return MetaOp::in_string;
+    if (s == "in:number") return MetaOp::in_number;
+    if (s == "gt" || s == "gt:number") return MetaOp::gt;
+    if (s == "gte" || s == "gte:number") return MetaOp::gte;
+    if (s == "lt" || s == "lt:number") return MetaOp::lt;
+    if (s == "lte" || s == "lte:number") return MetaOp::lte;
+    return std::nullopt;
+}
+
+/// Returns true for the list operators (`in`, `in:string`, `in:number`).
+inline bool is_list_op(MetaOp op) noexcept {
+    return op == MetaOp::in || op == MetaOp::in_string || op == MetaOp::in_number;
+}
+
+/// One filter. On the wire: `meta.<field>[<op>]=<values joined by |>`.
+struct MetaFilter {
+    /// The metadata field; a dotted path for nested fields (`region.name`),
+    /// without the `meta` prefix.
+    std::string field;
+    MetaOp op = MetaOp::eq;  ///< The comparison.
+    /// The value(s), unencoded: exactly one, or 1 to 10 for list operators.
+    std::vector<std::string> values;
+
+    /// Equal when every field is equal.
+    friend bool operator==(const MetaFilter& a, const MetaFilter& b) {
+        return a.field == b.field && a.op == b.op && a.values == b.values;
+    }
+    /// Not equal when any field differs.
+    friend bool operator!=(const MetaFilter& a, const MetaFilter& b) { return !(a == b); }
+};
+
+/// At most this many filters per request.
+inline constexpr std::size_t max_meta_filters = 5;
+/// At most this many levels in a field path (`a.b.c.d.e`).
+inline constexpr std::size_t max_meta_depth = 5;
+/// At most this many values for a list operator.
+inline constexpr std::size_t max_meta_in_values = 10;
+
+namespace meta_detail {
+
+// A JSON-style number: -?digits(.digits)?([eE][+-]?digits)?
+inline bool is_number(std::string_view s) noexcept {
+    std::size_t i = 0;
+    auto digits = [&]() {
+        const std::size_t from = i;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+        return i > from;
+    };
+    if (i < s.size() && s[i] == '-') ++i;
+    if (!digits()) return false;
+    if (i < s.size() && s[i] == '.') {
+        ++i;
+        if (!digits()) return false;
+    }
+    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+        ++i;
+        if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+        if (!digits()) return false;
+    }
+    return i == s.size() && s.size() <= 64;
+}
+
+inline std::optional<ApiError> check_filter(const MetaFilter& f, std::size_t index) {
+    std::string where = "meta[" + cfimages::detail::int_to_string(static_cast<std::int64_t>(index)) + "]";
+    if (f.field.empty()) return ApiError::invalid(where + ".field", "must not be empty");
+    if (f.field.size() > 1024) return ApiError::invalid(where + ".field", "must be at most 1024 characters");
+    if (cfimages::detail::has_control(f.field))
+        return ApiError::invalid(where + ".field", "must not contain control characters (CR, LF, ...)");
+    if (f.field.find_first_of("[]") != std::string::npos)
+        return ApiError::invalid(where + ".field", "must not contain '[' or ']'");
+    std::size_t depth = 1;
+    for (std::size_t i = 0; i < f.field.size(); ++i) {
+        if (f.field[i] != '.') continue;
+        ++depth;
+        if (i == 0 || i + 1 == f.field.size() || f.field[i + 1] == '.')
+            return ApiError::invalid(where + ".field", "must not have empty parts around '.'");
+    }
+    if (depth > max_meta_depth)
+        return ApiError::invalid(where + ".field", "nests " + cfimages::detail::int_to_string(
+                                                              static_cast<std::int64_t>(depth)) +
+                                                          " levels; the API allows at most 5");
+    const std::string_view op = to_string(f.op);
+    if (op.empty()) return ApiError::invalid(where + ".op", "is not a known operator");
+    where += " (" + f.field + "[" + std::string(op) + "])";
+    if (is_list_op(f.op)) {
+        if (f.values.empty()) return ApiError::invalid(where, "needs at least one value");
+        if (f.values.size() > max_meta_in_values)
+            return ApiError::invalid(where, "has " + cfimages::detail::int_to_string(
+                                                         static_cast<std::int64_t>(f.values.size())) +
+                                                " values; the API allows at most 10");
+    } else if (f.values.size() != 1) {
+        return ApiError::invalid(where, "needs exactly one value");
+    }
+    for (const std::string& v : f.values) {
+        if (cfimages::detail::has_control(v))
+            return ApiError::invalid(where, "values must not contain control characters (CR, LF, ...)");
+        if (v.size() > 1024) return ApiError::invalid(where, "values must be at most 1024 characters");
+        if (is_list_op(f.op)) {
+            if (v.empty()) return ApiError::invalid(where, "list values must not be empty");
+            if (v.find('|') != std::string::npos)
+                return ApiError::invalid(where, "list values must not contain '|' (the separator)");
+        }
+        switch (f.op) {
+        case MetaOp::eq_number: case MetaOp::in_number: case MetaOp::gt: case MetaOp::gte:
+        case MetaOp::lt: case MetaOp::lte:
+            if (!is_number(v)) return ApiError::invalid(where, "'" + v + "' is not a number");
+            break;
+        case MetaOp::eq_boolean:
+            if (v != "true" && v != "false")
+                return ApiError::invalid(where, "value must be true or false (got '" + v + "')");
+            break;
+        default:
+            break;
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace meta_detail
+
+/// Checks filters against the API's rules before they are sent.
+/// @return nullopt when all is well, or an `invalid_argument` error naming
+///   the filter (`meta[2].field: ...`, `meta[0] (status[eq:number]): 'x'
+///   is not a number`) when: there are more than 5 filters; a field is
+///   empty, over 1024 characters, has control characters (CR, LF, ...),
+///   `[` or `]`, empty path parts, or more than 5 levels; an operator is
+///   unknown; a non-list operator has other than one value; a list
+///   operator has 0 or more than 10 values, an empty value, or a value
+///   with `|`; a numeric operator has a non-number; `eq:boolean` has
+///   other than `true`/`false`.
+inline std::optional<ApiError> validate(const std::vector<MetaFilter>& filters) {
+    if (filters.size() > max_meta_filters)
+        return ApiError::invalid("meta", "has " + cfimages::detail::int_to_string(
+                                                      static_cast<std::int64_t>(filters.size())) +
+                                             " filters; the API allows at most 5");
+    for (std::size_t i = 0; i < filters.size(); ++i)
+        if (auto e = meta_detail::check_filter(filters[i], i)) return e;
+    return std::nullopt;
+}
+
+/// Appends the filters as query parameters, encoded as the file comment
+/// describes. Each is `meta.<field>[<op>]=<value>`, joined with `&`.
+///
+/// `url_query` may be a whole URL or a bare query string: a `?` is added
+/// when it is a URL (has `://`) without a query yet, a `&` when it already
+/// has parameters, nothing when it is empty or ends in `?` or `&`.
+/// Call `validate` first: this function does not check the rules, it only
+/// encodes (safely, whatever the input).
+inline void append_query(std::string& url_query, const std::vector<MetaFilter>& filters) {
+    for (const MetaFilter& f : filters) {
+        if (!url_query.empty()) {
+            const char last = url_query.back();
+            if (last != '?' && last != '&') {
+                const bool is_url = url_query.find("://") != std::string::npos;
+                url_query.push_back(is_url && url_query.find('?') == std::string::npos ? '?' : '&');
+            }
+        }
+        url_query.append("meta.");
+        std::size_t start = 0;
+        while (true) {
+            const std::size_t dot = f.field.find('.', start);
+            cfimages::detail::percent_encode(
+                url_query,
+                std::string_view(f.field).substr(start, dot == std::string::npos ? std::string::npos
+                                                                                 : dot - start));
+            if (dot == std::string::npos) break;
+            url_query.push_back('.');
+            start = dot + 1;
+        }
+        url_query.push_back('[');
+        url_query.append(to_string(f.op));
+        url_query.append("]=");
+        for (std::size_t i = 0; i < f.values.size(); ++i) {
+            if (i != 0) url_query.push_back('|');
+            cfimages::detail::percent_encode(url_query, f.values[i]);
+        }
+    }
+}
+
+/// Parses one filter as the command line writes it: `field[op]=value`,
+/// with `|` between values for list operators (`status[in]=a|b`). A
+/// leading `meta.` is accepted and dropped, so filters copied from
+/// Cloudflare's examples work (`meta.status[eq]=active`); to filter on a
+/// top-level field literally named `meta`, write `meta.meta[...]`.
+/// The value is taken as written (not percent-decoded).
+/// @return the filter, or `invalid_argument` when the text is not of that
+///   shape, the operator is unknown, or the filter breaks a rule of `validate`.
+inline Result<MetaFilter> parse_meta_filter(std::string_view text) {
+    const std::size_t open = text.find('[');
+    const std::size_t close = text.find("]=", open == std::string_view::npos ? 0 : open);
+    if (open == std::string_view::npos || close == std::string_view::npos)
+        return ApiError::invalid("meta", "must look like field[op]=value (e.g. status[eq]=active)");
+    MetaFilter f;
+    std::string_view field = text.substr(0, open);
+    if (field.substr(0, 5) == "meta.") field.remove_prefix(5);
+    f.field.assign(field.begin(), field.end());
+    const std::string_view op = text.substr(open + 1, close - open - 1);
+    auto parsed_op = parse_meta_op(op);
+    if (!parsed_op)
+        return ApiError::invalid("meta", "unknown operator '" + std::string(op) +
+                                             "' (use eq, eq:string, eq:number, eq:boolean, in, "
+                                             "in:string, in:number, gt, gte, lt or lte)");
+    f.op = *parsed_op;
+    const std::string_view value = text.substr(close + 2);
+    if (is_list_op(f.op)) {
+        std::size_t start = 0;
+        while (true) {
+            const std::size_t bar = value.find('|', start);
+            const std::string_view v =
+                value.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start);
+            f.values.emplace_back(v.begin(), v.end());
+            if (bar == std::string_view::npos) break;
+            start = bar + 1;
+        }
+    } else {
+        f.values.emplace_back(value.begin(), value.end());
+    }
+    if (auto e = meta_detail::check_filter(f, 0)) return std::move(*e);
+    return f;
+}
+
+} // namespace v2
+} // namespace cfimages
+
+#endif // CFIMAGES_META_FILTER_HPP
+// ---- end <cfimages/meta_filter.hpp> ----
 // ---- begin <cfimages/v2.hpp> ----
 #ifndef CFIMAGES_V2_HPP
 #define CFIMAGES_V2_HPP
@@ -2437,6 +2785,8 @@ struct ListParams {
     std::optional<std::int64_t> per_page;           ///< 10 to 10000 (server default 1000).
     std::optional<std::string> sort_order;          ///< "asc" or "desc" (by upload time).
     std::optional<std::string> creator;             ///< Only images with this creator.
+    /// Metadata filters, `meta.<field>[op]=value` (at most 5; see meta_filter.hpp).
+    std::vector<MetaFilter> meta;
 };
 
 /// Parameters of `v2::direct_uploads::create`.
@@ -2488,7 +2838,8 @@ namespace v2 {
 /// Pages follow `ImagePage::continuation_token`; `next_page` (paging.hpp)
 /// builds the following request.
 /// @return the request, or `invalid_argument` when per_page is outside
-///   10..10000, sort_order is not asc/desc, a string is too long or holds
+///   10..10000, sort_order is not asc/desc, a metadata filter breaks the
+///   API's limits (meta_filter.hpp), a string is too long or holds
 ///   control characters, or the Config is incomplete.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v2/methods/list/
 inline Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {}) {
@@ -2500,6 +2851,7 @@ inline Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = 
         return ApiError::invalid("continuation_token", "must be at most 4096 characters without control characters");
     if (p.creator)
         if (auto e = detail::check_creator("creator", *p.creator)) return std::move(*e);
+    if (auto e = validate(p.meta)) return std::move(*e);
     auto http = detail::start(cfg, Method::get, {detail::lit("/images/v2")});
     if (!http) return std::move(http).error();
     bool first = true;
@@ -2508,6 +2860,7 @@ inline Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = 
     if (p.per_page) detail::add_query(http->url, first, "per_page", detail::int_to_string(*p.per_page));
     if (p.sort_order) detail::add_query(http->url, first, "sort_order", *p.sort_order);
     if (p.creator) detail::add_query(http->url, first, "creator", *p.creator);
+    append_query(http->url, p.meta);
     return detail::finish<ImagePage>(std::move(*http), detail::parse_v2_page);
 }
 
@@ -2564,6 +2917,2073 @@ inline Result<Request<DirectUpload>> create(const Config& cfg, const DirectUploa
 
 #endif // CFIMAGES_V2_HPP
 // ---- end <cfimages/v2.hpp> ----
+// ---- begin <cfimages/upload_to.hpp> ----
+#ifndef CFIMAGES_UPLOAD_TO_HPP
+#define CFIMAGES_UPLOAD_TO_HPP
+
+/// @file
+/// Direct creator upload, second half: the unauthenticated POST of a file
+/// to the `uploadURL` that `v2::direct_uploads::create` returned.
+///
+/// @code
+/// // server side, with credentials:
+/// auto slot = client.send(cfimages::v2::direct_uploads::create(cfg, {}));
+/// // creator side, no credentials at all:
+/// auto req = cfimages::upload_to::build(slot->upload_url, cfimages::File{bytes, "cat.png", ""});
+/// cfimages::Result<cfimages::Image> img = req->parse(send(req->http));
+/// // later, server side: v1::get(cfg, slot->id) and cfimages::is_draft(img)
+/// @endcode
+///
+/// The request carries no `Authorization`, `X-Auth-*` or cookie header,
+/// ever: the upload URL is itself the one-time credential. The answer is
+/// the usual envelope with an `Image` result.
+///
+/// https://developers.cloudflare.com/images/storage/upload-images/direct-creator-upload/
+
+
+
+namespace cfimages {
+
+/// Returns true when `img` is a direct-upload slot whose file has not
+/// arrived yet (`draft: true`): `v1::get` on the ID from
+/// `v2::direct_uploads::create` answers with a draft until the creator's
+/// upload completes.
+inline bool is_draft(const Image& img) noexcept { return img.draft; }
+
+/// Returns true when the image's file has been uploaded (the opposite of
+/// `is_draft`).
+inline bool upload_completed(const Image& img) noexcept { return !img.draft; }
+
+namespace upload_to {
+
+/// The largest file Cloudflare accepts through an upload URL (10 MB).
+inline constexpr std::size_t max_upload_bytes = 10u * 1024u * 1024u;
+
+namespace upload_detail {
+
+// An absolute http(s) URL with a host, and nothing that could smuggle a
+// header or credentials: no control characters (CR/LF), spaces, user
+// info or fragment.
+inline std::optional<ApiError> check_upload_url(std::string_view url) {
+    constexpr std::string_view field = "upload_url";
+    std::size_t after_scheme = 0;
+    if (url.substr(0, 8) == "https://") after_scheme = 8;
+    else if (url.substr(0, 7) == "http://") after_scheme = 7;
+    else return ApiError::invalid(field, "must be an absolute https:// URL (http:// only for local tests)");
+    if (url.size() > 8192) return ApiError::invalid(field, "must be at most 8192 characters");
+    if (cfimages::detail::has_control(url))
+        return ApiError::invalid(field, "must not contain control characters (CR, LF, ...)");
+    if (url.find(' ') != std::string_view::npos) return ApiError::invalid(field, "must not contain spaces");
+    if (url.find('#') != std::string_view::npos) return ApiError::invalid(field, "must not have a fragment");
+    const std::size_t end = url.find_first_of("/?", after_scheme);
+    const std::string_view authority =
+        url.substr(after_scheme, end == std::string_view::npos ? std::string_view::npos : end - after_scheme);
+    if (authority.empty() || authority.front() == ':')
+        return ApiError::invalid(field, "must name a host");
+    if (authority.find('@') != std::string_view::npos)
+        return ApiError::invalid(field, "must not carry user info (credentials never travel with this upload)");
+    for (char c : authority) {
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                        c == '-' || c == '.' || c == ':' || c == '[' || c == ']';
+        if (!ok) return ApiError::invalid(field, "has an invalid host");
+    }
+    return std::nullopt;
+}
+
+inline Result<Image> parse_image(const HttpResponse& r, const ParseContext&) {
+    return cfimages::detail::parse_envelope<Image>(r, cfimages::detail::decode_image_result);
+}
+
+} // namespace upload_detail
+
+/// Parses the answer to an upload-URL POST: the usual envelope with an
+/// `Image` result (`draft` is false once the upload has landed).
+/// @return the image, `api` when the server refused (an expired or
+///   already-used URL, a file too large, an unsupported format: see
+///   `error_codes.hpp`), or `decode` for a 2xx body of the wrong shape.
+inline Result<Image> parse(const HttpResponse& response) {
+    return upload_detail::parse_image(response, ParseContext{});
+}
+
+/// Builds the multipart POST of `file` to `upload_url`, the `uploadURL`
+/// from `v2::direct_uploads::create`.
+///
+/// The body has one part, `file`, with a filename (`image.<ext>` when
+/// none is given) and a content type (sniffed from the magic bytes when
+/// none is given). Headers: `Content-Type` (multipart with a deterministic
+/// boundary), `Accept: application/json`, `User-Agent`. No credentials.
+/// Not idempotent: the URL accepts one upload.
+/// @return the request, or `invalid_argument` when: the URL is not an
+///   absolute `https://` (or `http://`) URL with a host, or contains CR,
+///   LF, other control characters, spaces, user info or a fragment; the
+///   file is empty or larger than 10 MB; its type is not given and cannot
+///   be sniffed; the filename or content type is malformed.
+inline Result<Request<Image>> build(std::string_view upload_url, const File& file) {
+    if (auto e = upload_detail::check_upload_url(upload_url)) return std::move(*e);
+    std::string filename;
+    cfimages::detail::Part part;
+    if (auto e = cfimages::detail::file_part("file", file, max_upload_bytes, filename, part))
+        return std::move(*e);
+    const std::vector<cfimages::detail::Part> parts{part};
+
+    HttpRequest http;
+    http.method = Method::post;
+    http.url.assign(upload_url.begin(), upload_url.end());
+    http.headers.push_back({"Accept", "application/json"});
+    http.headers.push_back({"User-Agent", "cfimages/" CFIMAGES_VERSION_STRING});
+    std::string type = cfimages::detail::build_multipart(parts, http.body);
+    http.headers.push_back({"Content-Type", std::move(type)});
+
+    Request<Image> req;
+    req.http = std::move(http);
+    req.idempotent = false;
+    req.parser = upload_detail::parse_image;
+    return req;
+}
+
+/// Builds the upload from raw bytes, a filename and an optional content
+/// type (empty: sniffed). @return as `build(upload_url, File)`.
+inline Result<Request<Image>> build(std::string_view upload_url, std::string_view bytes,
+                                    std::string_view filename = {}, std::string_view content_type = {}) {
+    File f;
+    f.data = bytes;
+    f.filename.assign(filename.begin(), filename.end());
+    f.content_type.assign(content_type.begin(), content_type.end());
+    return build(upload_url, f);
+}
+
+} // namespace upload_to
+} // namespace cfimages
+
+#endif // CFIMAGES_UPLOAD_TO_HPP
+// ---- end <cfimages/upload_to.hpp> ----
+// ---- begin <cfimages/paging.hpp> ----
+#ifndef CFIMAGES_PAGING_HPP
+#define CFIMAGES_PAGING_HPP
+
+/// @file
+/// Paging over image lists with any transport. The pager never sends
+/// anything itself: `next_page` turns the parameters of one page and the
+/// page that came back into the parameters of the next page (or nullopt
+/// on the last page), and `for_each_image` loops over a caller-supplied
+/// send function.
+///
+/// - v2 (`v2::list`) pages on `continuation_token`: the next request
+///   carries the token of the last page; no token means the last page.
+/// - v1 (`v1::list`, deprecated) has no cursor: the next request asks for
+///   `page + 1`; a page shorter than `per_page` is the last
+///   (`v1::ImagePage::has_more()`).
+///
+/// Example with a hand-rolled transport:
+/// @code
+/// auto send = [&](const cfimages::HttpRequest& r) -> cfimages::HttpResponse { ... };
+/// auto n = cfimages::for_each_image(send, cfg, cfimages::v2::ListParams{},
+///                                   [](const cfimages::Image& img) { std::cout << img.id << '\n'; });
+/// if (!n) std::cerr << n.error() << '\n';
+/// @endcode
+
+
+
+namespace cfimages {
+
+namespace v2 {
+
+/// Returns the parameters for the page after `last`, which answered
+/// `params`: the same filters with `last`'s continuation token; nullopt
+/// when `last` was the final page (no or an empty token).
+inline std::optional<ListParams> next_page(const ListParams& params, const ImagePage& last) {
+    if (!last.has_more()) return std::nullopt;
+    ListParams next = params;
+    next.continuation_token = last.continuation_token;
+    return next;
+}
+
+} // namespace v2
+
+namespace v1 {
+
+/// Returns the parameters for the page after `last`, which answered
+/// `params`: the same filters with `page + 1` (pages count from 1);
+/// nullopt when `last` was the final page (`!last.has_more()`).
+inline std::optional<ListParams> next_page(const ListParams& params, const ImagePage& last) {
+    if (!last.has_more()) return std::nullopt;
+    const std::int64_t current = params.page.value_or(1);
+    if (current >= std::numeric_limits<std::int64_t>::max()) return std::nullopt;
+    ListParams next = params;
+    next.page = current + 1;
+    return next;
+}
+
+} // namespace v1
+
+namespace detail {
+
+/// Builds the list request for either API version.
+inline Result<Request<v1::ImagePage>> list_request(const Config& cfg, const v1::ListParams& p) {
+    return v1::list(cfg, p);
+}
+/// Builds the list request for either API version.
+inline Result<Request<v2::ImagePage>> list_request(const Config& cfg, const v2::ListParams& p) {
+    return v2::list(cfg, p);
+}
+
+/// Calls `send(request)` and returns its answer as `Result<HttpResponse>`,
+/// whether `send` returns a bare `HttpResponse` or a `Result`.
+template <class Send>
+Result<HttpResponse> call_send(Send& send, const HttpRequest& request) {
+    using R = std::decay_t<decltype(send(request))>;
+    static_assert(std::is_same_v<R, HttpResponse> || std::is_same_v<R, Result<HttpResponse>>,
+                  "send must be callable as HttpRequest -> HttpResponse or Result<HttpResponse>");
+    if constexpr (std::is_same_v<R, HttpResponse>)
+        return Result<HttpResponse>(send(request));
+    else
+        return send(request);
+}
+
+/// Returns an error when the server answered a request for the next page
+/// with the same page again, which would otherwise loop forever.
+inline std::optional<ApiError> check_progress(const v2::ListParams& previous,
+                                              const v2::ListParams& next) {
+    if (previous.continuation_token && next.continuation_token &&
+        *previous.continuation_token == *next.continuation_token)
+        return ApiError::make(ErrorKind::api,
+                              "v2 list: the server returned the same continuation_token twice; "
+                              "stopped to avoid an endless loop");
+    return std::nullopt;
+}
+/// Same as above for v1: there is no cursor to compare, so the v1 loop
+/// compares the pages themselves (see `for_each_image`).
+inline std::optional<ApiError> check_progress(const v1::ListParams&, const v1::ListParams&) {
+    return std::nullopt;
+}
+
+} // namespace detail
+
+/// Visits every image of a listing, page after page, through `send`.
+///
+/// @param send     any callable `HttpRequest -> HttpResponse` or
+///                 `HttpRequest -> Result<HttpResponse>`: the transport.
+/// @param cfg      account, credentials and base URL.
+/// @param params   `v2::ListParams` (pages on continuation tokens) or
+///                 `v1::ListParams` (pages on page numbers) of the first page.
+/// @param on_image called as `on_image(const Image&)` for every image, in
+///                 order; it may return `bool`, and `false` stops the walk.
+/// @return the number of images visited, or the first error: the
+///         builder's (`invalid_argument`), the transport's, or the
+///         parser's (`api`, `decode`). An `api` error also ends a walk
+///         whose server repeats the same page (a v2 token or, for v1, a
+///         full page identical to the previous one).
+template <class Send, class Params, class OnImage>
+Result<std::size_t> for_each_image(Send&& send, const Config& cfg, Params params, OnImage&& on_image) {
+    static_assert(std::is_same_v<Params, v1::ListParams> || std::is_same_v<Params, v2::ListParams>,
+                  "params must be v1::ListParams or v2::ListParams");
+    std::size_t visited = 0;
+    std::optional<std::string> previous_first_id; // v1 repeat detection
+    for (;;) {
+        auto request = detail::list_request(cfg, params);
+        if (!request) return fail(std::move(request).error());
+        auto response = detail::call_send(send, request->http);
+        if (!response) return fail(std::move(response).error());
+        auto page = request->parse(*response);
+        if (!page) return fail(std::move(page).error());
+
+        if constexpr (std::is_same_v<Params, v1::ListParams>) {
+            // A server that ignores `page` sends the first page again and
+            // again; every full page would look like "more to come".
+            if (!page->images.empty()) {
+                if (previous_first_id && *previous_first_id == page->images.front().id)
+                    return ApiError::make(ErrorKind::api,
+                                          "v1 list: the server returned the same page twice; "
+                                          "stopped to avoid an endless loop");
+                previous_first_id = page->images.front().id;
+            }
+        }
+
+        for (const Image& image : page->images) {
+            ++visited;
+            if constexpr (std::is_same_v<std::invoke_result_t<OnImage&, const Image&>, bool>) {
+                if (!on_image(image)) return visited;
+            } else {
+                on_image(image);
+            }
+        }
+
+        auto next = next_page(params, *page);
+        if (!next) return visited;
+        if (auto stuck = detail::check_progress(params, *next)) return fail(std::move(*stuck));
+        params = std::move(*next);
+    }
+}
+
+/// Collects every image of a listing through `send` (see `for_each_image`).
+/// @return all images in order, or the first error.
+template <class Send, class Params>
+Result<std::vector<Image>> list_all_images(Send&& send, const Config& cfg, Params params) {
+    std::vector<Image> all;
+    auto n = for_each_image(std::forward<Send>(send), cfg, std::move(params),
+                            [&all](const Image& image) { all.push_back(image); });
+    if (!n) return fail(std::move(n).error());
+    return all;
+}
+
+} // namespace cfimages
+
+#endif // CFIMAGES_PAGING_HPP
+// ---- end <cfimages/paging.hpp> ----
+// ---- begin <cfimages/retry.hpp> ----
+#ifndef CFIMAGES_RETRY_HPP
+#define CFIMAGES_RETRY_HPP
+
+/// @file
+/// `RetryPolicy` and `decide_retry`: whether a failed attempt should be
+/// repeated, and after how long. Pure: the caller supplies the clock
+/// reading (for HTTP-date `Retry-After`) and the jitter (a number in
+/// [0, 1) from its own random source), so the same inputs always give the
+/// same decision and any transport can share the rules.
+///
+/// How a decision is made, in order:
+///  1. Out of attempts (`attempt >= max_retries`) or a non-idempotent
+///     request without `retry_non_idempotent`: no retry.
+///  2. A transport error (`ErrorKind::transport`, i.e. a connection error):
+///     retry after the backoff delay. Any other error kind: no retry.
+///  3. A response carrying `x-should-retry: true` / `false`: that decides.
+///  4. Otherwise status 408, 409, 429 and 5xx are retried, nothing else.
+///  5. The delay: `retry-after-ms` (milliseconds), else `retry-after`
+///     (delta seconds, or an IMF-fixdate HTTP date taken relative to
+///     `now`), each capped at `max_delay`; when neither is present or
+///     valid, jittered exponential backoff:
+///     `min(base_delay * 2^attempt, max_delay) * (1 - jitter_ratio * jitter)`.
+///
+/// These are the rules of the official Cloudflare SDKs
+/// (https://github.com/cloudflare/cloudflare-typescript#retries), with the
+/// server's wait capped by the policy rather than ignored past 60 s.
+
+
+
+namespace cfimages {
+
+/// How many times, and how patiently, a failed call is repeated.
+struct RetryPolicy {
+    /// Retries after the first attempt (so at most `max_retries + 1`
+    /// attempts). 0 disables retrying.
+    int max_retries = 2;
+    /// Backoff before the first retry; doubles on every further retry.
+    std::chrono::milliseconds base_delay{500};
+    /// Upper bound for every delay, the server-requested ones included.
+    std::chrono::milliseconds max_delay{8000};
+    /// Fraction of the backoff that jitter may take off: with 0.25 the
+    /// delay lies in (0.75 * backoff, backoff]. Clamped to [0, 1].
+    double jitter_ratio = 0.25;
+    /// Also retry requests that create something (upload, direct upload,
+    /// variant create). Off by default: a retry after a lost answer could
+    /// create the thing twice.
+    bool retry_non_idempotent = false;
+};
+
+/// The outcome of `decide_retry`.
+struct RetryDecision {
+    bool retry = false;                   ///< Repeat the request.
+    std::chrono::milliseconds delay{0};   ///< Wait this long first (0 when `!retry`).
+
+    /// Equal when every field is equal.
+    friend bool operator==(const RetryDecision& a, const RetryDecision& b) {
+        return a.retry == b.retry && a.delay == b.delay;
+    }
+    /// Not equal when any field differs.
+    friend bool operator!=(const RetryDecision& a, const RetryDecision& b) { return !(a == b); }
+};
+
+namespace detail {
+
+/// Parses a non-negative decimal number of units (`"1"`, `"0.5"`) into
+/// milliseconds given `ms_per_unit`; nullopt for anything else. Values are
+/// saturated at about 100 days so absurd headers cannot overflow.
+inline std::optional<std::chrono::milliseconds> parse_decimal_ms(std::string_view s,
+                                                                  std::int64_t ms_per_unit) noexcept {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    if (s.empty()) return std::nullopt;
+    constexpr std::int64_t saturate = 100LL * 24 * 3600 * 1000;
+    std::int64_t whole = 0;
+    std::size_t i = 0;
+    bool digits = false;
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+        digits = true;
+        if (whole < saturate) whole = whole * 10 + (s[i] - '0');
+    }
+    // Fractional part, to millisecond precision of the result.
+    std::int64_t frac_num = 0;
+    std::int64_t frac_den = 1;
+    if (i < s.size() && s[i] == '.') {
+        ++i;
+        for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+            digits = true;
+            if (frac_den < 1000000) {
+                frac_num = frac_num * 10 + (s[i] - '0');
+                frac_den *= 10;
+            }
+        }
+    }
+    if (!digits || i != s.size()) return std::nullopt;
+    std::int64_t ms = whole >= saturate / ms_per_unit ? saturate : whole * ms_per_unit;
+    ms += frac_num * ms_per_unit / frac_den;
+    if (ms > saturate) ms = saturate;
+    return std::chrono::milliseconds(ms);
+}
+
+/// Days from 1970-01-01 to the given civil date (proleptic Gregorian),
+/// H. Hinnant's algorithm; needs no time zone database or libc call.
+constexpr std::int64_t retry_days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
+    y -= m <= 2 ? 1 : 0;
+    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const auto yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+} // namespace detail
+
+/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110
+/// section 5.6.7), the HTTP date form servers send in `Retry-After`.
+/// @return the instant, or nullopt when `s` is not an IMF-fixdate
+///         (the obsolete RFC 850 and asctime forms are not accepted).
+inline std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view s) noexcept {
+    // "Sun, 06 Nov 1994 08:49:37 GMT": fixed positions, 29 characters.
+    if (s.size() != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' ||
+        s[16] != ' ' || s[19] != ':' || s[22] != ':' || s.substr(25) != " GMT")
+        return std::nullopt;
+    static constexpr std::string_view days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    bool day_ok = false;
+    for (std::string_view d : days) day_ok = day_ok || s.substr(0, 3) == d;
+    if (!day_ok) return std::nullopt;
+    static constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    unsigned month = 0;
+    for (unsigned m = 0; m < 12; ++m)
+        if (s.substr(8, 3) == months[m]) month = m + 1;
+    if (month == 0) return std::nullopt;
+    auto num = [&](std::size_t pos, std::size_t len, unsigned& out) {
+        out = 0;
+        for (std::size_t k = pos; k < pos + len; ++k) {
+            if (s[k] < '0' || s[k] > '9') return false;
+            out = out * 10 + static_cast<unsigned>(s[k] - '0');
+        }
+        return true;
+    };
+    unsigned day = 0, year = 0, hh = 0, mm = 0, ss = 0;
+    if (!num(5, 2, day) || !num(12, 4, year) || !num(17, 2, hh) || !num(20, 2, mm) ||
+        !num(23, 2, ss))
+        return std::nullopt;
+    static constexpr unsigned month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    // Leap seconds (ss == 60) are allowed by the grammar.
+    if (day < 1 || day > month_days[month - 1] || hh > 23 || mm > 59 || ss > 60)
+        return std::nullopt;
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (month == 2 && day == 29 && !leap) return std::nullopt;
+    const std::int64_t secs = detail::retry_days_from_civil(year, month, day) * 86400 +
+                              std::int64_t{hh} * 3600 + std::int64_t{mm} * 60 + std::int64_t{ss};
+    // A year system_clock cannot hold (with 64-bit nanoseconds, before 1678
+    // or after 2261) is refused rather than overflowing.
+    using Dur = std::chrono::system_clock::duration;
+    constexpr std::int64_t max_secs = std::chrono::duration_cast<std::chrono::seconds>(Dur::max()).count() - 1;
+    constexpr std::int64_t min_secs = std::chrono::duration_cast<std::chrono::seconds>(Dur::min()).count() + 1;
+    if (secs > max_secs || secs < min_secs) return std::nullopt;
+    return std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::seconds(secs)));
+}
+
+/// Returns the wait the server asked for in `retry-after-ms`, or else in
+/// `retry-after` (delta seconds or an IMF-fixdate relative to `now`; a
+/// date in the past means no wait), uncapped; nullopt when neither header
+/// is present and valid.
+inline std::optional<std::chrono::milliseconds>
+server_retry_delay(const HttpResponse& response, std::chrono::system_clock::time_point now) noexcept {
+    if (auto ms = response.header("retry-after-ms"))
+        if (auto v = detail::parse_decimal_ms(*ms, 1)) return v;
+    if (auto ra = response.header("retry-after")) {
+        if (auto v = detail::parse_decimal_ms(*ra, 1000)) return v;
+        if (auto when = parse_http_date(*ra)) {
+            if (*when <= now) return std::chrono::milliseconds(0);
+            return std::chrono::ceil<std::chrono::milliseconds>(*when - now);
+        }
+    }
+    return std::nullopt;
+}
+
+/// Returns true for the statuses worth repeating: 408 (timeout), 409
+/// (conflict, often a lock), 429 (rate limited) and every 5xx.
+constexpr bool is_retryable_status(int status) noexcept {
+    return status == 408 || status == 409 || status == 429 || (status >= 500 && status <= 599);
+}
+
+/// Returns the jittered exponential backoff before retry number
+/// `attempt + 1`: `min(base_delay * 2^attempt, max_delay)`, shortened by
+/// up to `jitter_ratio` of itself as `jitter` goes from 0 towards 1.
+inline std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt,
+                                               double jitter) noexcept {
+    const std::int64_t cap = policy.max_delay.count() > 0 ? policy.max_delay.count() : 0;
+    std::int64_t d = policy.base_delay.count() > 0 ? policy.base_delay.count() : 0;
+    for (int i = 0; i < attempt && d < cap; ++i) d *= 2;
+    if (d > cap) d = cap;
+    double ratio = policy.jitter_ratio;
+    if (!(ratio >= 0.0)) ratio = 0.0; // also catches NaN
+    if (ratio > 1.0) ratio = 1.0;
+    if (!(jitter >= 0.0)) jitter = 0.0;
+    if (jitter >= 1.0) jitter = 0.999999;
+    const double scaled = static_cast<double>(d) * (1.0 - ratio * jitter);
+    return std::chrono::milliseconds(static_cast<std::int64_t>(scaled));
+}
+
+/// Decides whether to repeat a request that got `response`.
+///
+/// @param policy     the limits.
+/// @param response   the answer the last attempt got (any status; a 2xx
+///                   is never retried).
+/// @param attempt    retries already made for this call (0 after the
+///                   first attempt).
+/// @param idempotent `Request<T>::idempotent` of the call.
+/// @param now        the current time, to resolve an HTTP-date `Retry-After`.
+/// @param jitter     a random number in [0, 1) from the caller's source.
+/// @return `{true, delay}` to wait `delay` and try again, else `{false, 0}`.
+inline RetryDecision decide_retry(const RetryPolicy& policy, const HttpResponse& response,
+                                  int attempt, bool idempotent,
+                                  std::chrono::system_clock::time_point now,
+                                  double jitter) noexcept {
+    if (attempt < 0 || attempt >= policy.max_retries) return {};
+    if (!idempotent && !policy.retry_non_idempotent) return {};
+    if (response.status >= 200 && response.status <= 299) return {};
+    bool retry = is_retryable_status(response.status);
+    if (auto hint = response.header("x-should-retry")) {
+        if (iequals(*hint, "true")) retry = true;
+        else if (iequals(*hint, "false")) retry = false;
+    }
+    if (!retry) return {};
+    if (auto wait = server_retry_delay(response, now)) {
+        const auto cap = policy.max_delay.count() > 0 ? policy.max_delay : std::chrono::milliseconds(0);
+        return {true, *wait < cap ? *wait : cap};
+    }
+    return {true, backoff_delay(policy, attempt, jitter)};
+}
+
+/// Decides whether to repeat a request whose attempt failed without a
+/// response. Only `ErrorKind::transport` errors (connection refused or
+/// reset, timeouts) are retried; a transport that knows the request never
+/// left (resolve or connect failed) may pass `idempotent = true` for any
+/// request, since nothing can have been created.
+///
+/// @param policy     the limits.
+/// @param error      why the attempt failed.
+/// @param attempt    retries already made for this call (0 after the first attempt).
+/// @param idempotent `Request<T>::idempotent` of the call.
+/// @param jitter     a random number in [0, 1) from the caller's source.
+/// @return `{true, delay}` to wait `delay` and try again, else `{false, 0}`.
+inline RetryDecision decide_retry(const RetryPolicy& policy, const ApiError& error, int attempt,
+                                  bool idempotent, double jitter) noexcept {
+    if (attempt < 0 || attempt >= policy.max_retries) return {};
+    if (!idempotent && !policy.retry_non_idempotent) return {};
+    if (error.kind != ErrorKind::transport) return {};
+    return {true, backoff_delay(policy, attempt, jitter)};
+}
+
+} // namespace cfimages
+
+#endif // CFIMAGES_RETRY_HPP
+// ---- end <cfimages/retry.hpp> ----
+// ---- begin <cfimages/error_codes.hpp> ----
+#ifndef CFIMAGES_ERROR_CODES_HPP
+#define CFIMAGES_ERROR_CODES_HPP
+
+/// @file
+/// The error codes Cloudflare Images sends (in the envelope's `errors`, in
+/// `ERROR <code>: ...` text bodies, and in `cf-images` / `cf-resized`
+/// headers), typed, each with a description and whether retrying can help.
+///
+/// Sources: the Images API error list (5xxx, formerly on
+/// api.cloudflare.com), the Images errors reference (94xx/95xx, delivery
+/// and transformations), the general API codes users meet with Images
+/// (7xxx routing, 10000 authentication), and codes reported in the
+/// official SDKs' issue trackers. Entries whose meaning Cloudflare does
+/// not document say so in their description.
+///
+/// Unknown codes pass through: `describe` returns `std::nullopt`, and
+/// `ApiError` keeps the raw number in `errors[i].code` regardless.
+///
+/// https://developers.cloudflare.com/images/reference/errors/
+
+
+
+namespace cfimages {
+
+/// Known Images error codes. The enumerator's value is the wire code.
+enum class ErrorCode : std::int32_t {
+    // Images API (upload, storage, management)
+    bad_request = 5400,
+    variant_not_found = 5401,
+    not_authorized = 5403,
+    image_not_found = 5404,
+    upload_too_slow = 5408,
+    upload_rejected_5411 = 5411,
+    image_too_large = 5413,
+    not_multipart = 5415,
+    upload_aborted = 5433,
+    upload_rejected_5443 = 5443,
+    receive_error = 5450,
+    service_limit = 5453,
+    upload_rejected_5454 = 5454,
+    unsupported_format = 5455,
+    internal_error = 5500,
+    unavailable = 5503,
+    storage_error = 5540,
+    purge_error = 5541,
+    account_load_error = 5542,
+    audit_error = 5543,
+    abuse_operation_error = 5544,
+    internal_error_2 = 5550,
+    // Cloudflare API routing
+    no_route = 7000,
+    invalid_object_identifier = 7003,
+    request_rejected_7011 = 7011,
+    // Delivery and transformations (cf-resized / cf-images: err=...)
+    invalid_options = 9401,
+    fetch_failed = 9402,
+    request_loop = 9403,
+    origin_not_found = 9404,
+    invalid_source_url = 9406,
+    origin_dns_error = 9407,
+    origin_4xx = 9408,
+    not_an_image = 9412,
+    dimensions_too_large = 9413,
+    download_error = 9416,
+    url_not_allowed = 9419,
+    bad_redirect = 9420,
+    too_many_redirects = 9421,
+    free_transformations_exhausted = 9422,
+    free_transformation_rejected = 9423,
+    invalid_request_parameters = 9424,
+    access_denied = 9425,
+    invalid_delivery_url = 9426,
+    wrong_account = 9427,
+    delivery_rejected_9428 = 9428,
+    flexible_variants_disabled = 9429,
+    binding_access_denied = 9430,
+    delivery_not_found = 9431,
+    delivery_bad_request = 9432,
+    origin_timeout = 9504,
+    origin_fetch_failed = 9505,
+    origin_5xx = 9509,
+    origin_unreachable = 9510,
+    codec_error = 9516,
+    internal_connection_error = 9518,
+    origin_400 = 9519,
+    unsupported_source_format = 9520,
+    busy = 9522,
+    processing_error = 9523,
+    busy_large_image = 9527,
+    aborted = 9528,
+    too_large_or_busy = 9529,
+    // Authentication
+    authentication_error = 10000,
+};
+
+/// What is known about one error code.
+struct ErrorInfo {
+    ErrorCode code;                ///< The code, typed.
+    std::string_view name;         ///< The enumerator's name, e.g. `"image_not_found"`.
+    std::string_view description;  ///< One line: what it means, and what to do.
+    /// True when sending the same request again, later, can succeed
+    /// (timeouts, overload, internal errors). False when the request or
+    /// the account must change first.
+    bool retryable;
+};
+
+namespace detail {
+
+inline constexpr ErrorInfo error_table[] = {
+    {ErrorCode::bad_request, "bad_request", "Bad request: the API refused the request as malformed", false},
+    {ErrorCode::variant_not_found, "variant_not_found", "Variant not found", false},
+    {ErrorCode::not_authorized, "not_authorized",
+     "The account is not valid or not authorized for Images (is the Images subscription active, "
+     "and does the token have Images permission?)",
+     false},
+    {ErrorCode::image_not_found, "image_not_found", "Image not found", false},
+    {ErrorCode::upload_too_slow, "upload_too_slow",
+     "The client sent the upload too slowly and the server timed out", true},
+    {ErrorCode::upload_rejected_5411, "upload_rejected_5411",
+     "Upload refused (reported in SDK issue trackers; Cloudflare does not document this code)", false},
+    {ErrorCode::image_too_large, "image_too_large", "The image exceeds the maximum upload size of 10 MB",
+     false},
+    {ErrorCode::not_multipart, "not_multipart",
+     "Images must be uploaded as multipart/form-data, not as raw image bytes", false},
+    {ErrorCode::upload_aborted, "upload_aborted", "The client aborted the request", true},
+    {ErrorCode::upload_rejected_5443, "upload_rejected_5443",
+     "Upload refused (reported in SDK issue trackers; Cloudflare does not document this code)", false},
+    {ErrorCode::receive_error, "receive_error", "Error while receiving the upload", true},
+    {ErrorCode::service_limit, "service_limit",
+     "The account has reached a service limit (stored images or plan quota)", false},
+    {ErrorCode::upload_rejected_5454, "upload_rejected_5454",
+     "Upload refused (reported in SDK issue trackers; Cloudflare does not document this code)", false},
+    {ErrorCode::unsupported_format, "unsupported_format",
+     "Unsupported image format (use PNG, JPEG, GIF, WebP, SVG, AVIF or HEIC)", false},
+    {ErrorCode::internal_error, "internal_error", "Internal server error", true},
+    {ErrorCode::unavailable, "unavailable", "Service unavailable", true},
+    {ErrorCode::storage_error, "storage_error", "Error received from the storage backend", true},
+    {ErrorCode::purge_error, "purge_error", "Error while purging the cache", true},
+    {ErrorCode::account_load_error, "account_load_error", "Error while loading the account", true},
+    {ErrorCode::audit_error, "audit_error", "Error during audit", true},
+    {ErrorCode::abuse_operation_error, "abuse_operation_error", "Error during an abuse operation", true},
+    {ErrorCode::internal_error_2, "internal_error_2", "Internal server error", true},
+    {ErrorCode::no_route, "no_route", "No route for that URI", false},
+    {ErrorCode::invalid_object_identifier, "invalid_object_identifier",
+     "Could not route the request: an identifier in the path (usually the account ID, 32 hex digits) "
+     "is invalid",
+     false},
+    {ErrorCode::request_rejected_7011, "request_rejected_7011",
+     "Request refused by the API router (reported in SDK issue trackers; not documented for Images)",
+     false},
+    {ErrorCode::invalid_options, "invalid_options",
+     "Missing or invalid resizing options, or the origin is not allowed", false},
+    {ErrorCode::fetch_failed, "fetch_failed",
+     "Could not fetch the source image (too large, or the connection was interrupted)", true},
+    {ErrorCode::request_loop, "request_loop", "Request loop: resizing an already-resized image", false},
+    {ErrorCode::origin_not_found, "origin_not_found", "The origin answered 404 for the source image", false},
+    {ErrorCode::invalid_source_url, "invalid_source_url",
+     "Invalid source image URL (spaces, unescaped Unicode, or not http/https)", false},
+    {ErrorCode::origin_dns_error, "origin_dns_error", "The origin's domain name could not be resolved", true},
+    {ErrorCode::origin_4xx, "origin_4xx", "The origin answered 4xx (often: access denied)", false},
+    {ErrorCode::not_an_image, "not_an_image",
+     "The source is not an image, or its format (HEIC, TIFF, SVG<->raster) is not supported", false},
+    {ErrorCode::dimensions_too_large, "dimensions_too_large",
+     "Image dimensions, area or animation exceed the limits, or the output format was rejected", false},
+    {ErrorCode::download_error, "download_error", "Error while downloading the source image", true},
+    {ErrorCode::url_not_allowed, "url_not_allowed",
+     "The source image URL has an invalid suffix or is not allowed", false},
+    {ErrorCode::bad_redirect, "bad_redirect", "The origin redirected to an invalid URL", false},
+    {ErrorCode::too_many_redirects, "too_many_redirects", "The origin redirected too many times", false},
+    {ErrorCode::free_transformations_exhausted, "free_transformations_exhausted",
+     "The account's free unique transformations are used up (HTTP 429; retrying will not help "
+     "before the quota resets)",
+     false},
+    {ErrorCode::free_transformation_rejected, "free_transformation_rejected",
+     "Free transformation rejected", false},
+    {ErrorCode::invalid_request_parameters, "invalid_request_parameters",
+     "Missing or invalid HTTP request parameters", false},
+    {ErrorCode::access_denied, "access_denied",
+     "Image access denied (a private image without a valid signed URL, or a bad signature)", false},
+    {ErrorCode::invalid_delivery_url, "invalid_delivery_url",
+     "The imagedelivery.net URL has an invalid part", false},
+    {ErrorCode::wrong_account, "wrong_account", "Image access denied: the account hash is wrong", false},
+    {ErrorCode::delivery_rejected_9428, "delivery_rejected_9428",
+     "Delivery refused (reported in SDK issue trackers; Cloudflare does not document this code)", false},
+    {ErrorCode::flexible_variants_disabled, "flexible_variants_disabled",
+     "Flexible variants are not enabled for the account", false},
+    {ErrorCode::binding_access_denied, "binding_access_denied", "Images binding access denied", false},
+    {ErrorCode::delivery_not_found, "delivery_not_found", "Not found (image or variant)", false},
+    {ErrorCode::delivery_bad_request, "delivery_bad_request", "Bad request", false},
+    {ErrorCode::origin_timeout, "origin_timeout", "Fetching the source image timed out", true},
+    {ErrorCode::origin_fetch_failed, "origin_fetch_failed", "Could not fetch the source image", true},
+    {ErrorCode::origin_5xx, "origin_5xx", "The origin answered 5xx", true},
+    {ErrorCode::origin_unreachable, "origin_unreachable", "Could not reach the origin", true},
+    {ErrorCode::codec_error, "codec_error", "Error while decoding or encoding the image", false},
+    {ErrorCode::internal_connection_error, "internal_connection_error", "Internal connection error", true},
+    {ErrorCode::origin_400, "origin_400", "The origin answered 400 Bad Request", false},
+    {ErrorCode::unsupported_source_format, "unsupported_source_format",
+     "The original image has an unsupported format", false},
+    {ErrorCode::busy, "busy", "The service in this location is too busy, or failed internally", true},
+    {ErrorCode::processing_error, "processing_error", "Internal error while processing the image", true},
+    {ErrorCode::busy_large_image, "busy_large_image",
+     "The service is too busy to handle large images right now", true},
+    {ErrorCode::aborted, "aborted", "The operation was aborted", true},
+    {ErrorCode::too_large_or_busy, "too_large_or_busy",
+     "The image is too large to process, or the service is too busy", true},
+    {ErrorCode::authentication_error, "authentication_error",
+     "Authentication error: the API token or key is missing, invalid, or lacks permission", false},
+};
+
+} // namespace detail
+
+/// Returns what is known about `code`, or `std::nullopt` for a code not in
+/// the table (which is not an error: new codes appear; keep the number).
+inline std::optional<ErrorInfo> describe(std::int64_t code) noexcept {
+    for (const ErrorInfo& info : detail::error_table)
+        if (static_cast<std::int64_t>(info.code) == code) return info;
+    return std::nullopt;
+}
+
+/// Returns what is known about `code`; nullopt only for a value outside
+/// the enumeration.
+inline std::optional<ErrorInfo> describe(ErrorCode code) noexcept {
+    return describe(static_cast<std::int64_t>(code));
+}
+
+/// Returns the enumerator's name (`"image_not_found"`), or an empty view
+/// for a value outside the enumeration.
+inline std::string_view to_string(ErrorCode code) noexcept {
+    auto info = describe(code);
+    return info ? info->name : std::string_view();
+}
+
+/// Returns the `ErrorCode` for a raw code, or nullopt when it is unknown.
+inline std::optional<ErrorCode> to_error_code(std::int64_t code) noexcept {
+    auto info = describe(code);
+    if (!info) return std::nullopt;
+    return info->code;
+}
+
+/// Returns the first code among `e.errors` that is known, or nullopt when
+/// none is (or there are none: `invalid_argument` and `transport` errors
+/// carry no server code). The raw codes stay in `e.errors` either way.
+inline std::optional<ErrorCode> error_code(const ApiError& e) noexcept {
+    for (const Message& m : e.errors)
+        if (auto c = to_error_code(m.code)) return c;
+    return std::nullopt;
+}
+
+/// Returns whether the table says retrying can help for the first known
+/// code of `e`; nullopt when no code of `e` is known, so the caller falls
+/// back to the HTTP status (as the retry policy does).
+inline std::optional<bool> code_says_retryable(const ApiError& e) noexcept {
+    auto c = error_code(e);
+    if (!c) return std::nullopt;
+    return describe(*c)->retryable;
+}
+
+} // namespace cfimages
+
+#endif // CFIMAGES_ERROR_CODES_HPP
+// ---- end <cfimages/error_codes.hpp> ----
+// ---- begin <cfimages/delivery.hpp> ----
+#ifndef CFIMAGES_DELIVERY_HPP
+#define CFIMAGES_DELIVERY_HPP
+
+/// @file
+/// Delivery URLs: where a browser fetches an image.
+///
+/// - `build_url` / `build_custom_domain_url` make
+///   `https://imagedelivery.net/<account_hash>/<image_id>/<variant>` and
+///   `https://<host>/cdn-cgi/imagedelivery/<account_hash>/<image_id>/<variant>`.
+/// - `parse_url` splits any URL from `Image::variants` back into a `DeliveryUrl`.
+/// - `flexible_variant` turns typed `FlexibleOptions` into the option
+///   string that stands in for a variant name (`w=400,h=300,fit=cover`),
+///   and `parse_flexible_variant` reads one back.
+///
+/// Image IDs and encoding: a custom ID may contain `/` ("any number of
+/// subpaths"), and Cloudflare's own `variants` URLs show those slashes as
+/// path separators. So here, unlike in API paths (where a custom ID `a/b`
+/// is one segment `a%2Fb`), each `/`-separated part of the ID is its own
+/// path segment. Within a segment the encoding is the API path encoder's:
+/// every byte outside RFC 3986's unreserved set (`A-Z a-z 0-9 - . _ ~`)
+/// becomes `%XX` (upper-case hex), so a `%` in an ID travels as `%25`, as
+/// Cloudflare's documentation requires. `parse_url` decodes the segments
+/// and joins them with `/`, so `parse_url(build_url(h, id, v))->image_id == id`.
+///
+/// https://developers.cloudflare.com/images/optimization/hosted-images/serve-uploaded-images/
+/// https://developers.cloudflare.com/images/optimization/hosted-images/serve-from-custom-domains/
+/// https://developers.cloudflare.com/images/optimization/hosted-images/enable-flexible-variants/
+
+#include <system_error>
+
+
+namespace cfimages {
+namespace delivery {
+
+/// The host of Cloudflare's own delivery URLs.
+inline constexpr std::string_view default_host = "imagedelivery.net";
+
+/// The path prefix that serves Images from any zone of the same account.
+inline constexpr std::string_view custom_domain_prefix = "/cdn-cgi/imagedelivery/";
+
+/// A delivery URL taken apart.
+struct DeliveryUrl {
+    /// `imagedelivery.net`, or the custom domain (with `:port` if the URL had one).
+    std::string host;
+    /// True for the `/cdn-cgi/imagedelivery/...` form.
+    bool custom_domain = false;
+    /// The account hash (not the account ID): `[A-Za-z0-9_-]`, as shown in the dashboard.
+    std::string account_hash;
+    /// The image ID, percent-decoded; a custom ID may contain `/`.
+    std::string image_id;
+    /// The variant name, or a flexible-variant option string, exactly as it
+    /// appears in the URL (option strings carry their own escapes, e.g. `%23`).
+    std::string variant;
+    /// The query without `?` (a signed URL's `exp=...&sig=...`), as it appears.
+    std::string query;
+
+    /// Returns true when `variant` is a flexible-variant option string
+    /// (it contains `=`, which a variant name never does).
+    bool is_flexible() const noexcept { return variant.find('=') != std::string::npos; }
+
+    /// Equal when every field is equal.
+    friend bool operator==(const DeliveryUrl& a, const DeliveryUrl& b) {
+        return a.host == b.host && a.custom_domain == b.custom_domain &&
+               a.account_hash == b.account_hash && a.image_id == b.image_id &&
+               a.variant == b.variant && a.query == b.query;
+    }
+    /// Not equal when any field differs.
+    friend bool operator!=(const DeliveryUrl& a, const DeliveryUrl& b) { return !(a == b); }
+};
+
+namespace detail {
+
+inline bool is_hash_char(char c) noexcept {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
+}
+
+// RFC 3986 pchar minus '%' (checked separately): what may appear raw in a
+// path segment.
+inline bool is_segment_char(char ch) noexcept {
+    auto c = static_cast<unsigned char>(ch);
+    if (cfimages::detail::is_unreserved(c)) return true;
+    switch (ch) {
+    case '!': case '$': case '&': case '\'': case '(': case ')': case '*': case '+': case ',':
+    case ';': case '=': case ':': case '@':
+        return true;
+    default:
+        return false;
+    }
+}
+
+inline int hex_value(char c) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// Decodes %XX escapes; false on a malformed escape. '+' stays '+': in a
+// path it is not a space.
+inline bool percent_decode(std::string_view s, std::string& out) {
+    out.clear();
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '%') {
+            out.push_back(s[i]);
+            continue;
+        }
+        if (i + 2 >= s.size()) return false;
+        const int hi = hex_value(s[i + 1]);
+        const int lo = hex_value(s[i + 2]);
+        if (hi < 0 || lo < 0) return false;
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+    }
+    return true;
+}
+
+// True when every '%' in s starts a well-formed escape.
+inline bool escapes_well_formed(std::string_view s) noexcept {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '%') continue;
+        if (i + 2 >= s.size() || hex_value(s[i + 1]) < 0 || hex_value(s[i + 2]) < 0) return false;
+        i += 2;
+    }
+    return true;
+}
+
+inline std::optional<ApiError> check_account_hash(std::string_view h) {
+    if (h.empty()) return ApiError::invalid("account_hash", "must not be empty");
+    if (h.size() > 64) return ApiError::invalid("account_hash", "must be at most 64 characters");
+    for (char c : h)
+        if (!is_hash_char(c))
+            return ApiError::invalid("account_hash",
+                                     "must contain only A-Z, a-z, 0-9, '-' and '_' (it is the account "
+                                     "hash from the Images dashboard, not the account ID)");
+    return std::nullopt;
+}
+
+inline std::optional<ApiError> check_variant(std::string_view v) {
+    if (v.empty()) return ApiError::invalid("variant", "must not be empty");
+    if (v.size() > 1024) return ApiError::invalid("variant", "must be at most 1024 characters");
+    for (char c : v)
+        if (c != '%' && !is_segment_char(c))
+            return ApiError::invalid("variant",
+                                     "must be a variant name or a flexible-variant option string; "
+                                     "'/', '?', '#', spaces and control characters are not allowed");
+    if (!escapes_well_formed(v)) return ApiError::invalid("variant", "has a malformed %-escape");
+    return std::nullopt;
+}
+
+inline std::optional<ApiError> check_host(std::string_view host) {
+    if (host.empty()) return ApiError::invalid("host", "must not be empty");
+    if (host.size() > 253 + 6) return ApiError::invalid("host", "is too long");
+    std::string_view name = host;
+    const auto colon = host.find(':');
+    if (colon != std::string_view::npos) {
+        name = host.substr(0, colon);
+        std::string_view port = host.substr(colon + 1);
+        if (port.empty() || port.size() > 5)
+            return ApiError::invalid("host", "port must be 1 to 5 digits");
+        for (char c : port)
+            if (c < '0' || c > '9') return ApiError::invalid("host", "port must be 1 to 5 digits");
+    }
+    if (name.empty() || name.front() == '.' || name.front() == '-' || name.back() == '.')
+        return ApiError::invalid("host", "must be a DNS name such as images.example.com");
+    for (char c : name) {
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                        c == '-' || c == '.';
+        if (!ok) return ApiError::invalid("host", "must be a DNS name such as images.example.com");
+    }
+    return std::nullopt;
+}
+
+// Appends "/<seg>/<seg>..." for the image ID, one path segment per
+// '/'-separated part (see the file comment).
+inline std::optional<ApiError> append_image_id(std::string& out, std::string_view id) {
+    if (id.empty()) return ApiError::invalid("image_id", "must not be empty");
+    if (id.size() > 1024) return ApiError::invalid("image_id", "must be at most 1024 characters");
+    if (cfimages::detail::has_control(id))
+        return ApiError::invalid("image_id", "must not contain control characters");
+    if (id.front() == '/' || id.back() == '/')
+        return ApiError::invalid("image_id", "must not start or end with '/'");
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t slash = id.find('/', start);
+        const std::string_view seg =
+            id.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+        if (seg.empty()) return ApiError::invalid("image_id", "must not contain '//'");
+        if (seg == "." || seg == "..")
+            return ApiError::invalid("image_id", "must not contain '.' or '..' segments");
+        out.push_back('/');
+        cfimages::detail::percent_encode(out, seg);
+        if (slash == std::string_view::npos) break;
+        start = slash + 1;
+    }
+    return std::nullopt;
+}
+
+inline Result<std::string> build(std::string_view host, bool custom, std::string_view account_hash,
+                                 std::string_view image_id, std::string_view variant,
+                                 std::string_view query) {
+    if (auto e = check_host(host)) return std::move(*e);
+    if (auto e = check_account_hash(account_hash)) return std::move(*e);
+    if (auto e = check_variant(variant)) return std::move(*e);
+    if (cfimages::detail::has_control(query) || query.find_first_of(" #") != std::string_view::npos)
+        return ApiError::invalid("query", "must not contain spaces, '#' or control characters");
+    std::string out;
+    out.reserve(16 + host.size() + account_hash.size() + image_id.size() * 3 + variant.size() +
+                query.size() + custom_domain_prefix.size());
+    out.append("https://").append(host);
+    if (custom) {
+        out.append(custom_domain_prefix);
+        out.append(account_hash);
+    } else {
+        out.push_back('/');
+        out.append(account_hash);
+    }
+    if (auto e = append_image_id(out, image_id)) return std::move(*e);
+    out.push_back('/');
+    out.append(variant);
+    if (!query.empty()) out.append("?").append(query);
+    return out;
+}
+
+inline char ascii_lower(char c) noexcept {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
+
+} // namespace detail
+
+/// Builds `https://imagedelivery.net/<account_hash>/<image_id>/<variant>`.
+///
+/// @param account_hash the Images account hash (dashboard, Developer Resources).
+/// @param image_id     the image ID or custom ID (`/` allowed inside; see the file comment).
+/// @param variant      a variant name (`public`) or a flexible-variant option string.
+/// @return the URL, or `invalid_argument` naming the part that is empty,
+///         too long, or holds characters that cannot appear there.
+inline Result<std::string> build_url(std::string_view account_hash, std::string_view image_id,
+                                     std::string_view variant) {
+    return detail::build(default_host, false, account_hash, image_id, variant, {});
+}
+
+/// Builds `https://<host>/cdn-cgi/imagedelivery/<account_hash>/<image_id>/<variant>`,
+/// the form served by any zone on the same account as the images.
+/// @param host a DNS name, optionally with `:port`.
+/// @param account_hash as for `build_url`.
+/// @param image_id     as for `build_url`.
+/// @param variant      as for `build_url`.
+/// @return the URL, or `invalid_argument` as for `build_url`, or for a bad host.
+inline Result<std::string> build_custom_domain_url(std::string_view host, std::string_view account_hash,
+                                                   std::string_view image_id, std::string_view variant) {
+    return detail::build(host, true, account_hash, image_id, variant, {});
+}
+
+/// Builds the URL a `DeliveryUrl` describes (the inverse of `parse_url`),
+/// query included.
+/// @return the URL, or `invalid_argument` as for `build_url`.
+inline Result<std::string> build_url(const DeliveryUrl& u) {
+    return detail::build(u.host, u.custom_domain, u.account_hash, u.image_id, u.variant, u.query);
+}
+
+/// Splits a delivery URL (either form, with or without a query) into its parts.
+///
+/// The URL must be `https`, have no user info and no fragment, and a path
+/// of account hash, one or more image ID segments, and a variant. On
+/// `imagedelivery.net` the path is `/<hash>/<id...>/<variant>`; on any
+/// other host it must start with `/cdn-cgi/imagedelivery/`.
+/// @return the parts, or `invalid_argument` saying why this is not a
+///         delivery URL (wrong scheme or host, too few segments, empty
+///         segments, malformed `%`-escapes, dot segments).
+inline Result<DeliveryUrl> parse_url(std::string_view url) {
+    auto not_delivery = [](std::string_view why) { return ApiError::invalid("url", why); };
+    constexpr std::string_view scheme = "https://";
+    if (url.size() < scheme.size()) return not_delivery("not a delivery URL: must start with https://");
+    for (std::size_t i = 0; i < scheme.size(); ++i)
+        if (detail::ascii_lower(url[i]) != scheme[i])
+            return not_delivery("not a delivery URL: must start with https://");
+    if (cfimages::detail::has_control(url) || url.find(' ') != std::string_view::npos)
+        return not_delivery("must not contain spaces or control characters");
+    if (url.find('#') != std::string_view::npos) return not_delivery("must not have a fragment ('#')");
+
+    std::string_view rest = url.substr(scheme.size());
+    const std::size_t path_start = rest.find('/');
+    if (path_start == std::string_view::npos) return not_delivery("not a delivery URL: no path");
+    const std::string_view authority = rest.substr(0, path_start);
+    if (authority.find('@') != std::string_view::npos) return not_delivery("must not contain user info");
+    if (detail::check_host(authority)) return not_delivery("not a delivery URL: bad host");
+
+    DeliveryUrl out;
+    out.host.assign(authority.begin(), authority.end());
+    std::string_view path = rest.substr(path_start);
+    const std::size_t q = path.find('?');
+    if (q != std::string_view::npos) {
+        out.query.assign(path.substr(q + 1).begin(), path.substr(q + 1).end());
+        path = path.substr(0, q);
+    }
+
+    std::string host_lower;
+    for (char c : authority) host_lower.push_back(detail::ascii_lower(c));
+    if (path.substr(0, custom_domain_prefix.size()) == custom_domain_prefix) {
+        out.custom_domain = true;
+        path = path.substr(custom_domain_prefix.size());
+    } else if (host_lower == default_host) {
+        path = path.substr(1);
+    } else {
+        return not_delivery("not a delivery URL: expected host imagedelivery.net or a path "
+                            "starting with /cdn-cgi/imagedelivery/");
+    }
+
+    std::vector<std::string_view> segs;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t slash = path.find('/', start);
+        segs.push_back(path.substr(start, slash == std::string_view::npos ? std::string_view::npos
+                                                                          : slash - start));
+        if (slash == std::string_view::npos) break;
+        start = slash + 1;
+    }
+    if (segs.size() < 3)
+        return not_delivery("not a delivery URL: the path needs <account_hash>/<image_id>/<variant>");
+    for (std::string_view s : segs)
+        if (s.empty()) return not_delivery("not a delivery URL: empty path segment");
+
+    if (auto e = detail::check_account_hash(segs.front())) return std::move(*e);
+    out.account_hash.assign(segs.front().begin(), segs.front().end());
+    if (auto e = detail::check_variant(segs.back())) return std::move(*e);
+    out.variant.assign(segs.back().begin(), segs.back().end());
+
+    std::string decoded;
+    for (std::size_t i = 1; i + 1 < segs.size(); ++i) {
+        if (!detail::percent_decode(segs[i], decoded))
+            return ApiError::invalid("image_id", "has a malformed %-escape");
+        if (decoded.empty() || decoded == "." || decoded == "..")
+            return ApiError::invalid("image_id", "must not contain empty, '.' or '..' segments");
+        if (cfimages::detail::has_control(decoded))
+            return ApiError::invalid("image_id", "must not contain control characters");
+        if (i > 1) out.image_id.push_back('/');
+        out.image_id.append(decoded);
+    }
+    if (out.image_id.size() > 1024) return ApiError::invalid("image_id", "must be at most 1024 characters");
+    return out;
+}
+
+// --------------------------------------------------------------------------
+// Flexible variants
+// --------------------------------------------------------------------------
+
+/// Output format of a flexible variant (`format=`). `auto_` has a trailing
+/// underscore because `auto` is a keyword.
+enum class Format { auto_, avif, webp, jpeg, baseline_jpeg, json };
+
+/// Returns the wire name of `f` (`"auto"`, `"baseline-jpeg"`, ...).
+inline std::string_view to_string(Format f) noexcept {
+    switch (f) {
+    case Format::auto_: return "auto";
+    case Format::avif: return "avif";
+    case Format::webp: return "webp";
+    case Format::jpeg: return "jpeg";
+    case Format::baseline_jpeg: return "baseline-jpeg";
+    case Format::json: return "json";
+    }
+    return {};
+}
+
+/// Parses a wire name into a `Format`; nullopt when it is not one.
+inline std::optional<Format> parse_format(std::string_view s) noexcept {
+    if (s == "auto") return Format::auto_;
+    if (s == "avif") return Format::avif;
+    if (s == "webp") return Format::webp;
+    if (s == "jpeg") return Format::jpeg;
+    if (s == "baseline-jpeg") return Format::baseline_jpeg;
+    if (s == "json") return Format::json;
+    return std::nullopt;
+}
+
+/// Mirror the image (`flip=`): horizontally, vertically, or both.
+enum class Flip { h, v, hv };
+
+/// Returns the wire name of `f` (`"h"`, `"v"`, `"hv"`).
+inline std::string_view to_string(Flip f) noexcept {
+    switch (f) {
+    case Flip::h: return "h";
+    case Flip::v: return "v";
+    case Flip::hv: return "hv";
+    }
+    return {};
+}
+
+/// Which part of the image survives cropping (`gravity=`): a keyword, or
+/// a focal point with `x`, `y` in [0, 1] (0 = left/top, 1 = right/bottom).
+struct Gravity {
+    /// The kind of gravity; `point` uses `x` and `y`.
+    enum class Kind { auto_, face, left, right, top, bottom, point };
+    Kind kind = Kind::auto_;  ///< Which gravity.
+    double x = 0.5;  ///< Only for `Kind::point`.
+    double y = 0.5;  ///< Only for `Kind::point`.
+
+    /// Returns a focal-point gravity.
+    static Gravity at(double px, double py) noexcept { return Gravity{Kind::point, px, py}; }
+
+    /// Equal when the kinds are equal (and, for `point`, the coordinates).
+    friend bool operator==(const Gravity& a, const Gravity& b) noexcept {
+        return a.kind == b.kind && (a.kind != Kind::point || (a.x == b.x && a.y == b.y));
+    }
+    /// Negation of `operator==`.
+    friend bool operator!=(const Gravity& a, const Gravity& b) noexcept { return !(a == b); }
+};
+
+/// Pixels cut off each side before resizing (`trim=top;right;bottom;left`).
+struct Trim {
+    std::int64_t top = 0;     ///< Pixels cut from the top.
+    std::int64_t right = 0;   ///< Pixels cut from the right.
+    std::int64_t bottom = 0;  ///< Pixels cut from the bottom.
+    std::int64_t left = 0;    ///< Pixels cut from the left.
+
+    /// Equal when every field is equal.
+    friend bool operator==(const Trim& a, const Trim& b) noexcept {
+        return a.top == b.top && a.right == b.right && a.bottom == b.bottom && a.left == b.left;
+    }
+    /// Not equal when any field differs.
+    friend bool operator!=(const Trim& a, const Trim& b) noexcept { return !(a == b); }
+};
+
+/// Transformation options for a flexible variant. Unset options are left
+/// to Cloudflare's defaults. Ranges are those the Cloudflare documentation
+/// gives for each option; `flexible_variant` refuses values outside them.
+/// https://developers.cloudflare.com/images/transform-images/transform-via-url/#options
+struct FlexibleOptions {
+    std::optional<std::int64_t> width;      ///< `w`: 1..12000 pixels.
+    std::optional<std::int64_t> height;     ///< `h`: 1..12000 pixels.
+    std::optional<Fit> fit;                 ///< `fit`: scale-down, contain, cover, crop, pad.
+    std::optional<Gravity> gravity;         ///< `gravity`: keyword or focal point in [0,1]x[0,1].
+    std::optional<std::int64_t> quality;    ///< `quality`: 1..100.
+    std::optional<Format> format;           ///< `format`.
+    std::optional<double> dpr;              ///< `dpr`: greater than 0, at most 2.
+    std::optional<double> sharpen;          ///< `sharpen`: 0..10.
+    std::optional<std::int64_t> blur;       ///< `blur`: 1..250.
+    std::optional<std::int64_t> rotate;     ///< `rotate`: 90, 180 or 270.
+    std::optional<Flip> flip;               ///< `flip`.
+    std::optional<std::string> background;  ///< `background`: a CSS colour (`#RRGGBB`, `red`, `rgb(...)`).
+    std::optional<MetadataMode> metadata;   ///< `metadata`: keep, copyright, none.
+    std::optional<bool> anim;               ///< `anim`: false turns animations into stills.
+    std::optional<double> brightness;       ///< `brightness`: factor, 0..100 (1 = unchanged).
+    std::optional<double> contrast;         ///< `contrast`: factor, 0..100 (1 = unchanged).
+    std::optional<double> gamma;            ///< `gamma`: factor, 0..100 (1 = unchanged).
+    std::optional<double> saturation;       ///< `saturation`: factor, 0..100 (0 = greyscale).
+    std::optional<Trim> trim;               ///< `trim`: each side 0..12000 pixels.
+    std::optional<double> zoom;             ///< `zoom` (with gravity=face): 0..1.
+    std::optional<bool> compression_fast;   ///< true sends `compression=fast`; false sends nothing.
+};
+
+namespace detail {
+
+inline void append_double(std::string& out, double v) {
+    char buf[64];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, r.ptr);
+}
+
+inline std::string double_to_string(double v) {
+    std::string s;
+    append_double(s, v);
+    return s;
+}
+
+inline std::optional<ApiError> check_int(std::string_view name, const std::optional<std::int64_t>& v,
+                                         std::int64_t lo, std::int64_t hi) {
+    if (!v || (*v >= lo && *v <= hi)) return std::nullopt;
+    return ApiError::invalid(name, "must be between " + cfimages::detail::int_to_string(lo) + " and " +
+                                       cfimages::detail::int_to_string(hi) + " (got " +
+                                       cfimages::detail::int_to_string(*v) + ")");
+}
+
+inline std::optional<ApiError> check_real(std::string_view name, const std::optional<double>& v, double lo,
+                                          double hi, bool lo_open = false) {
+    if (!v) return std::nullopt;
+    const bool ok = std::isfinite(*v) && (lo_open ? *v > lo : *v >= lo) && *v <= hi;
+    if (ok) return std::nullopt;
+    std::string rule = std::isfinite(*v) ? "must be " : "must be a finite number ";
+    rule += lo_open ? "greater than " : "between ";
+    rule += double_to_string(lo);
+    rule += lo_open ? " and at most " : " and ";
+    rule += double_to_string(hi);
+    if (std::isfinite(*v)) rule += " (got " + double_to_string(*v) + ")";
+    return ApiError::invalid(name, rule);
+}
+
+inline std::optional<ApiError> check_background(const std::string& bg) {
+    if (bg.empty()) return ApiError::invalid("background", "must not be empty");
+    if (bg.size() > 64) return ApiError::invalid("background", "must be at most 64 characters");
+    for (char ch : bg) {
+        auto c = static_cast<unsigned char>(ch);
+        if (c < 0x20 || c >= 0x7f)
+            return ApiError::invalid("background", "must be a CSS colour in printable ASCII");
+    }
+    return std::nullopt;
+}
+
+inline std::optional<ApiError> validate(const FlexibleOptions& o) {
+    if (auto e = check_int("width", o.width, 1, 12000)) return e;
+    if (auto e = check_int("height", o.height, 1, 12000)) return e;
+    if (o.fit && to_string(*o.fit).empty()) return ApiError::invalid("fit", "is not a known fit");
+    if (o.gravity) {
+        const Gravity& g = *o.gravity;
+        if (g.kind < Gravity::Kind::auto_ || g.kind > Gravity::Kind::point)
+            return ApiError::invalid("gravity", "is not a known gravity");
+        if (g.kind == Gravity::Kind::point) {
+            if (auto e = check_real("gravity.x", g.x, 0.0, 1.0)) return e;
+            if (auto e = check_real("gravity.y", g.y, 0.0, 1.0)) return e;
+        }
+    }
+    if (auto e = check_int("quality", o.quality, 1, 100)) return e;
+    if (o.format && to_string(*o.format).empty()) return ApiError::invalid("format", "is not a known format");
+    if (auto e = check_real("dpr", o.dpr, 0.0, 2.0, true)) return e;
+    if (auto e = check_real("sharpen", o.sharpen, 0.0, 10.0)) return e;
+    if (auto e = check_int("blur", o.blur, 1, 250)) return e;
+    if (o.rotate && *o.rotate != 90 && *o.rotate != 180 && *o.rotate != 270)
+        return ApiError::invalid("rotate", "must be 90, 180 or 270 (got " +
+                                               cfimages::detail::int_to_string(*o.rotate) + ")");
+    if (o.flip && to_string(*o.flip).empty()) return ApiError::invalid("flip", "is not a known flip");
+    if (o.background)
+        if (auto e = check_background(*o.background)) return e;
+    if (o.metadata && to_string(*o.metadata).empty())
+        return ApiError::invalid("metadata", "is not a known metadata mode");
+    if (auto e = check_real("brightness", o.brightness, 0.0, 100.0)) return e;
+    if (auto e = check_real("contrast", o.contrast, 0.0, 100.0)) return e;
+    if (auto e = check_real("gamma", o.gamma, 0.0, 100.0)) return e;
+    if (auto e = check_real("saturation", o.saturation, 0.0, 100.0)) return e;
+    if (o.trim) {
+        if (auto e = check_int("trim.top", o.trim->top, 0, 12000)) return e;
+        if (auto e = check_int("trim.right", o.trim->right, 0, 12000)) return e;
+        if (auto e = check_int("trim.bottom", o.trim->bottom, 0, 12000)) return e;
+        if (auto e = check_int("trim.left", o.trim->left, 0, 12000)) return e;
+    }
+    if (auto e = check_real("zoom", o.zoom, 0.0, 1.0)) return e;
+    return std::nullopt;
+}
+
+inline std::string_view gravity_keyword(Gravity::Kind k) noexcept {
+    switch (k) {
+    case Gravity::Kind::auto_: return "auto";
+    case Gravity::Kind::face: return "face";
+    case Gravity::Kind::left: return "left";
+    case Gravity::Kind::right: return "right";
+    case Gravity::Kind::top: return "top";
+    case Gravity::Kind::bottom: return "bottom";
+    case Gravity::Kind::point: return {};
+    }
+    return {};
+}
+
+} // namespace detail
+
+/// Builds the option string of a flexible variant, to use in place of a
+/// variant name: `build_url(hash, id, *flexible_variant(o))`.
+///
+/// Options appear in a fixed order (`w`, `h`, `fit`, `gravity`, `quality`,
+/// `format`, `dpr`, `sharpen`, `blur`, `rotate`, `flip`, `background`,
+/// `metadata`, `anim`, `brightness`, `contrast`, `gamma`, `saturation`,
+/// `trim`, `zoom`, `compression`), so equal options give equal strings
+/// (and cache keys). Numbers use the shortest exact decimal form (`0.5`,
+/// `2`). `background` is percent-encoded (`#fff` becomes `%23fff`), since
+/// `#` and `,` would otherwise end the URL or the option.
+///
+/// Flexible variants must be enabled on the account, and cannot be used
+/// for images that require signed URLs.
+/// @return the option string, or `invalid_argument` naming the option that
+///   is out of range (`"blur: must be between 1 and 250 (got 300)"`), or
+///   when no option is set (Cloudflare needs at least one).
+inline Result<std::string> flexible_variant(const FlexibleOptions& o) {
+    if (auto e = detail::validate(o)) return std::move(*e);
+    std::string out;
+    auto key = [&out](std::string_view k) {
+        if (!out.empty()) out.push_back(',');
+        out.append(k).push_back('=');
+    };
+    if (o.width) { key("w"); cfimages::detail::append_int(out, *o.width); }
+    if (o.height) { key("h"); cfimages::detail::append_int(out, *o.height); }
+    if (o.fit) { key("fit"); out.append(to_string(*o.fit)); }
+    if (o.gravity) {
+        key("gravity");
+        if (o.gravity->kind == Gravity::Kind::point) {
+            detail::append_double(out, o.gravity->x);
+            out.push_back('x');
+            detail::append_double(out, o.gravity->y);
+        } else {
+            out.append(detail::gravity_keyword(o.gravity->kind));
+        }
+    }
+    if (o.quality) { key("quality"); cfimages::detail::append_int(out, *o.quality); }
+    if (o.format) { key("format"); out.append(to_string(*o.format)); }
+    if (o.dpr) { key("dpr"); detail::append_double(out, *o.dpr); }
+    if (o.sharpen) { key("sharpen"); detail::append_double(out, *o.sharpen); }
+    if (o.blur) { key("blur"); cfimages::detail::append_int(out, *o.blur); }
+    if (o.rotate) { key("rotate"); cfimages::detail::append_int(out, *o.rotate); }
+    if (o.flip) { key("flip"); out.append(to_string(*o.flip)); }
+    if (o.background) { key("background"); cfimages::detail::percent_encode(out, *o.background); }
+    if (o.metadata) { key("metadata"); out.append(to_string(*o.metadata)); }
+    if (o.anim) { key("anim"); out.append(*o.anim ? "true" : "false"); }
+    if (o.brightness) { key("brightness"); detail::append_double(out, *o.brightness); }
+    if (o.contrast) { key("contrast"); detail::append_double(out, *o.contrast); }
+    if (o.gamma) { key("gamma"); detail::append_double(out, *o.gamma); }
+    if (o.saturation) { key("saturation"); detail::append_double(out, *o.saturation); }
+    if (o.trim) {
+        key("trim");
+        cfimages::detail::append_int(out, o.trim->top);
+        out.push_back(';');
+        cfimages::detail::append_int(out, o.trim->right);
+        out.push_back(';');
+        cfimages::detail::append_int(out, o.trim->bottom);
+        out.push_back(';');
+        cfimages::detail::append_int(out, o.trim->left);
+    }
+    if (o.zoom) { key("zoom"); detail::append_double(out, *o.zoom); }
+    if (o.compression_fast.value_or(false)) { key("compression"); out.append("fast"); }
+    if (out.empty())
+        return ApiError::invalid("flexible variant", "at least one option must be set");
+    return out;
+}
+
+namespace detail {
+
+inline bool parse_int(std::string_view s, std::int64_t& out) noexcept {
+    if (s.empty() || s.size() > 18) return false;
+    auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+    return r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
+inline bool parse_real(std::string_view s, double& out) noexcept {
+    if (s.empty() || s.size() > 32) return false;
+    // from_chars accepts "inf"/"nan"; an option value never is one.
+    for (char c : s)
+        if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'))
+            return false;
+    auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+    return r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
+} // namespace detail
+
+/// Parses a flexible-variant option string (`w=400,h=300,fit=cover`) into
+/// typed options: the inverse of `flexible_variant`, and a way to check a
+/// hand-written string before putting it in a URL.
+///
+/// Accepts the full and short option names (`width`/`w`, `height`/`h`,
+/// `quality`/`q`, `format`/`f`, `gravity`/`g`).
+/// @return the options, or `invalid_argument` for an unknown option, an
+///   option given twice, a value that is not of the option's type (only
+///   the values `FlexibleOptions` can hold are accepted), an out-of-range
+///   value (the same checks as `flexible_variant`), or an empty string.
+inline Result<FlexibleOptions> parse_flexible_variant(std::string_view s) {
+    FlexibleOptions o;
+    if (s.empty()) return ApiError::invalid("flexible variant", "must not be empty");
+    std::vector<std::string_view> seen;
+    std::size_t start = 0;
+    while (start <= s.size()) {
+        const std::size_t comma = s.find(',', start);
+        const std::string_view item =
+            s.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+        start = comma == std::string_view::npos ? s.size() + 1 : comma + 1;
+        const std::size_t eq = item.find('=');
+        if (eq == std::string_view::npos || eq == 0)
+            return ApiError::invalid("flexible variant", "each option must be name=value");
+        std::string_view name = item.substr(0, eq);
+        const std::string_view value = item.substr(eq + 1);
+        if (name == "w") name = "width";
+        else if (name == "h") name = "height";
+        else if (name == "q") name = "quality";
+        else if (name == "f") name = "format";
+        else if (name == "g") name = "gravity";
+        for (std::string_view prev : seen)
+            if (prev == name) return ApiError::invalid(name, "is given more than once");
+        seen.push_back(name);
+
+        auto bad = [&](std::string_view what) {
+            return ApiError::invalid(name, std::string(what) + " (got '" + std::string(value) + "')");
+        };
+        std::int64_t i = 0;
+        double d = 0;
+        if (name == "width" || name == "height" || name == "quality" || name == "blur" || name == "rotate") {
+            if (!detail::parse_int(value, i)) return bad("must be an integer");
+            if (name == "width") o.width = i;
+            else if (name == "height") o.height = i;
+            else if (name == "quality") o.quality = i;
+            else if (name == "blur") o.blur = i;
+            else o.rotate = i;
+        } else if (name == "dpr" || name == "sharpen" || name == "brightness" || name == "contrast" ||
+                   name == "gamma" || name == "saturation" || name == "zoom") {
+            if (!detail::parse_real(value, d)) return bad("must be a number");
+            if (name == "dpr") o.dpr = d;
+            else if (name == "sharpen") o.sharpen = d;
+            else if (name == "brightness") o.brightness = d;
+            else if (name == "contrast") o.contrast = d;
+            else if (name == "gamma") o.gamma = d;
+            else if (name == "saturation") o.saturation = d;
+            else o.zoom = d;
+        } else if (name == "fit") {
+            o.fit = parse_fit(value);
+            if (!o.fit) return bad("must be scale-down, contain, cover, crop or pad");
+        } else if (name == "format") {
+            o.format = parse_format(value);
+            if (!o.format) return bad("must be auto, avif, webp, jpeg, baseline-jpeg or json");
+        } else if (name == "metadata") {
+            o.metadata = parse_metadata_mode(value);
+            if (!o.metadata) return bad("must be keep, copyright or none");
+        } else if (name == "flip") {
+            if (value == "h") o.flip = Flip::h;
+            else if (value == "v") o.flip = Flip::v;
+            else if (value == "hv") o.flip = Flip::hv;
+            else return bad("must be h, v or hv");
+        } else if (name == "anim") {
+            if (value == "true") o.anim = true;
+            else if (value == "false") o.anim = false;
+            else return bad("must be true or false");
+        } else if (name == "compression") {
+            if (value != "fast") return bad("must be fast");
+            o.compression_fast = true;
+        } else if (name == "gravity") {
+            Gravity g;
+            if (value == "auto") g.kind = Gravity::Kind::auto_;
+            else if (value == "face") g.kind = Gravity::Kind::face;
+            else if (value == "left") g.kind = Gravity::Kind::left;
+            else if (value == "right") g.kind = Gravity::Kind::right;
+            else if (value == "top") g.kind = Gravity::Kind::top;
+            else if (value == "bottom") g.kind = Gravity::Kind::bottom;
+            else {
+                const std::size_t x = value.find('x');
+                if (x == std::string_view::npos || !detail::parse_real(value.substr(0, x), g.x) ||
+                    !detail::parse_real(value.substr(x + 1), g.y))
+                    return bad("must be auto, face, left, right, top, bottom or XxY");
+                g.kind = Gravity::Kind::point;
+            }
+            o.gravity = g;
+        } else if (name == "trim") {
+            Trim t;
+            std::int64_t* sides[4] = {&t.top, &t.right, &t.bottom, &t.left};
+            std::size_t pos = 0;
+            for (int k = 0; k < 4; ++k) {
+                const std::size_t semi = value.find(';', pos);
+                const bool last = k == 3;
+                if (last != (semi == std::string_view::npos))
+                    return bad("must be top;right;bottom;left");
+                const std::string_view part =
+                    value.substr(pos, last ? std::string_view::npos : semi - pos);
+                if (!detail::parse_int(part, *sides[k])) return bad("must be top;right;bottom;left");
+                pos = semi + 1;
+            }
+            o.trim = t;
+        } else if (name == "background") {
+            std::string decoded;
+            if (!detail::percent_decode(value, decoded)) return bad("has a malformed %-escape");
+            o.background = std::move(decoded);
+        } else {
+            return ApiError::invalid("flexible variant", "unknown option '" + std::string(name) + "'");
+        }
+    }
+    if (auto e = detail::validate(o)) return std::move(*e);
+    return o;
+}
+
+} // namespace delivery
+} // namespace cfimages
+
+#endif // CFIMAGES_DELIVERY_HPP
+// ---- end <cfimages/delivery.hpp> ----
+// ---- begin <cfimages/signing.hpp> ----
+#ifndef CFIMAGES_SIGNING_HPP
+#define CFIMAGES_SIGNING_HPP
+
+/// @file
+/// Signed delivery URLs for private images (`requireSignedURLs: true`).
+///
+/// The scheme, as Cloudflare documents it: take a delivery URL, append the
+/// query parameter `exp=<unix seconds>`, compute HMAC-SHA256 under the
+/// account's signing key (`v1::keys::list`) over `path + "?" + query`,
+/// and append `sig=<lowercase hex>`:
+///
+/// @code
+/// https://imagedelivery.net/<hash>/<id>/public
+///   -> signs  "/<hash>/<id>/public?exp=1700000000"
+///   -> https://imagedelivery.net/<hash>/<id>/public?exp=1700000000&sig=<64 hex>
+/// @endcode
+///
+/// `sign_url` makes such a URL; `verify_url` checks one (constant-time
+/// comparison, expiry against a `now` the caller supplies: nothing here
+/// reads a clock). Both take the key as the text Cloudflare shows; its
+/// bytes are the HMAC key.
+///
+/// Details that are decisions, not accidents:
+/// - Other query parameters are kept byte for byte, in order, and signed;
+///   `exp` is appended after them and `sig` last. A URL that already has
+///   `exp` or `sig` is refused rather than silently re-signed.
+/// - The signed path is the URL's path as written (custom-domain URLs sign
+///   `/cdn-cgi/imagedelivery/...`, as the browser will request it).
+/// - A URL is valid while `now < exp`; at `exp` it has expired.
+///
+/// https://developers.cloudflare.com/images/optimization/hosted-images/serve-private-images/
+
+
+// ---- begin <cfimages/detail/sha256.hpp> ----
+#ifndef CFIMAGES_DETAIL_SHA256_HPP
+#define CFIMAGES_DETAIL_SHA256_HPP
+
+/// @file
+/// SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104), implemented here so
+/// that signed delivery URLs need no crypto library.
+///
+/// How this works: `Sha256` is the usual streaming hasher: `update` feeds
+/// bytes through a 64-byte block buffer (no allocation at all), `finish`
+/// pads and returns the 32-byte digest. `hmac_sha256` hashes the key down
+/// when it is longer than a block, then runs the two nested hashes.
+/// `to_hex` and `constant_time_equal` are the two helpers a signer and a
+/// verifier need around it. Nothing here reads a clock or a random source.
+///
+/// Not a general crypto toolkit: it exists for URL signing, where inputs
+/// are short and not secret except for the key.
+
+
+namespace cfimages {
+namespace detail {
+
+/// A SHA-256 digest: 32 bytes.
+using Sha256Digest = std::array<std::uint8_t, 32>;
+
+/// Streaming SHA-256. Feed bytes with `update`, then call `finish` once.
+///
+/// @code
+/// Sha256 h; h.update("ab"); h.update("c");
+/// std::string hex = to_hex(h.finish());  // "ba7816bf..."
+/// @endcode
+class Sha256 {
+public:
+    /// Block size in bytes (HMAC needs it).
+    static constexpr std::size_t block_size = 64;
+
+    Sha256() noexcept { reset(); }
+
+    /// Starts a new message, forgetting anything fed so far.
+    void reset() noexcept {
+        state_ = {0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au,
+                  0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u};
+        buffered_ = 0;
+        total_bytes_ = 0;
+    }
+
+    /// Feeds `size` bytes at `data`.
+    void update(const void* data, std::size_t size) noexcept {
+        const auto* p = static_cast<const std::uint8_t*>(data);
+        total_bytes_ += size;
+        if (buffered_ != 0) {
+            std::size_t take = block_size - buffered_;
+            if (take > size) take = size;
+            for (std::size_t i = 0; i < take; ++i) buffer_[buffered_ + i] = p[i];
+            buffered_ += take;
+            p += take;
+            size -= take;
+            if (buffered_ < block_size) return;
+            compress(buffer_.data());
+            buffered_ = 0;
+        }
+        // Whole blocks straight from the input: no copy.
+        while (size >= block_size) {
+            compress(p);
+            p += block_size;
+            size -= block_size;
+        }
+        for (std::size_t i = 0; i < size; ++i) buffer_[i] = p[i];
+        buffered_ = size;
+    }
+
+    /// Feeds the bytes of `s`.
+    void update(std::string_view s) noexcept { update(s.data(), s.size()); }
+
+    /// Pads the message and returns its digest. Call `reset` before reuse.
+    Sha256Digest finish() noexcept {
+        const std::uint64_t bit_length = total_bytes_ * 8u;
+        buffer_[buffered_++] = 0x80u;
+        if (buffered_ > block_size - 8) {
+            while (buffered_ < block_size) buffer_[buffered_++] = 0;
+            compress(buffer_.data());
+            buffered_ = 0;
+        }
+        while (buffered_ < block_size - 8) buffer_[buffered_++] = 0;
+        for (int i = 7; i >= 0; --i)
+            buffer_[buffered_++] = static_cast<std::uint8_t>(bit_length >> (8 * i));
+        compress(buffer_.data());
+        buffered_ = 0;
+
+        Sha256Digest out{};
+        for (std::size_t i = 0; i < 8; ++i) {
+            out[4 * i + 0] = static_cast<std::uint8_t>(state_[i] >> 24);
+            out[4 * i + 1] = static_cast<std::uint8_t>(state_[i] >> 16);
+            out[4 * i + 2] = static_cast<std::uint8_t>(state_[i] >> 8);
+            out[4 * i + 3] = static_cast<std::uint8_t>(state_[i]);
+        }
+        return out;
+    }
+
+private:
+    static constexpr std::uint32_t rotr(std::uint32_t x, int n) noexcept {
+        return (x >> n) | (x << (32 - n));
+    }
+
+    void compress(const std::uint8_t* block) noexcept {
+        static constexpr std::uint32_t k[64] = {
+            0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u, 0x3956c25bu, 0x59f111f1u,
+            0x923f82a4u, 0xab1c5ed5u, 0xd807aa98u, 0x12835b01u, 0x243185beu, 0x550c7dc3u,
+            0x72be5d74u, 0x80deb1feu, 0x9bdc06a7u, 0xc19bf174u, 0xe49b69c1u, 0xefbe4786u,
+            0x0fc19dc6u, 0x240ca1ccu, 0x2de92c6fu, 0x4a7484aau, 0x5cb0a9dcu, 0x76f988dau,
+            0x983e5152u, 0xa831c66du, 0xb00327c8u, 0xbf597fc7u, 0xc6e00bf3u, 0xd5a79147u,
+            0x06ca6351u, 0x14292967u, 0x27b70a85u, 0x2e1b2138u, 0x4d2c6dfcu, 0x53380d13u,
+            0x650a7354u, 0x766a0abbu, 0x81c2c92eu, 0x92722c85u, 0xa2bfe8a1u, 0xa81a664bu,
+            0xc24b8b70u, 0xc76c51a3u, 0xd192e819u, 0xd6990624u, 0xf40e3585u, 0x106aa070u,
+            0x19a4c116u, 0x1e376c08u, 0x2748774cu, 0x34b0bcb5u, 0x391c0cb3u, 0x4ed8aa4au,
+            0x5b9cca4fu, 0x682e6ff3u, 0x748f82eeu, 0x78a5636fu, 0x84c87814u, 0x8cc70208u,
+            0x90befffau, 0xa4506cebu, 0xbef9a3f7u, 0xc67178f2u};
+
+        std::uint32_t w[64];
+        for (std::size_t i = 0; i < 16; ++i)
+            w[i] = (static_cast<std::uint32_t>(block[4 * i]) << 24) |
+                   (static_cast<std::uint32_t>(block[4 * i + 1]) << 16) |
+                   (static_cast<std::uint32_t>(block[4 * i + 2]) << 8) |
+                   static_cast<std::uint32_t>(block[4 * i + 3]);
+        for (std::size_t i = 16; i < 64; ++i) {
+            const std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+            const std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+        }
+
+        std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];
+        std::uint32_t e = state_[4], f = state_[5], g = state_[6], h = state_[7];
+        for (std::size_t i = 0; i < 64; ++i) {
+            const std::uint32_t s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
+            const std::uint32_t ch = (e & f) ^ (~e & g);
+            const std::uint32_t t1 = h + s1 + ch + k[i] + w[i];
+            const std::uint32_t s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
+            const std::uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
+            const std::uint32_t t2 = s0 + maj;
+            h = g; g = f; f = e; e = d + t1;
+            d = c; c = b; b = a; a = t1 + t2;
+        }
+        state_[0] += a; state_[1] += b; state_[2] += c; state_[3] += d;
+        state_[4] += e; state_[5] += f; state_[6] += g; state_[7] += h;
+    }
+
+    std::array<std::uint32_t, 8> state_{};
+    std::array<std::uint8_t, block_size> buffer_{};
+    std::size_t buffered_ = 0;
+    std::uint64_t total_bytes_ = 0;
+};
+
+/// Returns the SHA-256 digest of `data`.
+inline Sha256Digest sha256(std::string_view data) noexcept {
+    Sha256 h;
+    h.update(data);
+    return h.finish();
+}
+
+/// Returns HMAC-SHA256(key, message) as defined by RFC 2104 / RFC 4231.
+/// Any key length is accepted; keys longer than 64 bytes are hashed first.
+inline Sha256Digest hmac_sha256(std::string_view key, std::string_view message) noexcept {
+    std::array<std::uint8_t, Sha256::block_size> k0{};
+    if (key.size() > Sha256::block_size) {
+        const Sha256Digest hk = sha256(key);
+        for (std::size_t i = 0; i < hk.size(); ++i) k0[i] = hk[i];
+    } else {
+        for (std::size_t i = 0; i < key.size(); ++i) k0[i] = static_cast<std::uint8_t>(key[i]);
+    }
+
+    std::array<std::uint8_t, Sha256::block_size> pad{};
+    for (std::size_t i = 0; i < pad.size(); ++i) pad[i] = static_cast<std::uint8_t>(k0[i] ^ 0x36u);
+    Sha256 inner;
+    inner.update(pad.data(), pad.size());
+    inner.update(message);
+    const Sha256Digest inner_digest = inner.finish();
+
+    for (std::size_t i = 0; i < pad.size(); ++i) pad[i] = static_cast<std::uint8_t>(k0[i] ^ 0x5cu);
+    Sha256 outer;
+    outer.update(pad.data(), pad.size());
+    outer.update(inner_digest.data(), inner_digest.size());
+    return outer.finish();
+}
+
+/// Returns `bytes` as lowercase hexadecimal (two characters per byte).
+template <std::size_t N>
+std::string to_hex(const std::array<std::uint8_t, N>& bytes) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out(2 * N, '0');
+    for (std::size_t i = 0; i < N; ++i) {
+        out[2 * i] = digits[bytes[i] >> 4];
+        out[2 * i + 1] = digits[bytes[i] & 0x0fu];
+    }
+    return out;
+}
+
+/// Returns true when `a` and `b` hold the same bytes. The time taken
+/// depends only on the lengths, never on where the first difference is,
+/// so comparing a received signature does not leak how much of it matched.
+inline bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    unsigned diff = 0;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned>(static_cast<unsigned char>(a[i]) ^
+                                      static_cast<unsigned char>(b[i]));
+    // volatile keeps the optimiser from turning the loop into an early exit.
+    volatile unsigned sink = diff;
+    return sink == 0;
+}
+
+} // namespace detail
+} // namespace cfimages
+
+#endif // CFIMAGES_DETAIL_SHA256_HPP
+// ---- end <cfimages/detail/sha256.hpp> ----
+
+namespace cfimages {
+namespace signing {
+
+/// Returns true when `id` has the shape of an image ID that Cloudflare
+/// generated, which is the only kind it serves through signed URLs:
+///
+/// - a UUID in the 8-4-4-4-12 form (`083eb7b2-5392-4565-b69e-aff66acddd00`),
+///   hexadecimal digits of either case; or
+/// - 32 hexadecimal digits without hyphens (the same value, compact).
+///
+/// Anything else is a custom ID (uploaded with `id=`). Cloudflare refuses
+/// custom IDs that look like UUIDs, so a UUID-shaped ID is never custom.
+inline bool is_default_image_id(std::string_view id) noexcept {
+    if (cfimages::detail::is_uuid(id)) return true;
+    if (id.size() != 32) return false;
+    for (char c : id)
+        if (!cfimages::detail::is_hex(c)) return false;
+    return true;
+}
+
+/// A URL that passed `verify_url`.
+struct VerifiedUrl {
+    delivery::DeliveryUrl url;  ///< Its parts (the query still holds `exp` and `sig`).
+    std::int64_t expires = 0;   ///< The `exp` it carried, in unix seconds.
+};
+
+namespace detail {
+
+// The URL's path exactly as written: from the first '/' after the
+// authority up to '?' (parse_url has already vetted the URL).
+inline std::string_view raw_path(std::string_view url) noexcept {
+    const std::size_t after_scheme = url.find("://");
+    const std::size_t slash = url.find('/', after_scheme == std::string_view::npos ? 0 : after_scheme + 3);
+    if (slash == std::string_view::npos) return {};
+    const std::size_t q = url.find('?', slash);
+    return url.substr(slash, q == std::string_view::npos ? std::string_view::npos : q - slash);
+}
+
+inline std::string_view param_name(std::string_view param) noexcept {
+    return param.substr(0, param.find('='));
+}
+
+inline bool parse_unix(std::string_view s, std::int64_t& out) noexcept {
+    if (s.empty() || s.size() > 18) return false;
+    std::int64_t v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return false;
+        v = v * 10 + (c - '0');
+    }
+    out = v;
+    return true;
+}
+
+inline std::string hmac_hex(std::string_view key, std::string_view path, std::string_view query) {
+    cfimages::detail::Sha256Digest mac;
+    std::string message;
+    message.reserve(path.size() + 1 + query.size());
+    message.append(path).append("?").append(query);
+    mac = cfimages::detail::hmac_sha256(key, message);
+    return cfimages::detail::to_hex(mac);
+}
+
+} // namespace detail
+
+/// Signs a delivery URL so that it can fetch a private image until `expires`.
+///
+/// @param url     a delivery URL (either form; see `delivery::parse_url`),
+///                for an image ID Cloudflare generated and a named variant.
+/// @param key     the signing key's value (`SigningKey::value`); not empty.
+/// @param expires expiry in unix seconds; positive. Compute it from your
+///                own clock: `now + lifetime`.
+/// @return the URL with `exp` and `sig` appended, or `invalid_argument` when:
+///   the URL is not a delivery URL; the image ID is a custom ID (see
+///   `is_default_image_id`: Cloudflare cannot serve custom IDs signed);
+///   the variant is a flexible-variant option string (flexible variants
+///   cannot be used with signed URLs); the URL already has `exp` or `sig`;
+///   the key is empty; `expires` is not positive.
+inline Result<std::string> sign_url(std::string_view url, std::string_view key, std::int64_t expires) {
+    auto parsed = delivery::parse_url(url);
+    if (!parsed) return std::move(parsed).error();
+    if (key.empty()) return ApiError::invalid("key", "must not be empty");
+    if (expires <= 0) return ApiError::invalid("exp", "must be a positive unix time in seconds");
+    if (!is_default_image_id(parsed->image_id))
+        return ApiError::invalid("image_id",
+                                 "is a custom ID; Cloudflare serves only its generated IDs (UUIDs) "
+                                 "through signed URLs");
+    if (parsed->is_flexible())
+        return ApiError::invalid("variant",
+                                 "is a flexible variant; signed URLs need a named variant");
+    const std::string& query = parsed->query;
+    std::size_t start = 0;
+    while (!query.empty() && start <= query.size()) {
+        const std::size_t amp = query.find('&', start);
+        const std::string_view param = std::string_view(query).substr(
+            start, amp == std::string::npos ? std::string_view::npos : amp - start);
+        const std::string_view name = detail::param_name(param);
+        if (name == "exp" || name == "sig")
+            return ApiError::invalid("url", "already has an '" + std::string(name) +
+                                                "' parameter; sign the unsigned URL");
+        if (amp == std::string::npos) break;
+        start = amp + 1;
+    }
+
+    std::string new_query = query;
+    if (!new_query.empty()) new_query.push_back('&');
+    new_query.append("exp=");
+    cfimages::detail::append_int(new_query, expires);
+
+    const std::string_view path = detail::raw_path(url);
+    const std::string sig = detail::hmac_hex(key, path, new_query);
+
+    std::string out(url.substr(0, url.find('?')));
+    out.reserve(out.size() + new_query.size() + 70);
+    out.append("?").append(new_query).append("&sig=").append(sig);
+    return out;
+}
+
+/// Signs `url` to expire at `expires` (truncated to whole seconds).
+/// @return as `sign_url(url, key, std::int64_t)`.
+inline Result<std::string> sign_url(std::string_view url, std::string_view key,
+                                    std::chrono::system_clock::time_point expires) {
+    const auto secs = std::chrono::floor<std::chrono::seconds>(expires.time_since_epoch()).count();
+    return sign_url(url, key, static_cast<std::int64_t>(secs));
+}
+
+/// Checks a signed delivery URL: that `sig` is the HMAC of the rest under
+/// `key`, and that it has not expired at `now`.
+///
+/// The signature comparison takes the same time wherever the first
+/// difference is. Expiry is only reported for URLs whose signature is
+/// right, so "expired" always means "genuine but too old".
+/// @param url a signed delivery URL (as `sign_url` returns it).
+/// @param key the signing key's secret it was signed with.
+/// @param now the current time in unix seconds, from the caller's clock.
+/// @return the URL's parts and expiry, or `invalid_argument` whose message
+///   says why: `url: ...` (not a delivery URL), `key: must not be empty`,
+///   `sig: missing ...`, `sig: must be the last query parameter`,
+///   `sig: must be 64 lowercase hex digits`, `exp: missing`,
+///   `exp: given more than once`, `exp: must be a unix time in seconds`,
+///   `sig: does not match ...` (wrong key, or the URL changed after
+///   signing), `exp: expired at <exp> (now <now>)`.
+inline Result<VerifiedUrl> verify_url(std::string_view url, std::string_view key, std::int64_t now) {
+    auto parsed = delivery::parse_url(url);
+    if (!parsed) return std::move(parsed).error();
+    if (key.empty()) return ApiError::invalid("key", "must not be empty");
+    const std::string_view query = parsed->query;
+
+    const std::size_t last_amp = query.rfind('&');
+    const std::string_view last =
+        last_amp == std::string_view::npos ? query : query.substr(last_amp + 1);
+    const std::string_view signed_query =
+        last_amp == std::string_view::npos ? std::string_view() : query.substr(0, last_amp);
+
+    bool sig_seen = false;
+    bool exp_seen = false;
+    std::int64_t expires = 0;
+    std::size_t start = 0;
+    while (!query.empty() && start <= query.size()) {
+        const std::size_t amp = query.find('&', start);
+        const std::string_view param =
+            query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+        const std::string_view name = detail::param_name(param);
+        if (name == "sig") {
+            if (sig_seen) return ApiError::invalid("sig", "given more than once");
+            sig_seen = true;
+        } else if (name == "exp") {
+            if (exp_seen) return ApiError::invalid("exp", "given more than once");
+            exp_seen = true;
+            if (param.size() < 4 || !detail::parse_unix(param.substr(4), expires))
+                return ApiError::invalid("exp", "must be a unix time in seconds");
+        }
+        if (amp == std::string_view::npos) break;
+        start = amp + 1;
+    }
+    if (!sig_seen) return ApiError::invalid("sig", "missing (the URL is not signed)");
+    if (detail::param_name(last) != "sig") return ApiError::invalid("sig", "must be the last query parameter");
+    if (!exp_seen) return ApiError::invalid("exp", "missing");
+
+    const std::string_view sig = last.size() > 4 ? last.substr(4) : std::string_view();
+    bool well_formed = sig.size() == 64;
+    for (char c : sig)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) well_formed = false;
+    if (!well_formed) return ApiError::invalid("sig", "must be 64 lowercase hex digits");
+
+    const std::string expected = detail::hmac_hex(key, detail::raw_path(url), signed_query);
+    if (!cfimages::detail::constant_time_equal(expected, sig))
+        return ApiError::invalid("sig",
+                                 "does not match (wrong key, or the URL was changed after signing)");
+    if (now >= expires) {
+        std::string msg = "expired at ";
+        cfimages::detail::append_int(msg, expires);
+        msg.append(" (now ");
+        cfimages::detail::append_int(msg, now);
+        msg.push_back(')');
+        return ApiError::invalid("exp", msg);
+    }
+    VerifiedUrl v;
+    v.url = std::move(*parsed);
+    v.expires = expires;
+    return v;
+}
+
+/// Checks a signed URL against `now` from a `system_clock` time point.
+/// @return as `verify_url(url, key, std::int64_t)`.
+inline Result<VerifiedUrl> verify_url(std::string_view url, std::string_view key,
+                                      std::chrono::system_clock::time_point now) {
+    const auto secs = std::chrono::floor<std::chrono::seconds>(now.time_since_epoch()).count();
+    return verify_url(url, key, static_cast<std::int64_t>(secs));
+}
+
+} // namespace signing
+} // namespace cfimages
+
+#endif // CFIMAGES_SIGNING_HPP
+// ---- end <cfimages/signing.hpp> ----
 
 #endif // CFIMAGES_CFIMAGES_HPP
 // ---- end <cfimages/cfimages.hpp> ----
