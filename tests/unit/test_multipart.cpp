@@ -64,7 +64,8 @@ TEST_CASE("multipart: the boundary is absent from every part, even a crafted one
     const std::vector<Part> probe = {{"file", "end of image", "a.png", "image/png"}};
     const std::string first = cfimages::detail::make_boundary(probe);
     const std::string data = "\x89PNG\r\n\x1a\n" + first + "\r\n--" + first + "--\r\nend of image";
-    const std::vector<Part> parts = {{"file", data, "a.png", "image/png"}, {"id", first}, {"creator", "--" + first}};
+    const std::string creator = "--" + first;  // Part holds views: keep the bytes alive
+    const std::vector<Part> parts = {{"file", data, "a.png", "image/png"}, {"id", first}, {"creator", creator}};
     std::string body;
     const std::string b = boundary_of(cfimages::detail::build_multipart(parts, body));
     CHECK(b != first);

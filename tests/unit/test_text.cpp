@@ -118,7 +118,9 @@ TEST_CASE("text: RFC 3339 formatting, both directions") {
         {-1, "1969-12-31T23:59:59.999Z"},
         {951782400000, "2000-02-29T00:00:00Z"},
     };
-    for (const auto& [ms, text] : rows) {
+    for (const auto& row : rows) {
+        const std::int64_t ms = row.first;
+        const std::string text = row.second;
         CAPTURE(text);
         const system_clock::time_point tp{duration_cast<system_clock::duration>(milliseconds(ms))};
         CHECK(d::format_rfc3339(tp) == text);
