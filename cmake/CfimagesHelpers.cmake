@@ -54,4 +54,8 @@ function(cfimages_add_header_check target)
     endforeach()
     add_library(${target} OBJECT ${_sources})
     target_link_libraries(${target} PRIVATE ${_links} cfimages::warnings)
+    # Only compiling matters here, not the code: skip the optimiser.
+    if(NOT MSVC)
+        target_compile_options(${target} PRIVATE -O0)
+    endif()
 endfunction()

@@ -38,10 +38,16 @@ log_warn()  { _cfimages_log warn "$@"; }
 log_error() { _cfimages_log error "$@"; }
 die()       { log_error "$@"; exit 1; }
 
+# Packages that another install may provide as a command instead (NodeSource's
+# nodejs bundles npm and conflicts with Debian's npm package).
+declare -gA CFIMAGES_PACKAGE_COMMANDS=([npm]=npm [nodejs]=node)
+
 # Prints the packages among "$@" that are not installed.
 missing_packages() {
-    local p status
+    local p status cmd
     for p in "$@"; do
+        cmd=${CFIMAGES_PACKAGE_COMMANDS[$p]:-}
+        if [[ -n "$cmd" ]] && command -v "$cmd" >/dev/null 2>&1; then continue; fi
         status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
         [[ "$status" == "install ok installed" ]] || printf '%s\n' "$p"
     done
@@ -86,8 +92,10 @@ cfimages_jobs() {
 # without -DNDEBUG), Ninja, every optional part that exists.
 cfimages_configure_main() {
     local dir=${1:-$CFIMAGES_BUILD_DIR}
-    local extra=()
-    [[ -f "$CFIMAGES_ROOT/bench/CMakeLists.txt" ]] && extra+=(-DCFIMAGES_BENCH=ON)
+    local extra=(-DCFIMAGES_BENCH=OFF)
+    # Benchmarks are expensive to compile (google-benchmark, -O2); opt in with
+    # CFIMAGES_TEST_BENCH=1.
+    [[ "${CFIMAGES_TEST_BENCH:-0}" == 1 ]] && extra+=(-DCFIMAGES_BENCH=ON)
     cmake -S "$CFIMAGES_ROOT" -B "$dir" -G Ninja \
         -DCMAKE_CXX_COMPILER="$(command -v g++)" \
         -DCMAKE_BUILD_TYPE=Release \
