@@ -680,11 +680,14 @@ inline Result<FlexibleOptions> parse_flexible_variant(std::string_view s) {
         else if (name == "f") name = "format";
         else if (name == "g") name = "gravity";
         for (std::string_view prev : seen)
-            if (prev == name) return ApiError::invalid(name, "is given more than once");
+            if (prev == name)
+                return ApiError::invalid(cfimages::detail::one_line(name, 64), "is given more than once");
         seen.push_back(name);
 
         auto bad = [&](std::string_view what) {
-            return ApiError::invalid(name, std::string(what) + " (got '" + std::string(value) + "')");
+            // The value is caller text: keep the message one bounded line.
+            return ApiError::invalid(name, std::string(what) + " (got '" +
+                                               cfimages::detail::one_line(value, 64) + "')");
         };
         std::int64_t i = 0;
         double d = 0;
@@ -762,7 +765,8 @@ inline Result<FlexibleOptions> parse_flexible_variant(std::string_view s) {
             if (!detail::percent_decode(value, decoded)) return bad("has a malformed %-escape");
             o.background = std::move(decoded);
         } else {
-            return ApiError::invalid("flexible variant", "unknown option '" + std::string(name) + "'");
+            return ApiError::invalid("flexible variant",
+                                     "unknown option '" + cfimages::detail::one_line(name, 64) + "'");
         }
     }
     if (auto e = detail::validate(o)) return std::move(*e);
