@@ -81,12 +81,16 @@ inline std::string_view param_name(std::string_view param) noexcept {
     return param.substr(0, param.find('='));
 }
 
+// Accepts any non-negative int64 (what sign_url may write), nothing larger.
 inline bool parse_unix(std::string_view s, std::int64_t& out) noexcept {
-    if (s.empty() || s.size() > 18) return false;
+    if (s.empty() || s.size() > 19) return false;
+    constexpr std::int64_t max = 0x7fffffffffffffffLL;
     std::int64_t v = 0;
     for (char c : s) {
         if (c < '0' || c > '9') return false;
-        v = v * 10 + (c - '0');
+        const int d = c - '0';
+        if (v > (max - d) / 10) return false;
+        v = v * 10 + d;
     }
     out = v;
     return true;
