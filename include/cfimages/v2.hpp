@@ -132,8 +132,15 @@ inline Result<Request<DirectUpload>> create(const Config& cfg, const DirectUploa
     std::string expiry, metadata;
     if (p.expiry) {
         if (!p.now) return ApiError::invalid("now", "required when expiry is set (builders read no clock)");
-        const auto delta = *p.expiry - *p.now;
-        if (delta < std::chrono::minutes(2) || delta > std::chrono::hours(6))
+        // expiry - now could overflow for extreme time points (max() as "never");
+        // compare in the clock's unsigned ticks, exact once expiry >= now.
+        using Dur = std::chrono::system_clock::duration;
+        const auto e = p.expiry->time_since_epoch().count();
+        const auto n = p.now->time_since_epoch().count();
+        const auto ticks = static_cast<std::uint64_t>(e) - static_cast<std::uint64_t>(n);
+        constexpr auto lo = static_cast<std::uint64_t>(std::chrono::duration_cast<Dur>(std::chrono::minutes(2)).count());
+        constexpr auto hi = static_cast<std::uint64_t>(std::chrono::duration_cast<Dur>(std::chrono::hours(6)).count());
+        if (e < n || ticks < lo || ticks > hi)
             return ApiError::invalid("expiry", "must be between 2 minutes and 6 hours after now");
         expiry = detail::format_rfc3339(*p.expiry);
         parts.push_back({"expiry", expiry});
