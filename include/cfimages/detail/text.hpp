@@ -141,15 +141,15 @@ inline bool parse_digits(std::string_view s, std::size_t pos, std::size_t n, uns
     return true;
 }
 
-// True when `secs` seconds since the epoch (plus up to one second) fit
-// system_clock's duration. With 64-bit nanoseconds (libstdc++) that is
-// roughly the years 1678 to 2261: a server date outside it, such as Go's
-// zero time `0001-01-01T00:00:00Z`, is refused instead of overflowing.
-inline bool fits_system_clock(std::int64_t secs) noexcept {
+// True when `us` microseconds since the epoch fit system_clock's duration.
+// With 64-bit nanoseconds (libstdc++) that is about the years 1678 to 2262:
+// a server date outside it, such as Go's zero time `0001-01-01T00:00:00Z`,
+// is refused instead of overflowing.
+inline bool fits_system_clock(std::int64_t us) noexcept {
     using Dur = std::chrono::system_clock::duration;
-    constexpr std::int64_t hi = std::chrono::duration_cast<std::chrono::seconds>(Dur::max()).count() - 1;
-    constexpr std::int64_t lo = std::chrono::duration_cast<std::chrono::seconds>(Dur::min()).count() + 1;
-    return secs >= lo && secs <= hi;
+    constexpr std::int64_t hi = std::chrono::duration_cast<std::chrono::microseconds>(Dur::max()).count();
+    constexpr std::int64_t lo = std::chrono::duration_cast<std::chrono::microseconds>(Dur::min()).count();
+    return us >= lo && us <= hi;
 }
 
 // Parses RFC 3339 (`2014-01-02T02:20:00.123Z`, `...+01:00`; fractional
@@ -190,10 +190,11 @@ inline std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::s
     }
     if (i != s.size()) return std::nullopt;
     const std::int64_t secs = days_from_civil(Y, M, D) * 86400 + h * 3600 + mi * 60 + sec - offset;
-    if (!fits_system_clock(secs)) return std::nullopt;
+    // |secs| < 4e11 for years 0000-9999, so this cannot overflow.
+    const std::int64_t us = secs * 1000000 + micros;
+    if (!fits_system_clock(us)) return std::nullopt;
     return std::chrono::system_clock::time_point(
-        std::chrono::duration_cast<std::chrono::system_clock::duration>(
-            std::chrono::microseconds(secs * 1000000 + micros)));
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::microseconds(us)));
 }
 
 // Formats as `YYYY-MM-DDTHH:MM:SSZ`, plus `.mmm` when there are milliseconds.
