@@ -26,7 +26,7 @@ endmacro()
 function(cmake_consumer src)
     set(_b "${WORK_DIR}/build")
     run("${CMAKE_COMMAND}" -S "${src}" -B "${_b}" -G "${GENERATOR}"
-        "-DCMAKE_CXX_COMPILER=${CXX}" -DCMAKE_BUILD_TYPE=Release
+        "-DCMAKE_CXX_COMPILER=${CXX}" -DCMAKE_BUILD_TYPE=None
         "-DCMAKE_PREFIX_PATH=${PREFIX}" "-DCFIMAGES_SOURCE_DIR=${SOURCE_DIR}"
         ${ARGN})
     run("${CMAKE_COMMAND}" --build "${_b}")
@@ -67,7 +67,7 @@ elseif(KIND STREQUAL "meson_subproject")
     file(MAKE_DIRECTORY "${_src}/subprojects")
     file(CREATE_LINK "${SOURCE_DIR}" "${_src}/subprojects/cfimages" SYMBOLIC)
     run("${CMAKE_COMMAND}" -E env "CXX=${CXX}"
-        "${MESON}" setup "${WORK_DIR}/build" "${_src}" --buildtype=release)
+        "${MESON}" setup "${WORK_DIR}/build" "${_src}" --buildtype=plain)
     run("${MESON}" compile -C "${WORK_DIR}/build")
     run("${WORK_DIR}/build/consumer")
 
@@ -85,7 +85,7 @@ elseif(KIND STREQUAL "single_header")
         skip("single_include/cfimages/cfimages.hpp not generated yet (tools/amalgamate.py)")
     endif()
     # Deliberately no CMake: one compiler call with only -I single_include.
-    run("${CXX}" -std=c++17 -O1 -Wall -Wextra -Wpedantic -Werror "-I${_single}"
+    run("${CXX}" -std=c++17 -Wall -Wextra -Wpedantic -Werror "-I${_single}"
         "${CONSUMERS}/single_header/main.cpp" "${CONSUMERS}/single_header/boost_json.cpp"
         -o "${WORK_DIR}/consumer")
     run("${WORK_DIR}/consumer")
