@@ -29,6 +29,7 @@
 #include <boost/json/value.hpp>
 
 #include <cfimages/detail/json.hpp>
+#include <cfimages/detail/stream_decode.hpp>
 #include <cfimages/detail/text.hpp>
 #include <cfimages/http.hpp>
 #include <cfimages/models.hpp>
@@ -282,6 +283,9 @@ Result<T> parse_envelope_body(const HttpResponse& r, Decode&& decode, bool null_
 /// `http_status` is 0 only when there was no response.
 template <class T, class Decode>
 Result<T> parse_envelope(const HttpResponse& r, Decode&& decode, bool null_result_ok = false) {
+    // Images and image pages stream straight into structs when the answer
+    // is a clean success (stream_decode.hpp); anything else is judged here.
+    if (auto fast = stream_parse_envelope<T>(r, decode)) return std::move(*fast);
     Result<T> res = parse_envelope_body<T>(r, std::forward<Decode>(decode), null_result_ok);
     if (!res.has_value()) res.error().http_status = r.status;
     return res;

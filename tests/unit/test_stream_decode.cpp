@@ -1,0 +1,224 @@
+// The streaming fast path (detail/stream_decode.hpp) must give exactly what
+// the DOM decoders give, and must step aside (nullopt) whenever the answer
+// is not a clean success, so error messages keep their field paths.
+#include <cfimages/detail/stream_decode.hpp>
+
+#include <doctest/doctest.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/parse.hpp>
+
+#include <cfimages/images.hpp>
+#include <cfimages/v2.hpp>
+
+namespace {
+
+using cfimages::HttpResponse;
+using cfimages::Image;
+namespace detail = cfimages::detail;
+
+HttpResponse ok(std::string body) {
+    HttpResponse r;
+    r.status = 200;
+    r.headers.push_back({"Content-Type", "application/json"});
+    r.body = std::move(body);
+    return r;
+}
+
+void check_same(const Image& a, const Image& b) {
+    CHECK(a.id == b.id);
+    CHECK(a.filename == b.filename);
+    CHECK(a.creator == b.creator);
+    CHECK(a.meta == b.meta);
+    CHECK(a.require_signed_urls == b.require_signed_urls);
+    CHECK(a.uploaded == b.uploaded);
+    CHECK(a.variants == b.variants);
+    CHECK(a.draft == b.draft);
+}
+
+// What the DOM decoders make of `result.images`.
+std::vector<Image> dom_images(const std::string& body) {
+    boost::json::value doc = boost::json::parse(body);
+    std::vector<Image> out;
+    const detail::Path root{};
+    auto e = detail::decode_images(doc.at("result").as_object(), root.child("result"), out);
+    REQUIRE(!e.has_value());
+    return out;
+}
+
+std::string envelope(const std::string& result, const std::string& extra = "") {
+    return R"({"errors":[],"messages":[{"code":1,"message":"hi"}],)" + extra + R"("success":true,"result":)" +
+           result + "}";
+}
+
+std::string long_escaped(char c, std::size_t n) {
+    std::string s;
+    for (std::size_t i = 0; i < n; ++i) {
+        s.push_back(c);
+        if (i % 7 == 0) s.append("\\n\\\"\\u00e9");
+    }
+    return s;
+}
+
+const std::string tricky_images = std::string(R"({"images":[)") +
+    R"({"id":"a","filename":null,"creator":null,"meta":null,"requireSignedURLs":null,"uploaded":null,"variants":null,"draft":null},)" +
+    R"({"unknown":{"deep":[1,[2,{"x":null}],"s"]},"id":"b\u00e9\/c","meta":{"n":-1,"u":18446744073709551615,"d":1.5e3,)" +
+    R"("t":true,"z":null,"arr":[{"k":"v"},[]],"esc\"key":"v\\al"},"draft":true,"requireSignedURLs":true,)" +
+    R"("uploaded":"2024-07-11T08:47:21.061Z","variants":["https://x/1","https://x/2","https://x/3"],"extra":7},)" +
+    R"({"id":")" + long_escaped('i', 3000) + R"(","filename":")" + long_escaped('f', 5000) +
+    R"(","meta":{")" + long_escaped('k', 4000) + R"(":")" + long_escaped('v', 4000) + R"("},"variants":[]},)" +
+    R"({"id":"d","uploaded":"2024-01-01T00:00:00+02:00","creator":"me"})" +
+    R"(],"continuation_token":"tok\u0065n","other":{"a":[1,2]}})";
+
+} // namespace
+
+TEST_CASE("stream decode: v2 page equals the DOM decoders, field by field") {
+    const std::string body = envelope(tricky_images);
+    HttpResponse r = ok(body);
+    auto req = cfimages::v2::list([] {
+        cfimages::Config c;
+        c.account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+        c.credentials = cfimages::ApiToken{"t"};
+        return c;
+    }());
+    REQUIRE(req);
+    auto page = req->parse(r);
+    REQUIRE(page);
+    const std::vector<Image> want = dom_images(body);
+    REQUIRE(page->images.size() == want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) check_same(page->images[i], want[i]);
+    CHECK(page->continuation_token == std::optional<std::string>("token"));
+    CHECK(page->images[1].meta.at("u").is_uint64());
+    CHECK(page->images[1].meta.at("d").is_double());
+    CHECK(page->images[1].meta.at("n").is_int64());
+}
+
+TEST_CASE("stream decode: the fast path really runs on clean answers") {
+    auto dom_decode = [](const boost::json::value& v, const detail::Path& p) -> cfimages::Result<cfimages::v2::ImagePage> {
+        cfimages::v2::ImagePage page;
+        const auto* o = v.if_object();
+        if (o == nullptr) return detail::type_error(p, "an object", v);
+        if (auto e = detail::decode_images(*o, p, page.images)) return std::move(*e);
+        if (auto e = detail::read_opt_string(*o, "continuation_token", p, page.continuation_token))
+            return std::move(*e);
+        return page;
+    };
+    const HttpResponse r = ok(envelope(tricky_images));
+    auto fast = detail::stream_parse_envelope<cfimages::v2::ImagePage>(r, dom_decode);
+    REQUIRE(fast.has_value());
+    REQUIRE(fast->has_value());
+    CHECK((*fast)->images.size() == 4);
+
+    using Fn = cfimages::Result<Image> (*)(const boost::json::value&, const detail::Path&);
+    Fn image_decoder = &detail::decode_image_result;
+    const HttpResponse one = ok(envelope(R"({"id":"x","variants":["a"],"meta":{"k":[1]}})"));
+    auto img = detail::stream_parse_envelope<Image>(one, image_decoder);
+    REQUIRE(img.has_value());
+    REQUIRE(img->has_value());
+    CHECK((*img)->id == "x");
+    // Another decoder with the same signature is not assumed to mean "an image".
+    Fn other = [](const boost::json::value&, const detail::Path&) -> cfimages::Result<Image> { return Image{}; };
+    CHECK(!detail::stream_parse_envelope<Image>(one, other).has_value());
+}
+
+TEST_CASE("stream decode: steps aside for everything that is not a clean success") {
+    using Fn = cfimages::Result<Image> (*)(const boost::json::value&, const detail::Path&);
+    Fn dec = &detail::decode_image_result;
+    const char* bodies[] = {
+        R"({"success":false,"errors":[{"code":5404,"message":"nope"}],"result":{"id":"x"}})",
+        R"({"success":"true","result":{"id":"x"}})",
+        R"({"result":{"id":"x"}})",
+        R"({"success":true})",
+        R"({"success":true,"result":null})",
+        R"({"success":true,"result":[]})",
+        R"({"success":true,"result":{"filename":"no id"}})",
+        R"({"success":true,"result":{"id":null}})",
+        R"({"success":true,"result":{"id":7}})",
+        R"({"success":true,"result":{"id":"x","uploaded":"yesterday"}})",
+        R"({"success":true,"result":{"id":"x","uploaded":5}})",
+        R"({"success":true,"result":{"id":"x","variants":["a",null]}})",
+        R"({"success":true,"result":{"id":"x","variants":"a"}})",
+        R"({"success":true,"result":{"id":"x","meta":[]}})",
+        R"({"success":true,"result":{"id":"x","draft":"no"}})",
+        R"({"success":true,"result":{"id":"x","id":"y"}})",
+        R"({"success":true,"success":true,"result":{"id":"x"}})",
+        R"({"success":true,"result":{"id":"x"},"result":{"id":"y"}})",
+        R"({"success":true,"result":{"id":"x"}} trailing)",
+        R"({"success":true,"result":{"id":"x"})",
+        R"([{"success":true,"result":{"id":"x"}}])",
+        "",
+        "ERROR 5404: Image not found",
+    };
+    for (const char* b : bodies) {
+        CAPTURE(b);
+        CHECK(!detail::stream_parse_envelope<Image>(ok(b), dec).has_value());
+    }
+    HttpResponse refused = ok(R"({"success":true,"result":{"id":"x"}})");
+    refused.status = 404;
+    CHECK(!detail::stream_parse_envelope<Image>(refused, dec).has_value());
+}
+
+TEST_CASE("stream decode: error messages still name the failing field") {
+    cfimages::Config c;
+    c.account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    c.credentials = cfimages::ApiToken{"t"};
+    auto req = cfimages::v2::list(c);
+    REQUIRE(req);
+    auto bad = req->parse(ok(envelope(R"({"images":[{"id":"a"},{"id":"b","uploaded":5}]})")));
+    REQUIRE(!bad);
+    CHECK(bad.error().kind == cfimages::ErrorKind::decode);
+    CHECK(bad.error().message == "result.images[1].uploaded: expected an RFC 3339 string, got a number");
+    auto missing = req->parse(ok(envelope(R"({"images":[{"id":"a"},{}]})")));
+    REQUIRE(!missing);
+    CHECK(missing.error().message == "result.images[1].id: missing");
+    auto token = req->parse(ok(envelope(R"({"images":[],"continuation_token":5})")));
+    REQUIRE(!token);
+    CHECK(token.error().message.find("result.continuation_token") == 0);
+    auto refused = req->parse(ok(R"({"success":false,"errors":[{"code":9109,"message":"Unauthorized"}],"result":null})"));
+    REQUIRE(!refused);
+    CHECK(refused.error().kind == cfimages::ErrorKind::api);
+    CHECK(refused.error().message == "Unauthorized");
+}
+
+TEST_CASE("stream decode: v1 page keeps its request context; a null list is empty") {
+    cfimages::Config c;
+    c.account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    c.credentials = cfimages::ApiToken{"t"};
+    cfimages::v1::ListParams lp;
+    lp.page = 3;
+    lp.per_page = 10;
+    auto req = cfimages::v1::list(c, lp);
+    REQUIRE(req);
+    const std::string body = envelope(tricky_images);
+    auto page = req->parse(ok(body));
+    REQUIRE(page);
+    CHECK(page->page == 3);
+    CHECK(page->per_page == 10);
+    const std::vector<Image> want = dom_images(body);
+    REQUIRE(page->images.size() == want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) check_same(page->images[i], want[i]);
+    auto empty = req->parse(ok(envelope(R"({"images":null})")));
+    REQUIRE(empty);
+    CHECK(empty->images.empty());
+}
+
+TEST_CASE("stream decode: one image (get) equals the DOM decoder") {
+    cfimages::Config c;
+    c.account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    c.credentials = cfimages::ApiToken{"t"};
+    auto req = cfimages::v1::get(c, "x");
+    REQUIRE(req);
+    const std::string result =
+        R"({"id":"b\u00e9\/c","meta":{"n":-1,"arr":[{"k":"v"},[]]},"requireSignedURLs":true,)"
+        R"("uploaded":"2024-07-11T08:47:21.061Z","variants":["https://x/1"],"x":{"y":[1]}})";
+    auto img = req->parse(ok(envelope(result)));
+    REQUIRE(img);
+    boost::json::value doc = boost::json::parse(result);
+    Image want;
+    const detail::Path root{};
+    REQUIRE(!detail::decode_image(doc, root, want).has_value());
+    check_same(*img, want);
+}
