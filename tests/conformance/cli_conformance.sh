@@ -218,9 +218,12 @@ fi
 
 # ---- help (stdout, exit 0) ---------------------------------------------------
 expect "cfimages --help" 0 'out.startswith("usage: cfimages") and "--help" in out' -- --help
-for c in "images upload" "images list" "images list-v2" "images get" "images update" "images delete" \
-    "images blob" "keys list" "keys create" "keys delete" "stats" "variants list" "variants get" \
-    "variants delete" "variants create" "variants update" "direct-upload" "images" "keys" "variants"; do
+help_commands=("images upload" "images list" "images list-v2" "images get" "images update" "images delete"
+    "images blob" "keys list" "keys create" "keys delete" "stats" "variants list" "variants get"
+    "variants delete" "variants create" "variants update" "direct-upload" "images" "keys" "variants")
+# Under a wrapper (valgrind) a few help pages are enough: the code path is one.
+[[ ${#wrapper[@]} -gt 0 ]] && help_commands=("images upload" "keys" "stats")
+for c in "${help_commands[@]}"; do
     # shellcheck disable=SC2086
     expect "cfimages $c --help" 0 'out.startswith("usage: cfimages") and "--help" in out' -- $c --help
 done
