@@ -139,6 +139,8 @@ expect "images list-v2 --all (mock repeats its token: stops with a warning)" 0 \
     'd["continuation_token"] is None and len(d["images"]) >= 2 and "warning:" in err' -- images list-v2 --all
 expect "images get (GET images/v1/{id})" 0 "$img" -- images get abc123
 expect "images get custom id a/b c" 0 "$img" -- images get 'a/b c'
+expect "SPEC FAULT image_id maxLength 32 (real IDs are 36-char UUIDs): images get UUID" 1 '"422" in err' -- \
+    images get 107b9558-dd06-4bbd-5fef-9c2c16bb7900
 expect "images update (PATCH images/v1/{id})" 0 "$img" -- \
     images update abc123 --metadata '{"key":"value","n":1}' --require-signed-urls true --creator conformance
 expect "images update --require-signed-urls false" 0 "$img" -- images update abc123 --require-signed-urls false

@@ -67,6 +67,12 @@ const Violation spec_fault_variant_id_body{"request.body.id", "pattern"};
 // fields as text, while Cloudflare documents metadata as a JSON text field.
 const Violation spec_fault_multipart_metadata{"request.body.metadata", "type"};
 
+// Not in the spec README: `image_id` carries maxLength 32, but the IDs the
+// service assigns are 36-character UUIDs (the spec's own example,
+// 107b9558-dd06-4bbd-5fef-9c2c16bb7900, breaks it) and custom IDs may have
+// up to 1024 characters.
+const Violation spec_fault_image_id_length{"request.path.image_id", "maxLength"};
+
 std::string to_text(const std::set<Violation>& vs) {
     std::string s = "{";
     for (const auto& v : vs) s += (s.size() > 1 ? ", " : "") + v.location + " " + v.code;
@@ -255,6 +261,9 @@ TEST_CASE("images.v1.get") {
         CHECK(img->uploaded != std::chrono::system_clock::time_point{});
     }
     check("GET /images/v1/{id}", "custom id with /", cfimages::v1::get(token_config(), "a/b c"));
+    check("GET /images/v1/{id}", "server-assigned UUID (spec fault)",
+          cfimages::v1::get(token_config(), "107b9558-dd06-4bbd-5fef-9c2c16bb7900"),
+          {spec_fault_image_id_length});
 }
 
 TEST_CASE("images.v1.edit") {
