@@ -78,26 +78,26 @@ inline Result<v1::ImagePage> parse_v1_page(const HttpResponse& r, const ParseCon
     });
 }
 
-inline Result<Blob> parse_blob(const HttpResponse& r, const ParseContext& ctx) {
+inline Result<Blob> parse_blob(const HttpResponse& r, const ParseContext&) {
     const bool ok = r.status >= 200 && r.status < 300;
-    std::string_view type = r.header("content-type").value_or("");
+    std::string_view type = trim(r.header("content-type").value_or(""));
     const bool json = type.substr(0, 16) == "application/json";
-    // A refusal is an envelope (or text); a 2xx JSON envelope may still say
-    // success: false. Anything else under 2xx is the image itself.
-    if (!ok || (json && looks_like_json(r.body))) {
-        auto res = parse_envelope<Blob>(r, [](const boost::json::value&, const Path& p) -> Result<Blob> {
+    // A refusal is an envelope (or text). A 2xx JSON envelope, labelled as
+    // such or unlabelled, may still say success: false. Anything else
+    // under 2xx is the image itself.
+    if (!ok || (looks_like_json(r.body) && (json || type.empty()))) {
+        return parse_envelope<Blob>(r, [](const boost::json::value&, const Path& p) -> Result<Blob> {
             return decode_error(p, "expected image bytes, got a JSON envelope");
         });
-        (void)ctx;
-        return res;
     }
-    if (json) {
-        ApiError e = decode_error(Path{}, "expected image bytes, got application/json");
+    if (json || r.body.empty()) {
+        ApiError e = decode_error(Path{}, json ? "expected image bytes, got application/json"
+                                               : "empty, expected image bytes");
         e.http_status = r.status;
         return e;
     }
     Blob b;
-    b.content_type = std::string(trim(type));
+    b.content_type = std::string(type);
     b.bytes = r.body;
     return b;
 }

@@ -98,7 +98,7 @@ TEST_CASE("envelope: text bodies and the cf-images header") {
         {404, {{"cf-images", "err="}}, "", 0, "HTTP 404 Not Found with an empty body"},
         {404, {{"cf-images", "garbage"}}, "", 0, "HTTP 404 Not Found with an empty body"},
         {418, {}, "", 0, "HTTP 418 with an empty body"},
-        {502, {}, "<HTML><HEAD><TITLE>x</TITLE></HEAD></HTML>", 0, "HTTP 502 Bad Gateway (HTML body)"},
+        {502, {}, "<HTML><HEAD><TITLE>x</TITLE></HEAD></HTML>", 0, "HTTP 502 Bad Gateway (HTML body: x)"},
         {502, {}, "<?xml version=\"1.0\"?><Error/>", 0, "HTTP 502 Bad Gateway (HTML body)"},
         {502, {}, "<html><title>\n  Bad\tgateway \n</title>", 0, "HTTP 502 Bad Gateway (HTML body: Bad gateway)"},
         {502, {}, "<html><title>unterminated", 0, "HTTP 502 Bad Gateway (HTML body)"},

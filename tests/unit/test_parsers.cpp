@@ -378,6 +378,20 @@ TEST_CASE("parsers: blob bytes and content type") {
     REQUIRE_FALSE(o.ok);
     CHECK(o.error.kind == ErrorKind::decode);
     CHECK(o.error.message == "body: expected image bytes, got application/json");
+    // An unlabelled success:false envelope is still a refusal, not image bytes.
+    r.headers = {};
+    r.body = R"({"success":false,"errors":[{"code":5404,"message":"Image not found"}]})";
+    auto refused = req->parse(r);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().kind == ErrorKind::api);
+    CHECK(refused.error().code() == 5404);
+    // A 200 with no bytes at all is not an image.
+    r.headers = {{"content-type", "image/png"}};
+    r.body.clear();
+    auto empty = req->parse(r);
+    REQUIRE_FALSE(empty);
+    CHECK(empty.error().kind == ErrorKind::decode);
+    CHECK(empty.error().message == "body: empty, expected image bytes");
 }
 
 // ------------------------------------------------------------------ table 3

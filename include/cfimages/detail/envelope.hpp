@@ -76,6 +76,14 @@ inline std::string_view trim(std::string_view s) noexcept {
     return s;
 }
 
+// Finds `needle` (lower-case ASCII) in `hay` ignoring ASCII case.
+inline std::size_t find_ci(std::string_view hay, std::string_view needle) noexcept {
+    if (needle.size() > hay.size()) return std::string_view::npos;
+    for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i)
+        if (iequals(hay.substr(i, needle.size()), needle)) return i;
+    return std::string_view::npos;
+}
+
 // Reads a leading run of digits (at most 18, so it cannot overflow).
 inline bool leading_code(std::string_view s, std::int64_t& out) noexcept {
     std::size_t i = 0;
@@ -166,8 +174,9 @@ inline void recover_from_text(const HttpResponse& r, ApiError& e) {
         text = one_line(trim(rest.substr(0, eol)), 200);
     } else if (body.find("<html") != std::string_view::npos || body.find("<HTML") != std::string_view::npos ||
                (body.size() > 1 && body[0] == '<' && (body[1] == '!' || body[1] == '?'))) {
-        std::size_t t0 = body.find("<title>");
-        std::size_t t1 = t0 == std::string_view::npos ? t0 : body.find("</title>", t0);
+        std::size_t t0 = find_ci(body, "<title>");
+        std::size_t t1 = t0 == std::string_view::npos ? t0 : find_ci(body.substr(t0), "</title>");
+        if (t1 != std::string_view::npos) t1 += t0;
         text = status_text(e.http_status) + " (HTML body";
         if (t1 != std::string_view::npos) text.append(": ").append(one_line(body.substr(t0 + 7, t1 - t0 - 7), 120));
         text.push_back(')');

@@ -130,6 +130,12 @@ constexpr CivilDate civil_from_days(std::int64_t z) noexcept {
     return {y + (m <= 2 ? 1 : 0), m, d};
 }
 
+constexpr unsigned days_in_month(unsigned y, unsigned m) noexcept {
+    constexpr unsigned char days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29u : days[(m - 1) % 12];
+}
+
 inline bool parse_digits(std::string_view s, std::size_t pos, std::size_t n, unsigned& out) noexcept {
     if (pos + n > s.size()) return false;
     unsigned v = 0;
@@ -161,7 +167,8 @@ inline std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::s
         !parse_digits(s, 11, 2, h) || s[13] != ':' || !parse_digits(s, 14, 2, mi) || s[16] != ':' ||
         !parse_digits(s, 17, 2, sec))
         return std::nullopt;
-    if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+    if (M < 1 || M > 12 || D < 1 || D > days_in_month(Y, M) || h > 23 || mi > 59 || sec > 60)
+        return std::nullopt;
     std::size_t i = 19;
     std::int64_t micros = 0;
     if (i < s.size() && s[i] == '.') {
