@@ -45,6 +45,9 @@ inline std::optional<ApiError> check_custom_id(std::string_view field, std::stri
 inline std::optional<ApiError> check_creator(std::string_view field, std::string_view c) {
     if (c.size() > 1024) return ApiError::invalid(field, "must be at most 1024 characters");
     if (has_control(c)) return ApiError::invalid(field, "must not contain control characters");
+    // It travels as a JSON string in edit's body: invalid UTF-8 would make
+    // that body invalid JSON.
+    if (!is_utf8(c)) return ApiError::invalid(field, "must be valid UTF-8");
     return std::nullopt;
 }
 
