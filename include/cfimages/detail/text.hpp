@@ -280,7 +280,8 @@ inline std::string one_line(std::string_view s, std::size_t cap = 300) {
             space = !out.empty();
             continue;
         }
-        if (out.size() >= cap) { out.append("..."); return out; }
+        // The separating space counts too, so the result never exceeds cap + 3.
+        if (out.size() + (space ? 1 : 0) >= cap) { out.append("..."); return out; }
         if (space) { out.push_back(' '); space = false; }
         out.push_back(ch);
     }
