@@ -282,7 +282,7 @@ inline Result<MetaFilter> parse_meta_filter(std::string_view text) {
     const std::string_view op = text.substr(open + 1, close - open - 1);
     auto parsed_op = parse_meta_op(op);
     if (!parsed_op)
-        return ApiError::invalid("meta", "unknown operator '" + std::string(op) +
+        return ApiError::invalid("meta", "unknown operator '" + cfimages::detail::one_line(op, 64) +
                                              "' (use eq, eq:string, eq:number, eq:boolean, in, "
                                              "in:string, in:number, gt, gte, lt or lte)");
     f.op = *parsed_op;
