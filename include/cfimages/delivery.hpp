@@ -348,7 +348,10 @@ inline Result<DeliveryUrl> parse_url(std::string_view url) {
         if (i > 1) out.image_id.push_back('/');
         out.image_id.append(decoded);
     }
-    if (out.image_id.size() > 1024) return ApiError::invalid("image_id", "must be at most 1024 characters");
+    // Escaped slashes decode into the ID (`a%2F%2Fb` is `a//b`); refuse what
+    // build_url would, so that every parsed URL can be rebuilt.
+    std::string rebuilt;
+    if (auto e = detail::append_image_id(rebuilt, out.image_id)) return std::move(*e);
     return out;
 }
 
