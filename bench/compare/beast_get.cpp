@@ -1,0 +1,74 @@
+// The cfimages side of bench/compare/run: sequential calls through one
+// cfimages::beast::Client (one kept-alive connection), each call building
+// the request, sending it and decoding the answer, as an application would.
+//
+//   beast_get get  BASE_URL ACCOUNT IMAGE_ID SECONDS   -> "calls_per_second <x>"
+//   beast_get list BASE_URL ACCOUNT COUNT              -> "ms_per_fetch <median>"
+#include <cfimages/beast.hpp>
+#include <cfimages/cfimages.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+int main(int argc, char** argv) {
+    if (argc < 5) {
+        std::fprintf(stderr, "usage: beast_get get BASE ACCOUNT ID SECONDS | list BASE ACCOUNT COUNT\n");
+        return 2;
+    }
+    const std::string mode = argv[1];
+    cfimages::Config cfg;
+    cfg.base_url = argv[2];
+    cfg.account_id = argv[3];
+    cfg.credentials = cfimages::ApiToken{"bench-token"};
+    cfimages::beast::ClientOptions opt;
+    opt.retry.max_retries = 0;
+    cfimages::beast::Client client(opt);
+    using clock = std::chrono::steady_clock;
+
+    if (mode == "get" && argc >= 6) {
+        const std::string id = argv[4];
+        const double seconds = std::atof(argv[5]);
+        for (int i = 0; i < 200; ++i) (void)client.send(cfimages::v1::get(cfg, id));  // warm up
+        long calls = 0;
+        const auto t0 = clock::now();
+        const auto end = t0 + std::chrono::duration<double>(seconds);
+        auto now = t0;
+        while (now < end) {
+            for (int i = 0; i < 100; ++i) {
+                auto img = client.send(cfimages::v1::get(cfg, id));
+                if (!img) {
+                    std::fprintf(stderr, "beast_get: %s\n", img.error().message.c_str());
+                    return 1;
+                }
+                ++calls;
+            }
+            now = clock::now();
+        }
+        const double s = std::chrono::duration<double>(now - t0).count();
+        std::printf("calls_per_second %.1f\n", static_cast<double>(calls) / s);
+        return 0;
+    }
+    if (mode == "list") {
+        const int count = std::atoi(argv[4]);
+        std::vector<double> ms;
+        for (int i = 0; i < count + 1; ++i) {
+            const auto t0 = clock::now();
+            auto page = client.send(cfimages::v2::list(cfg));
+            const auto t1 = clock::now();
+            if (!page || page->images.size() != 10000) {
+                std::fprintf(stderr, "beast_get: %s\n", page ? "wrong image count" : page.error().message.c_str());
+                return 1;
+            }
+            if (i > 0) ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());  // first warms up
+        }
+        std::sort(ms.begin(), ms.end());
+        std::printf("ms_per_fetch %.3f\n", ms[ms.size() / 2]);
+        return 0;
+    }
+    std::fprintf(stderr, "beast_get: unknown mode %s\n", mode.c_str());
+    return 2;
+}

@@ -1,0 +1,44 @@
+// The official SDK side of bench/compare/run (npm cloudflare@7.3.0):
+// sequential calls, one at a time, over Node's kept-alive connection.
+//
+//   node sdk_get.mjs get  BASE_URL ACCOUNT IMAGE_ID SECONDS  -> "calls_per_second <x>"
+//   node sdk_get.mjs list BASE_URL ACCOUNT COUNT             -> "ms_per_fetch <median>"
+import Cloudflare from 'cloudflare';
+
+const [mode, baseURL, account_id, arg4, arg5] = process.argv.slice(2);
+const client = new Cloudflare({ apiToken: 'bench-token', baseURL, maxRetries: 0 });
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+if (mode === 'get') {
+  const id = arg4;
+  const seconds = Number(arg5);
+  for (let i = 0; i < 200; i++) await client.images.v1.get(id, { account_id });  // warm up
+  let calls = 0;
+  const t0 = now();
+  const end = t0 + seconds * 1000;
+  let t = t0;
+  while (t < end) {
+    for (let i = 0; i < 100; i++) {
+      const img = await client.images.v1.get(id, { account_id });
+      if (!img || !img.id) throw new Error('no image id');
+      calls++;
+    }
+    t = now();
+  }
+  console.log(`calls_per_second ${(calls / ((t - t0) / 1000)).toFixed(1)}`);
+} else if (mode === 'list') {
+  const count = Number(arg4);
+  const ms = [];
+  for (let i = 0; i < count + 1; i++) {
+    const t0 = now();
+    const page = await client.images.v2.list({ account_id });
+    const t1 = now();
+    if (!page.images || page.images.length !== 10000) throw new Error('wrong image count');
+    if (i > 0) ms.push(t1 - t0);  // the first warms up
+  }
+  ms.sort((a, b) => a - b);
+  console.log(`ms_per_fetch ${ms[Math.floor(ms.length / 2)].toFixed(3)}`);
+} else {
+  console.error(`usage: node sdk_get.mjs get|list ...`);
+  process.exit(2);
+}
