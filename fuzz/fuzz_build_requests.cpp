@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -133,6 +134,8 @@ void check_url(const Config& cfg, const std::string& url, std::string_view liter
 }
 
 void check_http(const Config& cfg, const HttpRequest& h) {
+    if (std::getenv("FUZZ_VERBOSE") != nullptr)
+        std::fprintf(stderr, "url: %s\nbase_url: %s\n", h.url.c_str(), cfg.base_url.c_str());
     fz::check_headers(h.headers);
     FUZZ_CHECK(h.url.compare(0, 7, "http://") == 0 || h.url.compare(0, 8, "https://") == 0);
     FUZZ_CHECK(h.header("User-Agent").value_or("") == cfg.user_agent);
