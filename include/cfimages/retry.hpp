@@ -30,6 +30,7 @@
 #include <optional>
 #include <string_view>
 
+#include <cfimages/detail/text.hpp>
 #include <cfimages/http.hpp>
 #include <cfimages/result.hpp>
 
@@ -104,17 +105,6 @@ inline std::optional<std::chrono::milliseconds> parse_decimal_ms(std::string_vie
     return std::chrono::milliseconds(ms);
 }
 
-/// Days from 1970-01-01 to the given civil date (proleptic Gregorian),
-/// H. Hinnant's algorithm; needs no time zone database or libc call.
-constexpr std::int64_t retry_days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
-    y -= m <= 2 ? 1 : 0;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
 } // namespace detail
 
 /// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110
@@ -154,7 +144,7 @@ inline std::optional<std::chrono::system_clock::time_point> parse_http_date(std:
         return std::nullopt;
     const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     if (month == 2 && day == 29 && !leap) return std::nullopt;
-    const std::int64_t secs = detail::retry_days_from_civil(year, month, day) * 86400 +
+    const std::int64_t secs = detail::days_from_civil(year, month, day) * 86400 +
                               std::int64_t{hh} * 3600 + std::int64_t{mm} * 60 + std::int64_t{ss};
     // A year system_clock cannot hold (with 64-bit nanoseconds, before 1678
     // or after 2261) is refused rather than overflowing.
