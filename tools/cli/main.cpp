@@ -5,6 +5,8 @@
 // Cloudflare error code when the server gave one and otherwise the kind
 // (`usage`, `invalid_argument`, `api`, `transport`, `decode`). Exit status:
 // 0 success, 1 api, 2 usage or invalid_argument, 3 transport, 4 decode.
+// `sign` and `verify` send nothing (verify exits 1 for a URL that is not
+// validly signed); `upload-to` sends without credentials.
 //
 // Commands live in one table (`commands()`): adding one (sign, verify,
 // upload-to, ...) is one entry with its words, synopsis, options,
@@ -28,6 +30,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -112,7 +115,7 @@ void collect_secrets(const std::vector<std::string>& args) {
     for (const char* name : {"CLOUDFLARE_API_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY"})
         if (auto v = env(name)) add_secret(*v);
     for (std::size_t i = 0; i < args.size(); ++i) {
-        for (std::string_view opt : {"--api-token", "--api-email", "--api-key"}) {
+        for (std::string_view opt : {"--api-token", "--api-email", "--api-key", "--key"}) {
             const std::string& a = args[i];
             if (a == opt && i + 1 < args.size()) add_secret(args[i + 1]);
             else if (a.size() > opt.size() && a.compare(0, opt.size(), opt) == 0 &&
@@ -343,6 +346,18 @@ int images_list_v2(Context& ctx, const ParsedArgs& a) {
     if (auto v = a.get("per-page")) p.per_page = parse_int("per-page", *v);
     if (auto v = a.get("sort-order")) p.sort_order = *v;
     if (auto v = a.get("creator")) p.creator = *v;
+    // --meta 'field[op]=value', repeatable; checked here, before anything
+    // is sent (the limits on their number are checked by v2::list).
+    const std::vector<std::string> filters = a.all("meta");
+    for (std::size_t i = 0; i < filters.size(); ++i) {
+        auto f = cfimages::v2::parse_meta_filter(filters[i]);
+        if (!f) {
+            cfimages::ApiError e = f.error();
+            if (filters.size() > 1) e.message += " (--meta number " + std::to_string(i + 1) + ")";
+            return ctx.fail(e);
+        }
+        p.meta.push_back(std::move(*f));
+    }
     const cfimages::Config cfg = ctx.config();
     if (!a.has("all")) return run(ctx, cfimages::v2::list(cfg, p));
 
@@ -476,6 +491,97 @@ int direct_upload(Context& ctx, const ParsedArgs& a) {
     return run(ctx, cfimages::v2::direct_uploads::create(ctx.config(), p));
 }
 
+// The current time in unix seconds. The library reads no clock; sign
+// (--expires-in) and verify (without --now) do, here.
+std::int64_t unix_now() {
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    return static_cast<std::int64_t>(std::chrono::floor<std::chrono::seconds>(now).count());
+}
+
+// The signing key from --key. It is a secret: collect_secrets has already
+// put it on the redaction list, and nothing here prints it.
+std::string signing_key(const ParsedArgs& a) {
+    require(a, {"key"});
+    std::string key = *a.get("key");
+    if (key.empty()) throw UsageError("--key: must not be empty");
+    return key;
+}
+
+// About a century: keeps now + --expires-in far from overflowing.
+constexpr std::int64_t max_lifetime_seconds = 100LL * 366 * 24 * 3600;
+
+int sign(Context& ctx, const ParsedArgs& a) {
+    const std::string key = signing_key(a);
+    if (a.has("expires-in") == a.has("exp"))
+        throw UsageError("give exactly one of --expires-in and --exp");
+    std::int64_t expires = 0;
+    const std::int64_t now = unix_now();
+    if (auto v = a.get("expires-in")) {
+        const std::int64_t secs = parse_int("expires-in", *v);
+        if (secs <= 0 || secs > max_lifetime_seconds)
+            throw UsageError("--expires-in: expected a number of seconds greater than 0");
+        expires = now + secs;
+    } else {
+        expires = parse_int("exp", *a.get("exp"));
+        if (expires <= 0) throw UsageError("--exp: expected a unix time in seconds greater than 0");
+    }
+    auto url = cfimages::signing::sign_url(a.positionals[0], key, expires);
+    if (!url) return ctx.fail(url.error());
+    if (expires <= now) ctx.warn("--exp is not in the future; the signed URL has already expired");
+    boost::json::object o;
+    o["url"] = *url;
+    o["expires"] = expires;
+    ctx.print(o);
+    return exit_ok;
+}
+
+int verify(Context& ctx, const ParsedArgs& a) {
+    const std::string key = signing_key(a);
+    std::int64_t now = 0;
+    if (auto v = a.get("now")) {
+        now = parse_int("now", *v);
+        if (now < 0) throw UsageError("--now: expected a unix time in seconds");
+    } else {
+        now = unix_now();
+    }
+    auto r = cfimages::signing::verify_url(a.positionals[0], key, now);
+    if (r) {
+        boost::json::object o;
+        o["valid"] = true;
+        o["expires"] = r->expires;
+        ctx.print(o);
+        return exit_ok;
+    }
+    // The verdicts on a signed delivery URL (a missing, malformed or wrong
+    // `sig`, a bad or past `exp`) mean "invalid": exit 1, the reason on
+    // stdout as JSON and on stderr. Anything else (not a delivery URL at
+    // all) is an argument the command cannot act on: exit 2.
+    const std::string& why = r.error().message;
+    if (why.compare(0, 5, "sig: ") != 0 && why.compare(0, 5, "exp: ") != 0)
+        return ctx.fail(r.error());
+    boost::json::object o;
+    o["valid"] = false;
+    o["reason"] = why;
+    ctx.print(o);
+    ctx.error_line("invalid", why);
+    return exit_api;
+}
+
+int upload_to(Context& ctx, const ParsedArgs& a) {
+    require(a, {"file"});
+    const std::string path = *a.get("file");
+    const std::string bytes = read_file(path);  // outlives the builder, which copies it
+    // No Config, no credentials: the upload URL is its own one-time
+    // credential, and this command works with none configured.
+    auto req = cfimages::upload_to::build(a.positionals[0],
+                                          cfimages::File{bytes, base_name(path), std::string()});
+    if (!req) return ctx.fail(req.error());
+    for (const cfimages::Header& h : req->http.headers)
+        if (cfimages::is_secret_header(h.name))  // cannot happen: upload_to::build adds none
+            throw std::logic_error("upload-to request carries a credential header");
+    return run(ctx, std::move(req));
+}
+
 // ---------------------------------------------------------------------------
 // The command table.
 
@@ -516,15 +622,22 @@ const std::vector<Command>& commands() {
          {},
          images_list},
         {{"images", "list-v2"},
-         "[--continuation-token T] [--per-page N] [--sort-order asc|desc] [--creator C] [--all]",
+         "[--continuation-token T] [--per-page N] [--sort-order asc|desc] [--creator C] "
+         "[--meta FILTER]... [--all]",
          "list images with a continuation token (v2)",
          "  --continuation-token T  start at the page this token names\n"
          "  --per-page N            images per page (10 to 10000)\n"
          "  --sort-order asc|desc   by upload time\n"
          "  --creator C             only images with this creator tag\n"
+         "  --meta FILTER           only images whose metadata matches FILTER, written\n"
+         "                          field[op]=value (e.g. status[eq]=active,\n"
+         "                          region.name[in]=eu|us, priority[gte]=5); op is eq,\n"
+         "                          eq:string, eq:number, eq:boolean, in, in:string,\n"
+         "                          in:number, gt, gte, lt or lte; repeat for up to 5\n"
+         "                          filters (all must match)\n"
          "  --all                   follow continuation tokens through every page\n",
          {{"continuation-token", true}, {"per-page", true}, {"sort-order", true},
-          {"creator", true}, {"all", false}},
+          {"creator", true}, {"meta", true, true}, {"all", false}},
          {},
          images_list_v2},
         {{"images", "get"}, "ID", "show one image", "", {}, {"ID"}, images_get},
@@ -599,6 +712,46 @@ const std::vector<Command>& commands() {
           {"require-signed-urls", false}},
          {},
          direct_upload},
+        {{"upload-to"},
+         "URL --file PATH",
+         "upload a file to a one-time upload URL from direct-upload (no credentials)",
+         "  URL                     the uploadURL that 'cfimages direct-upload' printed\n"
+         "  --file PATH             image file to upload (content type sniffed; at most 10 MB)\n"
+         "\n"
+         "The POST carries no credentials (the URL is its own one-time credential), so\n"
+         "this works with none configured. Prints the uploaded image.\n",
+         {{"file", true}},
+         {"URL"},
+         upload_to},
+        {{"sign"},
+         "URL --key KEY (--expires-in SECONDS | --exp UNIX)",
+         "sign a delivery URL of a private image (no API call)",
+         "  URL                     a delivery URL (imagedelivery.net or a custom domain's\n"
+         "                          /cdn-cgi/imagedelivery/...) for a Cloudflare-generated\n"
+         "                          image ID and a named variant\n"
+         "  --key KEY               the signing key's value ('keys list --show-values');\n"
+         "                          never printed\n"
+         "  --expires-in SECONDS    valid for this long from now (the tool reads the clock)\n"
+         "  --exp UNIX              valid until this unix time (seconds)\n"
+         "\n"
+         "Prints {\"url\": SIGNED_URL, \"expires\": UNIX}. Custom IDs and flexible variants\n"
+         "cannot be served signed and are refused (exit 2).\n",
+         {{"key", true}, {"expires-in", true}, {"exp", true}},
+         {"URL"},
+         sign},
+        {{"verify"},
+         "URL --key KEY [--now UNIX]",
+         "check a signed delivery URL's signature and expiry (no API call)",
+         "  URL                     a signed delivery URL (as 'cfimages sign' prints it)\n"
+         "  --key KEY               the signing key's value; never printed\n"
+         "  --now UNIX              check expiry against this unix time (default: the clock)\n"
+         "\n"
+         "Valid: prints {\"valid\": true, \"expires\": UNIX}, exit 0. Invalid (signature\n"
+         "missing or wrong, expired): prints {\"valid\": false, \"reason\": ...} and\n"
+         "'error invalid: <reason>' on stderr, exit 1. Not a delivery URL: exit 2.\n",
+         {{"key", true}, {"now", true}},
+         {"URL"},
+         verify},
     };
     return table;
 }
@@ -622,7 +775,8 @@ const char* const global_help =
     "Output: one JSON document on stdout (the API's result, typed and normalised).\n"
     "Errors: 'error <code>: <message>' on stderr; <code> is the Cloudflare error code when\n"
     "there is one, else usage, invalid_argument, api, transport or decode.\n"
-    "Exit status: 0 success, 1 api, 2 usage or invalid_argument, 3 transport, 4 decode.\n";
+    "Exit status: 0 success, 1 api (verify: invalid URL), 2 usage or invalid_argument,\n"
+    "3 transport, 4 decode.\n";
 
 std::string words_of(const Command& c) {
     std::string s;
