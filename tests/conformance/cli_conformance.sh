@@ -2,7 +2,9 @@
 # Conformance of the cfimages command-line tool against a Prism mock of the
 # official OpenAPI description: all 17 operations, the global options and
 # environment, the exit statuses, --help everywhere, and the secrets check
-# (issue 6 item 4: no credential ever appears on stdout or stderr).
+# (issue 6 item 4: no credential ever appears on stdout or stderr), plus
+# list-v2 --meta and a few sign/verify runs (issue 4; the full offline set,
+# upload-to included, is tests/cli/cli_offline.sh).
 #
 # Prism validates every request and answers 422 when it breaks the spec, so
 # a 0 exit status with the expected JSON on stdout means the request passed
@@ -34,6 +36,7 @@ trap 'rm -rf "$work"' EXIT
 token="cfimages-conformance-SECRET-token-7f3a9c"
 api_key="cfimages-conformance-SECRET-key-0b1e22"
 api_email="secret-user-5d41@example.com"
+signing_key="cfimages-conformance-SECRET-signing-8e2b"
 account="023e105f4ecef8ad9ca31a8372d0c353"
 
 export CLOUDFLARE_API_TOKEN="$token"
@@ -67,7 +70,7 @@ expect() {
     elif [[ "$rc" != "$want" ]]; then
         why="exit status $rc, expected $want"
     else
-        why="$(python3 - "$out" "$err" "$want" "$check" "$token" "$api_key" "$api_email" <<'PY'
+        why="$(python3 - "$out" "$err" "$want" "$check" "$token" "$api_key" "$api_email" "$signing_key" <<'PY'
 import json, sys
 out_path, err_path, want, check = sys.argv[1:5]
 secrets = sys.argv[5:]
@@ -135,6 +138,10 @@ expect "images list-v2 (GET images/v2)" 0 'd["continuation_token"] and len(d["im
     images list-v2 --per-page 10 --sort-order asc --creator conformance
 expect "images list-v2 --continuation-token" 0 'len(d["images"]) >= 1' -- \
     images list-v2 --continuation-token iD0bxlWFSVUWsDHbzIqvDkgBW4otifAA
+expect "images list-v2 --meta (two filters)" 0 'isinstance(d["images"], list)' -- \
+    images list-v2 --meta 'status[eq]=active' --meta 'region.name[in]=eu|us'
+expect "images list-v2 --meta bad operator (exit 2)" 2 'err.startswith("error invalid_argument: meta: unknown operator")' -- \
+    images list-v2 --meta 'status[like]=active'
 expect "images list-v2 --all (mock repeats its token: stops with a warning)" 0 \
     'd["continuation_token"] is None and len(d["images"]) >= 2 and "warning:" in err' -- images list-v2 --all
 expect "images get (GET images/v1/{id})" 0 "$img" -- images get abc123
@@ -176,6 +183,18 @@ expect "direct-upload --expiry --id --creator --require-signed-urls" 0 'd["uploa
 expect "SPEC FAULT multipart metadata 'must be object': direct-upload --metadata" 1 '"422" in err' -- \
     direct-upload --metadata '{"key":"value"}'
 
+# ---- sign / verify (no API call; issue 4) ----------------------------------------
+# The offline suite (tests/cli/cli_offline.sh) has the full set; these run
+# here too so that the valgrind pass covers them.
+delivery="https://imagedelivery.net/ZWd9g1K7eljCn_KDTu_MWA/083eb7b2-5392-4565-b69e-aff66acddd00/public"
+expect "sign --exp" 0 'd["url"].startswith("'"$delivery"'?exp=2000000000&sig=") and d["expires"] == 2000000000' -- \
+    sign "$delivery" --key "$signing_key" --exp 2000000000
+signed_url="$("$cli" sign "$delivery" --key "$signing_key" --expires-in 600 2>/dev/null |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["url"])' 2>/dev/null)"
+expect "verify what sign --expires-in printed" 0 'd["valid"] is True' -- verify "$signed_url" --key "$signing_key"
+expect "sign refuses a custom ID (exit 2)" 2 'err.startswith("error invalid_argument: image_id:")' -- \
+    sign "https://imagedelivery.net/ZWd9g1K7eljCn_KDTu_MWA/custom/id/public" --key "$signing_key" --expires-in 60
+
 # ---- global options and environment ----------------------------------------
 expect "--api-email/--api-key override the env token" 0 '"count" in d' -- \
     --api-email "$api_email" --api-key "$api_key" stats
@@ -189,8 +208,10 @@ fi
 expect "global options after the command" 0 '"count" in d' -- stats --base-url "$base" --account-id "$account" --timeout 30 --max-retries 0
 expect "--base-url overrides CLOUDFLARE_BASE_URL (closed port: transport, exit 3)" 3 'err.startswith("error transport:")' -- \
     --base-url http://127.0.0.1:9 --max-retries 0 --timeout 5 stats
+# The mock routes GET images/v1/stats to the stats operation, whose answer
+# is not an image. (A base URL with a '?' no longer passes check_config.)
 expect "a 2xx body of the wrong shape is a decode error (exit 4)" 4 'err.startswith("error decode:")' -- \
-    --base-url "$base/accounts/$account/images/v1/keys?ignored=" --max-retries 0 stats
+    --max-retries 0 images get stats
 
 # ---- usage and invalid arguments (exit 2) ------------------------------------
 expect "no command" 2 'err.startswith("error usage: missing COMMAND")' --
@@ -222,7 +243,8 @@ fi
 expect "cfimages --help" 0 'out.startswith("usage: cfimages") and "--help" in out' -- --help
 help_commands=("images upload" "images list" "images list-v2" "images get" "images update" "images delete"
     "images blob" "keys list" "keys create" "keys delete" "stats" "variants list" "variants get"
-    "variants delete" "variants create" "variants update" "direct-upload" "images" "keys" "variants")
+    "variants delete" "variants create" "variants update" "direct-upload" "upload-to" "sign" "verify"
+    "images" "keys" "variants")
 # Under a wrapper (valgrind) a few help pages are enough: the code path is one.
 [[ ${#wrapper[@]} -gt 0 ]] && help_commands=("images upload" "keys" "stats")
 for c in "${help_commands[@]}"; do
