@@ -7,10 +7,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <cfimages/detail/multipart.hpp>
 #include <cfimages/detail/text.hpp>
 #include <cfimages/result.hpp>
 
@@ -69,6 +71,29 @@ inline std::optional<ApiError> check_source_url(std::string_view field, std::str
     if (url.size() > 8192) return ApiError::invalid(field, "must be at most 8192 characters");
     if (has_control(url) || url.find(' ') != std::string_view::npos)
         return ApiError::invalid(field, "must not contain spaces or control characters");
+    return std::nullopt;
+}
+
+// Appends the fields upload and direct upload share, in the documented
+// order: `id`, `creator`, `metadata` (compact JSON text, serialized into
+// `metadata_store`, which must outlive the parts).
+inline std::optional<ApiError> add_shared_upload_parts(std::vector<Part>& parts,
+                                                       const std::optional<std::string>& id,
+                                                       const std::optional<std::string>& creator,
+                                                       const std::optional<boost::json::value>& metadata,
+                                                       bool require_signed, std::string& metadata_store) {
+    if (id) {
+        if (auto e = check_custom_id("id", *id, require_signed)) return e;
+        parts.push_back({"id", *id});
+    }
+    if (creator) {
+        if (auto e = check_creator("creator", *creator)) return e;
+        parts.push_back({"creator", *creator});
+    }
+    if (metadata) {
+        if (auto e = serialize_metadata("metadata", *metadata, metadata_store)) return e;
+        parts.push_back({"metadata", metadata_store});
+    }
     return std::nullopt;
 }
 
