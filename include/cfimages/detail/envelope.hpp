@@ -18,8 +18,10 @@
 // The DOM lives in a monotonic arena sized from the body: it is thrown away
 // as soon as the typed value is built, so it never needs a general heap.
 
+#include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,6 +37,18 @@
 #include <cfimages/models.hpp>
 #include <cfimages/request.hpp>
 #include <cfimages/result.hpp>
+
+/// Keeps a big, cold function out of line (one copy instead of one per
+/// caller: compile time and code size; these run once per response).
+#ifndef CFIMAGES_NOINLINE
+#if defined(__GNUC__) || defined(__clang__)
+#define CFIMAGES_NOINLINE __attribute__((noinline))
+#elif defined(_MSC_VER)
+#define CFIMAGES_NOINLINE __declspec(noinline)
+#else
+#define CFIMAGES_NOINLINE
+#endif
+#endif
 
 namespace cfimages {
 namespace detail {
@@ -243,20 +257,31 @@ inline ApiError api_error(const HttpResponse& r, const boost::json::object* env)
     return e;
 }
 
-template <class T, class Decode>
-Result<T> parse_envelope_body(const HttpResponse& r, Decode&& decode, bool null_result_ok) {
-    const bool ok = r.status >= 200 && r.status < 300;
-    boost::json::monotonic_resource arena(r.body.size() + 1024);
+/// The parsed DOM of one response, in a monotonic arena sized from the
+/// body (thrown away as a whole).
+struct EnvelopeDoc {
+    explicit EnvelopeDoc(std::size_t body_size) : arena(body_size + 1024) {}
+    boost::json::monotonic_resource arena;
     boost::json::value doc;
+    const boost::json::value* result = nullptr; ///< null for an absent/null result when allowed
+};
+
+/// Everything about an envelope that does not depend on the result type:
+/// parse, refusals, shape. Returns the error, or nothing with `env.result`
+/// pointing at `result` (nullptr: a null result the caller allows). One
+/// out-of-line function, so each result type only adds its decoder.
+CFIMAGES_NOINLINE inline std::optional<ApiError> open_envelope(const HttpResponse& r, bool null_result_ok,
+                                                                EnvelopeDoc& out) {
+    const bool ok = r.status >= 200 && r.status < 300;
     boost::system::error_code ec;
     bool parsed = false;
     if (looks_like_json(r.body)) {
         boost::json::parse_options opt;
         opt.max_depth = 64;
-        doc = boost::json::parse(r.body, ec, &arena, opt);
+        out.doc = boost::json::parse(r.body, ec, &out.arena, opt);
         parsed = !ec;
     }
-    const boost::json::object* env = parsed ? doc.if_object() : nullptr;
+    const boost::json::object* env = parsed ? out.doc.if_object() : nullptr;
     if (env != nullptr) {
         if (const auto* s = env->if_contains("success"); s != nullptr && s->is_bool() && !s->get_bool())
             return api_error(r, env);
@@ -269,20 +294,32 @@ Result<T> parse_envelope_body(const HttpResponse& r, Decode&& decode, bool null_
         if (looks_like_json(r.body)) return decode_error(root, "invalid JSON (" + ec.message() + ")");
         return decode_error(root, "not JSON (" + one_line(r.body, 60) + ")");
     }
-    if (env == nullptr) return type_error(root, "an object", doc);
+    if (env == nullptr) return type_error(root, "an object", out.doc);
     const auto* success = env->if_contains("success");
     if (success == nullptr) return decode_error(root.child("success"), "missing");
     if (!success->is_bool()) return type_error(root.child("success"), "a boolean", *success);
     const auto* result = env->if_contains("result");
-    const Path rp = root.child("result");
     if (result == nullptr || result->is_null()) {
         if (null_result_ok) {
-            const boost::json::value null_value;
-            return decode(null_value, rp);
+            out.result = nullptr;
+            return std::nullopt;
         }
-        return decode_error(rp, result == nullptr ? "missing" : "null");
+        return decode_error(root.child("result"), result == nullptr ? "missing" : "null");
     }
-    return decode(*result, rp);
+    out.result = result;
+    return std::nullopt;
+}
+
+template <class T, class Decode>
+Result<T> parse_envelope_body(const HttpResponse& r, Decode&& decode, bool null_result_ok) {
+    EnvelopeDoc env(r.body.size());
+    if (auto e = open_envelope(r, null_result_ok, env)) return std::move(*e);
+    const Path root{};
+    if (env.result == nullptr) {
+        const boost::json::value null_value;
+        return decode(null_value, root.child("result"));
+    }
+    return decode(*env.result, root.child("result"));
 }
 
 /// Parses an envelope response and hands `result` to `decode`, a callable
