@@ -121,15 +121,23 @@ class Amalgamator:
             lines.pop()
         guard = guard_lines(lines)
         depth = 0
+        opened = []  # the `#if` lines enclosing the current line
         out.append("// ---- begin <%s> ----" % name)
         for i, line in enumerate(lines):
             if IF_RE.match(line):
                 depth += 1
+                opened.append(line.strip())
             elif ENDIF_RE.match(line):
                 depth -= 1
+                opened.pop()
             # Depth counted without the file's own guard.
             inside = depth - (1 if guard and guard[0] <= i < guard[1] else 0)
-            cond = conditional or inside > 0
+            # `#if CFIMAGES_DEFINE_BODIES` (cfimages/detail/link.hpp) is always
+            # true in the single header, which is header-only (it has no
+            # src.hpp): includes under it count as unconditional, so the
+            # detail headers are inlined once, not once per builder header.
+            bodies = sum(1 for o in opened if o == "#if CFIMAGES_DEFINE_BODIES")
+            cond = conditional or inside - bodies > 0
             m = INCLUDE_RE.match(line)
             if m:
                 kind, target = m.group(1), m.group(2).strip()

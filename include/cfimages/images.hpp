@@ -15,11 +15,14 @@
 #include <boost/json/value.hpp>
 
 #include <cfimages/config.hpp>
+#include <cfimages/detail/link.hpp>
+#if CFIMAGES_DEFINE_BODIES
 #include <cfimages/detail/build.hpp>
 #include <cfimages/detail/decode.hpp>
 #include <cfimages/detail/envelope.hpp>
 #include <cfimages/detail/multipart.hpp>
 #include <cfimages/detail/params.hpp>
+#endif
 #include <cfimages/file.hpp>
 #include <cfimages/models.hpp>
 #include <cfimages/request.hpp>
@@ -60,6 +63,21 @@ struct BatchTokenGrant {
 
 } // namespace v1
 
+#if !CFIMAGES_DEFINE_BODIES
+// Separate compilation (cfimages/detail/link.hpp): declarations only;
+// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
+namespace v1 {
+CFIMAGES_DECL Result<Request<Image>> create(const Config& cfg, const CreateParams& p);
+CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {});
+CFIMAGES_DECL Result<Request<Image>> get(const Config& cfg, std::string_view image_id);
+CFIMAGES_DECL Result<Request<Image>> edit(const Config& cfg, std::string_view image_id, const EditParams& p);
+CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_view image_id);
+CFIMAGES_DECL Result<Request<BatchTokenGrant>> batch_token(const Config& cfg);
+namespace blobs {
+CFIMAGES_DECL Result<Request<Blob>> get(const Config& cfg, std::string_view image_id);
+} // namespace blobs
+} // namespace v1
+#else
 namespace detail {
 
 inline Result<Image> parse_image(const HttpResponse& r, const ParseContext&) {
@@ -134,7 +152,7 @@ namespace v1 {
 ///   `require_signed_urls = true`); metadata is not an object or over 1024
 ///   bytes; creator over 1024 characters; the Config is incomplete.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/create/
-inline Result<Request<Image>> create(const Config& cfg, const CreateParams& p) {
+CFIMAGES_DECL Result<Request<Image>> create(const Config& cfg, const CreateParams& p) {
     if (p.file.has_value() == p.url.has_value())
         return ApiError::invalid("file/url", "exactly one of file and url is required");
     std::vector<detail::Part> parts;
@@ -148,19 +166,9 @@ inline Result<Request<Image>> create(const Config& cfg, const CreateParams& p) {
         if (auto e = detail::check_source_url("url", *p.url)) return std::move(*e);
         parts.push_back({"url", *p.url});
     }
-    if (p.id) {
-        if (auto e = detail::check_custom_id("id", *p.id, p.require_signed_urls.value_or(false)))
-            return std::move(*e);
-        parts.push_back({"id", *p.id});
-    }
-    if (p.creator) {
-        if (auto e = detail::check_creator("creator", *p.creator)) return std::move(*e);
-        parts.push_back({"creator", *p.creator});
-    }
-    if (p.metadata) {
-        if (auto e = detail::serialize_metadata("metadata", *p.metadata, metadata)) return std::move(*e);
-        parts.push_back({"metadata", metadata});
-    }
+    if (auto e = detail::add_shared_upload_parts(parts, p.id, p.creator, p.metadata,
+                                                 p.require_signed_urls.value_or(false), metadata))
+        return std::move(*e);
     if (p.require_signed_urls)
         parts.push_back({"requireSignedURLs", *p.require_signed_urls ? "true" : "false"});
 
@@ -180,7 +188,7 @@ inline Result<Request<Image>> create(const Config& cfg, const CreateParams& p) {
 ///   outside 10..10000, creator is over 1024 characters, or the Config is
 ///   incomplete.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/list/
-inline Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {}) {
+CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {}) {
     if (p.page && *p.page < 1) return ApiError::invalid("page", "must be at least 1");
     if (p.per_page && (*p.per_page < 10 || *p.per_page > 10000))
         return ApiError::invalid("per_page", "must be between 10 and 10000");
@@ -200,7 +208,7 @@ inline Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = 
 /// @return the request, or `invalid_argument` for an empty, dot or
 ///   control-character ID, or an incomplete Config.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/get/
-inline Result<Request<Image>> get(const Config& cfg, std::string_view image_id) {
+CFIMAGES_DECL Result<Request<Image>> get(const Config& cfg, std::string_view image_id) {
     auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1"), detail::param("image_id", image_id)});
     if (!http) return std::move(http).error();
     return detail::finish<Image>(std::move(*http), detail::parse_image);
@@ -213,7 +221,7 @@ inline Result<Request<Image>> get(const Config& cfg, std::string_view image_id) 
 ///   metadata is not an object or over 1024 bytes, creator is too long, or
 ///   the ID or Config is bad.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/edit/
-inline Result<Request<Image>> edit(const Config& cfg, std::string_view image_id, const EditParams& p) {
+CFIMAGES_DECL Result<Request<Image>> edit(const Config& cfg, std::string_view image_id, const EditParams& p) {
     if (!p.metadata && !p.require_signed_urls && !p.creator)
         return ApiError::invalid("params", "nothing to change: set metadata, require_signed_urls or creator");
     std::string metadata;
@@ -242,7 +250,7 @@ inline Result<Request<Image>> edit(const Config& cfg, std::string_view image_id,
 /// `{}` JSON body the published schema requires.
 /// @return the request, or `invalid_argument` for a bad ID or Config.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/delete/
-inline Result<Request<Deleted>> remove(const Config& cfg, std::string_view image_id) {
+CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_view image_id) {
     auto http = detail::start(cfg, Method::delete_, {detail::lit("/images/v1"), detail::param("image_id", image_id)});
     if (!http) return std::move(http).error();
     detail::set_body(*http, "application/json", "{}");
@@ -254,7 +262,7 @@ inline Result<Request<Deleted>> remove(const Config& cfg, std::string_view image
 /// `BatchToken` to send Images calls there).
 /// @return the request, or `invalid_argument` for a bad Config.
 /// https://developers.cloudflare.com/images/upload-images/images-batch/
-inline Result<Request<BatchTokenGrant>> batch_token(const Config& cfg) {
+CFIMAGES_DECL Result<Request<BatchTokenGrant>> batch_token(const Config& cfg) {
     auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/batch_token")});
     if (!http) return std::move(http).error();
     return detail::finish<BatchTokenGrant>(std::move(*http), detail::parse_batch_token);
@@ -266,7 +274,7 @@ namespace blobs {
 /// for `image/*`; the parser returns the bytes and their content type.
 /// @return the request, or `invalid_argument` for a bad ID or Config.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v1/subresources/blobs/methods/get/
-inline Result<Request<Blob>> get(const Config& cfg, std::string_view image_id) {
+CFIMAGES_DECL Result<Request<Blob>> get(const Config& cfg, std::string_view image_id) {
     auto http = detail::start(cfg, Method::get,
                               {detail::lit("/images/v1"), detail::param("image_id", image_id), detail::lit("/blob")},
                               "image/*");
@@ -276,6 +284,7 @@ inline Result<Request<Blob>> get(const Config& cfg, std::string_view image_id) {
 
 } // namespace blobs
 } // namespace v1
+#endif // CFIMAGES_DEFINE_BODIES
 } // namespace cfimages
 
 #endif // CFIMAGES_IMAGES_HPP

@@ -9,14 +9,28 @@
 #include <vector>
 
 #include <cfimages/config.hpp>
+#include <cfimages/detail/link.hpp>
+#if CFIMAGES_DEFINE_BODIES
 #include <cfimages/detail/build.hpp>
 #include <cfimages/detail/decode.hpp>
 #include <cfimages/detail/envelope.hpp>
+#endif
 #include <cfimages/models.hpp>
 #include <cfimages/request.hpp>
 #include <cfimages/result.hpp>
 
 namespace cfimages {
+#if !CFIMAGES_DEFINE_BODIES
+// Separate compilation (cfimages/detail/link.hpp): declarations only;
+// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
+namespace v1 {
+namespace keys {
+CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> list(const Config& cfg);
+CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> update(const Config& cfg, std::string_view name);
+CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> remove(const Config& cfg, std::string_view name);
+} // namespace keys
+} // namespace v1
+#else
 namespace detail {
 
 inline Result<std::vector<SigningKey>> parse_keys(const HttpResponse& r, const ParseContext&) {
@@ -42,7 +56,7 @@ namespace keys {
 /// Builds `GET /accounts/{account_id}/images/v1/keys`.
 /// @return the request, or `invalid_argument` for a bad Config.
 /// The parsed value is every key with its secret `value`: do not log it.
-inline Result<Request<std::vector<SigningKey>>> list(const Config& cfg) {
+CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> list(const Config& cfg) {
     auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/keys")});
     if (!http) return std::move(http).error();
     return detail::finish<std::vector<SigningKey>>(std::move(*http), detail::parse_keys);
@@ -52,7 +66,7 @@ inline Result<Request<std::vector<SigningKey>>> list(const Config& cfg) {
 /// key, or rotates it when it exists. The answer lists all keys.
 /// @return the request, or `invalid_argument` when the name is empty, over
 ///   64 characters or holds anything but letters, digits, `-`, `_`.
-inline Result<Request<std::vector<SigningKey>>> update(const Config& cfg, std::string_view name) {
+CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> update(const Config& cfg, std::string_view name) {
     if (auto e = detail::check_key_name(name)) return std::move(*e);
     auto http = detail::start(cfg, Method::put, {detail::lit("/images/v1/keys"), detail::param("name", name)});
     if (!http) return std::move(http).error();
@@ -62,7 +76,7 @@ inline Result<Request<std::vector<SigningKey>>> update(const Config& cfg, std::s
 /// Builds `DELETE /accounts/{account_id}/images/v1/keys/{name}`. The
 /// answer lists the keys that remain.
 /// @return the request, or `invalid_argument` for a bad name or Config.
-inline Result<Request<std::vector<SigningKey>>> remove(const Config& cfg, std::string_view name) {
+CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> remove(const Config& cfg, std::string_view name) {
     if (auto e = detail::check_key_name(name)) return std::move(*e);
     auto http = detail::start(cfg, Method::delete_, {detail::lit("/images/v1/keys"), detail::param("name", name)});
     if (!http) return std::move(http).error();
@@ -71,6 +85,7 @@ inline Result<Request<std::vector<SigningKey>>> remove(const Config& cfg, std::s
 
 } // namespace keys
 } // namespace v1
+#endif // CFIMAGES_DEFINE_BODIES
 } // namespace cfimages
 
 #endif // CFIMAGES_KEYS_HPP

@@ -25,10 +25,13 @@
 #include <string_view>
 #include <vector>
 
+#include <cfimages/detail/link.hpp>
+#if CFIMAGES_DEFINE_BODIES
 #include <cfimages/detail/decode.hpp>
 #include <cfimages/detail/envelope.hpp>
 #include <cfimages/detail/multipart.hpp>
 #include <cfimages/detail/text.hpp>
+#endif
 #include <cfimages/file.hpp>
 #include <cfimages/http.hpp>
 #include <cfimages/models.hpp>
@@ -53,6 +56,14 @@ namespace upload_to {
 /// The largest file Cloudflare accepts through an upload URL (10 MB).
 inline constexpr std::size_t max_upload_bytes = 10u * 1024u * 1024u;
 
+#if !CFIMAGES_DEFINE_BODIES
+// Separate compilation (cfimages/detail/link.hpp): declarations only;
+// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
+CFIMAGES_DECL Result<Image> parse(const HttpResponse& response);
+CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, const File& file);
+CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, std::string_view bytes,
+                                           std::string_view filename = {}, std::string_view content_type = {});
+#else
 namespace upload_detail {
 
 // An absolute http(s) URL with a host, and nothing that could smuggle a
@@ -95,7 +106,7 @@ inline Result<Image> parse_image(const HttpResponse& r, const ParseContext&) {
 /// @return the image, `api` when the server refused (an expired or
 ///   already-used URL, a file too large, an unsupported format: see
 ///   `error_codes.hpp`), or `decode` for a 2xx body of the wrong shape.
-inline Result<Image> parse(const HttpResponse& response) {
+CFIMAGES_DECL Result<Image> parse(const HttpResponse& response) {
     return upload_detail::parse_image(response, ParseContext{});
 }
 
@@ -112,7 +123,7 @@ inline Result<Image> parse(const HttpResponse& response) {
 ///   LF, other control characters, spaces, user info or a fragment; the
 ///   file is empty or larger than 10 MB; its type is not given and cannot
 ///   be sniffed; the filename or content type is malformed.
-inline Result<Request<Image>> build(std::string_view upload_url, const File& file) {
+CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, const File& file) {
     if (auto e = upload_detail::check_upload_url(upload_url)) return std::move(*e);
     std::string filename;
     cfimages::detail::Part part;
@@ -137,7 +148,7 @@ inline Result<Request<Image>> build(std::string_view upload_url, const File& fil
 
 /// Builds the upload from raw bytes, a filename and an optional content
 /// type (empty: sniffed). @return as `build(upload_url, File)`.
-inline Result<Request<Image>> build(std::string_view upload_url, std::string_view bytes,
+CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, std::string_view bytes,
                                     std::string_view filename = {}, std::string_view content_type = {}) {
     File f;
     f.data = bytes;
@@ -146,6 +157,7 @@ inline Result<Request<Image>> build(std::string_view upload_url, std::string_vie
     return build(upload_url, f);
 }
 
+#endif // CFIMAGES_DEFINE_BODIES
 } // namespace upload_to
 } // namespace cfimages
 

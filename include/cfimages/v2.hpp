@@ -15,11 +15,14 @@
 #include <boost/json/value.hpp>
 
 #include <cfimages/config.hpp>
+#include <cfimages/detail/link.hpp>
+#if CFIMAGES_DEFINE_BODIES
 #include <cfimages/detail/build.hpp>
 #include <cfimages/detail/decode.hpp>
 #include <cfimages/detail/envelope.hpp>
 #include <cfimages/detail/multipart.hpp>
 #include <cfimages/detail/params.hpp>
+#endif
 #include <cfimages/meta_filter.hpp>
 #include <cfimages/models.hpp>
 #include <cfimages/request.hpp>
@@ -54,6 +57,16 @@ struct DirectUploadParams {
 
 } // namespace v2
 
+#if !CFIMAGES_DEFINE_BODIES
+// Separate compilation (cfimages/detail/link.hpp): declarations only;
+// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
+namespace v2 {
+CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {});
+namespace direct_uploads {
+CFIMAGES_DECL Result<Request<DirectUpload>> create(const Config& cfg, const DirectUploadParams& p);
+} // namespace direct_uploads
+} // namespace v2
+#else
 namespace detail {
 
 inline Result<v2::ImagePage> parse_v2_page(const HttpResponse& r, const ParseContext&) {
@@ -91,7 +104,7 @@ namespace v2 {
 ///   API's limits (meta_filter.hpp), a string is too long or holds
 ///   control characters, or the Config is incomplete.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v2/methods/list/
-inline Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {}) {
+CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {}) {
     if (p.per_page && (*p.per_page < 10 || *p.per_page > 10000))
         return ApiError::invalid("per_page", "must be between 10 and 10000");
     if (p.sort_order && *p.sort_order != "asc" && *p.sort_order != "desc")
@@ -126,7 +139,7 @@ namespace direct_uploads {
 ///   rule, metadata is not an object or over 1024 bytes, or the Config is
 ///   incomplete.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v2/subresources/direct_uploads/methods/create/
-inline Result<Request<DirectUpload>> create(const Config& cfg, const DirectUploadParams& p) {
+CFIMAGES_DECL Result<Request<DirectUpload>> create(const Config& cfg, const DirectUploadParams& p) {
     std::vector<detail::Part> parts;
     parts.reserve(5);
     std::string expiry, metadata;
@@ -145,19 +158,9 @@ inline Result<Request<DirectUpload>> create(const Config& cfg, const DirectUploa
         expiry = detail::format_rfc3339(*p.expiry);
         parts.push_back({"expiry", expiry});
     }
-    if (p.id) {
-        if (auto e = detail::check_custom_id("id", *p.id, p.require_signed_urls.value_or(false)))
-            return std::move(*e);
-        parts.push_back({"id", *p.id});
-    }
-    if (p.creator) {
-        if (auto e = detail::check_creator("creator", *p.creator)) return std::move(*e);
-        parts.push_back({"creator", *p.creator});
-    }
-    if (p.metadata) {
-        if (auto e = detail::serialize_metadata("metadata", *p.metadata, metadata)) return std::move(*e);
-        parts.push_back({"metadata", metadata});
-    }
+    if (auto e = detail::add_shared_upload_parts(parts, p.id, p.creator, p.metadata,
+                                                 p.require_signed_urls.value_or(false), metadata))
+        return std::move(*e);
     parts.push_back({"requireSignedURLs", p.require_signed_urls.value_or(false) ? "true" : "false"});
     auto http = detail::start(cfg, Method::post, {detail::lit("/images/v2/direct_upload")});
     if (!http) return std::move(http).error();
@@ -169,6 +172,7 @@ inline Result<Request<DirectUpload>> create(const Config& cfg, const DirectUploa
 
 } // namespace direct_uploads
 } // namespace v2
+#endif // CFIMAGES_DEFINE_BODIES
 } // namespace cfimages
 
 #endif // CFIMAGES_V2_HPP

@@ -11,9 +11,12 @@
 #include <string_view>
 
 #include <cfimages/config.hpp>
+#include <cfimages/detail/link.hpp>
+#if CFIMAGES_DEFINE_BODIES
 #include <cfimages/detail/build.hpp>
 #include <cfimages/detail/decode.hpp>
 #include <cfimages/detail/envelope.hpp>
+#endif
 #include <cfimages/models.hpp>
 #include <cfimages/request.hpp>
 #include <cfimages/result.hpp>
@@ -32,6 +35,19 @@ struct EditParams {
 } // namespace variants
 } // namespace v1
 
+#if !CFIMAGES_DEFINE_BODIES
+// Separate compilation (cfimages/detail/link.hpp): declarations only;
+// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
+namespace v1 {
+namespace variants {
+CFIMAGES_DECL Result<Request<std::map<std::string, Variant>>> list(const Config& cfg);
+CFIMAGES_DECL Result<Request<Variant>> get(const Config& cfg, std::string_view variant_id);
+CFIMAGES_DECL Result<Request<Variant>> create(const Config& cfg, const Variant& v);
+CFIMAGES_DECL Result<Request<Variant>> edit(const Config& cfg, std::string_view variant_id, const EditParams& p);
+CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_view variant_id);
+} // namespace variants
+} // namespace v1
+#else
 namespace detail {
 
 inline Result<std::map<std::string, Variant>> parse_variant_map(const HttpResponse& r, const ParseContext&) {
@@ -81,7 +97,7 @@ namespace variants {
 /// every variant name to its definition (not only `hero`, as the schema
 /// suggests).
 /// @return the request, or `invalid_argument` for a bad Config.
-inline Result<Request<std::map<std::string, Variant>>> list(const Config& cfg) {
+CFIMAGES_DECL Result<Request<std::map<std::string, Variant>>> list(const Config& cfg) {
     auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/variants")});
     if (!http) return std::move(http).error();
     return detail::finish<std::map<std::string, Variant>>(std::move(*http), detail::parse_variant_map);
@@ -89,7 +105,7 @@ inline Result<Request<std::map<std::string, Variant>>> list(const Config& cfg) {
 
 /// Builds `GET /accounts/{account_id}/images/v1/variants/{variant_id}`.
 /// @return the request, or `invalid_argument` for a bad name or Config.
-inline Result<Request<Variant>> get(const Config& cfg, std::string_view variant_id) {
+CFIMAGES_DECL Result<Request<Variant>> get(const Config& cfg, std::string_view variant_id) {
     if (auto e = detail::check_variant_id("variant_id", variant_id)) return std::move(*e);
     auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/variants"), detail::param("variant_id", variant_id)});
     if (!http) return std::move(http).error();
@@ -102,7 +118,7 @@ inline Result<Request<Variant>> get(const Config& cfg, std::string_view variant_
 /// @return the request, or `invalid_argument` when the name is not 1-99
 ///   letters and digits, fit or metadata is outside its enumeration, or
 ///   width/height is not positive.
-inline Result<Request<Variant>> create(const Config& cfg, const Variant& v) {
+CFIMAGES_DECL Result<Request<Variant>> create(const Config& cfg, const Variant& v) {
     if (auto e = detail::check_variant_id("id", v.id)) return std::move(*e);
     if (auto e = detail::check_options(v.options)) return std::move(*e);
     auto http = detail::start(cfg, Method::post, {detail::lit("/images/v1/variants")});
@@ -119,7 +135,7 @@ inline Result<Request<Variant>> create(const Config& cfg, const Variant& v) {
 /// Builds `PATCH /accounts/{account_id}/images/v1/variants/{variant_id}`
 /// with `{"options":{...}[,"neverRequireSignedURLs":b]}`.
 /// @return the request, or `invalid_argument` for a bad name, options or Config.
-inline Result<Request<Variant>> edit(const Config& cfg, std::string_view variant_id, const EditParams& p) {
+CFIMAGES_DECL Result<Request<Variant>> edit(const Config& cfg, std::string_view variant_id, const EditParams& p) {
     if (auto e = detail::check_variant_id("variant_id", variant_id)) return std::move(*e);
     if (auto e = detail::check_options(p.options)) return std::move(*e);
     auto http = detail::start(cfg, Method::patch, {detail::lit("/images/v1/variants"), detail::param("variant_id", variant_id)});
@@ -136,7 +152,7 @@ inline Result<Request<Variant>> edit(const Config& cfg, std::string_view variant
 /// Builds `DELETE /accounts/{account_id}/images/v1/variants/{variant_id}`,
 /// with the `{}` JSON body the published schema requires.
 /// @return the request, or `invalid_argument` for a bad name or Config.
-inline Result<Request<Deleted>> remove(const Config& cfg, std::string_view variant_id) {
+CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_view variant_id) {
     if (auto e = detail::check_variant_id("variant_id", variant_id)) return std::move(*e);
     auto http = detail::start(cfg, Method::delete_, {detail::lit("/images/v1/variants"), detail::param("variant_id", variant_id)});
     if (!http) return std::move(http).error();
@@ -146,6 +162,7 @@ inline Result<Request<Deleted>> remove(const Config& cfg, std::string_view varia
 
 } // namespace variants
 } // namespace v1
+#endif // CFIMAGES_DEFINE_BODIES
 } // namespace cfimages
 
 #endif // CFIMAGES_VARIANTS_HPP
