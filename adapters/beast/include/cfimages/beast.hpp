@@ -38,7 +38,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -61,9 +60,8 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
@@ -215,6 +213,43 @@ inline bool run_until(boost::asio::io_context& ioc, std::chrono::steady_clock::t
     ioc.run_until(deadline);
     return done;
 }
+
+/// Reads a response straight into an `HttpResponse`: status, each header
+/// once (no intermediate Beast fields container), the body appended to a
+/// string reserved from Content-Length. Beast's parser still does all the
+/// HTTP work (framing, chunking, limits, keep-alive).
+class ResponseReader final : public boost::beast::http::basic_parser<false> {
+public:
+    explicit ResponseReader(HttpResponse& out) : out_(out) {}
+
+private:
+    using string_view = boost::beast::string_view;
+    using error_code = boost::system::error_code;
+
+    void on_request_impl(boost::beast::http::verb, string_view, string_view, int, error_code&) override {}
+    void on_response_impl(int code, string_view, int, error_code&) override { out_.status = code; }
+    void on_field_impl(boost::beast::http::field, string_view name, string_view value, error_code&) override {
+        out_.headers.push_back(Header{std::string(name.data(), name.size()), std::string(value.data(), value.size())});
+    }
+    void on_header_impl(error_code&) override {}
+    void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
+        // The parser has already refused a length over the body limit.
+        if (length && *length <= static_cast<std::uint64_t>(out_.body.max_size()))
+            out_.body.reserve(static_cast<std::size_t>(*length));
+    }
+    std::size_t on_body_impl(string_view body, error_code&) override {
+        out_.body.append(body.data(), body.size());
+        return body.size();
+    }
+    void on_chunk_header_impl(std::uint64_t, string_view, error_code&) override {}
+    std::size_t on_chunk_body_impl(std::uint64_t, string_view body, error_code&) override {
+        out_.body.append(body.data(), body.size());
+        return body.size();
+    }
+    void on_finish_impl(error_code&) override {}
+
+    HttpResponse& out_;
+};
 
 /// Returns the request-line name of a method.
 inline std::string_view method_name(Method m) noexcept {
@@ -513,9 +548,9 @@ private:
             return std::nullopt;
         }
 
-        // The body string is reserved from Content-Length by string_body's
-        // reader, filled 64 KiB at a time, and moved out at the end.
-        http::response_parser<http::string_body> parser;
+        // Read 64 KiB at a time straight into the response (ResponseReader).
+        HttpResponse out;
+        ResponseReader parser(out);
         parser.body_limit(options_.body_limit);
         parser.header_limit(options_.header_limit);
         done = false;
@@ -559,14 +594,7 @@ private:
             return std::nullopt;
         }
 
-        auto& res = parser.get();
-        keep_ = res.keep_alive() && !parser.need_eof();
-        HttpResponse out;
-        out.status = static_cast<int>(res.result_int());
-        out.headers.reserve(static_cast<std::size_t>(std::distance(res.begin(), res.end())));
-        for (const auto& field : res)
-            out.headers.push_back(Header{std::string(field.name_string()), std::string(field.value())});
-        out.body = std::move(res.body());
+        keep_ = parser.keep_alive() && !parser.need_eof();
         return out;
     }
 
