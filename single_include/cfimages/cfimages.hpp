@@ -741,6 +741,37 @@ inline bool has_control(std::string_view s) noexcept {
     return false;
 }
 
+// True when `s` is well-formed UTF-8: no stray continuation bytes, no
+// overlong forms, no surrogates, nothing past U+10FFFF. Text that ends up
+// in a JSON string must be, or the body is not JSON.
+inline bool is_utf8(std::string_view s) noexcept {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t n = 0;
+        unsigned char lo = 0x80, hi = 0xBF;  // range of the first continuation byte
+        if (c >= 0xC2 && c <= 0xDF) n = 1;
+        else if (c == 0xE0) { n = 2; lo = 0xA0; }
+        else if (c == 0xED) { n = 2; hi = 0x9F; }
+        else if (c >= 0xE1 && c <= 0xEF) n = 2;
+        else if (c == 0xF0) { n = 3; lo = 0x90; }
+        else if (c >= 0xF1 && c <= 0xF3) n = 3;
+        else if (c == 0xF4) { n = 3; hi = 0x8F; }
+        else return false;
+        if (s.size() - i - 1 < n) return false;
+        for (std::size_t k = 1; k <= n; ++k) {
+            const auto cc = static_cast<unsigned char>(s[i + k]);
+            if (cc < (k == 1 ? lo : 0x80) || cc > (k == 1 ? hi : 0xBF)) return false;
+        }
+        i += n + 1;
+    }
+    return true;
+}
+
 inline bool has_crlf(std::string_view s) noexcept {
     return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
 }
@@ -810,6 +841,12 @@ constexpr CivilDate civil_from_days(std::int64_t z) noexcept {
     return {y + (m <= 2 ? 1 : 0), m, d};
 }
 
+constexpr unsigned days_in_month(unsigned y, unsigned m) noexcept {
+    constexpr unsigned char days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29u : days[(m - 1) % 12];
+}
+
 inline bool parse_digits(std::string_view s, std::size_t pos, std::size_t n, unsigned& out) noexcept {
     if (pos + n > s.size()) return false;
     unsigned v = 0;
@@ -821,15 +858,15 @@ inline bool parse_digits(std::string_view s, std::size_t pos, std::size_t n, uns
     return true;
 }
 
-// True when `secs` seconds since the epoch (plus up to one second) fit
-// system_clock's duration. With 64-bit nanoseconds (libstdc++) that is
-// roughly the years 1678 to 2261: a server date outside it, such as Go's
-// zero time `0001-01-01T00:00:00Z`, is refused instead of overflowing.
-inline bool fits_system_clock(std::int64_t secs) noexcept {
+// True when `us` microseconds since the epoch fit system_clock's duration.
+// With 64-bit nanoseconds (libstdc++) that is about the years 1678 to 2262:
+// a server date outside it, such as Go's zero time `0001-01-01T00:00:00Z`,
+// is refused instead of overflowing.
+inline bool fits_system_clock(std::int64_t us) noexcept {
     using Dur = std::chrono::system_clock::duration;
-    constexpr std::int64_t hi = std::chrono::duration_cast<std::chrono::seconds>(Dur::max()).count() - 1;
-    constexpr std::int64_t lo = std::chrono::duration_cast<std::chrono::seconds>(Dur::min()).count() + 1;
-    return secs >= lo && secs <= hi;
+    constexpr std::int64_t hi = std::chrono::duration_cast<std::chrono::microseconds>(Dur::max()).count();
+    constexpr std::int64_t lo = std::chrono::duration_cast<std::chrono::microseconds>(Dur::min()).count();
+    return us >= lo && us <= hi;
 }
 
 // Parses RFC 3339 (`2014-01-02T02:20:00.123Z`, `...+01:00`; fractional
@@ -841,7 +878,8 @@ inline std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::s
         !parse_digits(s, 11, 2, h) || s[13] != ':' || !parse_digits(s, 14, 2, mi) || s[16] != ':' ||
         !parse_digits(s, 17, 2, sec))
         return std::nullopt;
-    if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+    if (M < 1 || M > 12 || D < 1 || D > days_in_month(Y, M) || h > 23 || mi > 59 || sec > 60)
+        return std::nullopt;
     std::size_t i = 19;
     std::int64_t micros = 0;
     if (i < s.size() && s[i] == '.') {
@@ -870,10 +908,11 @@ inline std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::s
     }
     if (i != s.size()) return std::nullopt;
     const std::int64_t secs = days_from_civil(Y, M, D) * 86400 + h * 3600 + mi * 60 + sec - offset;
-    if (!fits_system_clock(secs)) return std::nullopt;
+    // |secs| < 4e11 for years 0000-9999, so this cannot overflow.
+    const std::int64_t us = secs * 1000000 + micros;
+    if (!fits_system_clock(us)) return std::nullopt;
     return std::chrono::system_clock::time_point(
-        std::chrono::duration_cast<std::chrono::system_clock::duration>(
-            std::chrono::microseconds(secs * 1000000 + micros)));
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::microseconds(us)));
 }
 
 // Formats as `YYYY-MM-DDTHH:MM:SSZ`, plus `.mmm` when there are milliseconds.
@@ -921,7 +960,8 @@ inline std::string one_line(std::string_view s, std::size_t cap = 300) {
             space = !out.empty();
             continue;
         }
-        if (out.size() >= cap) { out.append("..."); return out; }
+        // The separating space counts too, so the result never exceeds cap + 3.
+        if (out.size() + (space ? 1 : 0) >= cap) { out.append("..."); return out; }
         if (space) { out.push_back(' '); space = false; }
         out.push_back(ch);
     }
@@ -1137,6 +1177,45 @@ inline std::optional<ApiError> file_part(std::string_view field, const File& f, 
 
 #include <boost/json/value.hpp>
 
+// ---- begin <cfimages/detail/link.hpp> ----
+#ifndef CFIMAGES_DETAIL_LINK_HPP
+#define CFIMAGES_DETAIL_LINK_HPP
+
+// How the builders and parsers are compiled
+// -----------------------------------------
+// Default, header-only: every function is defined inline in its header;
+// nothing to build or link but Boost.JSON. The price is compile time: a
+// translation unit that calls the builders compiles (at -O2) the whole
+// codec, parsers included, because each Request<T> points at its parser.
+//
+// CFIMAGES_SEPARATE_COMPILATION (define it for the whole program, like
+// Boost.JSON's BOOST_JSON_NO_LIB-style modes): the builder headers
+// (images, keys, stats, variants, v2, upload_to) only declare the
+// builders and include none of the decoding machinery, and exactly one
+// translation unit defines them with
+//     #include <cfimages/src.hpp>
+// Same API, same behaviour; every other translation unit compiles fast.
+//
+// CFIMAGES_DECL marks a function that is inline in header-only mode and an
+// ordinary external function in separate compilation;
+// CFIMAGES_DEFINE_BODIES says whether this translation unit sees the
+// definitions.
+
+#if defined(CFIMAGES_SEPARATE_COMPILATION) && !defined(CFIMAGES_SOURCE)
+#define CFIMAGES_DEFINE_BODIES 0
+#else
+#define CFIMAGES_DEFINE_BODIES 1
+#endif
+
+#if defined(CFIMAGES_SEPARATE_COMPILATION)
+#define CFIMAGES_DECL
+#else
+#define CFIMAGES_DECL inline
+#endif
+
+#endif // CFIMAGES_DETAIL_LINK_HPP
+// ---- end <cfimages/detail/link.hpp> ----
+#if CFIMAGES_DEFINE_BODIES
 // ---- begin <cfimages/detail/build.hpp> ----
 #ifndef CFIMAGES_DETAIL_BUILD_HPP
 #define CFIMAGES_DETAIL_BUILD_HPP
@@ -1174,6 +1253,13 @@ inline std::optional<ApiError> check_config(const Config& cfg) {
         return ApiError::invalid("base_url", "must start with https:// or http://");
     if (has_control(base) || base.find(' ') != std::string_view::npos)
         return ApiError::invalid("base_url", "must not contain spaces or control characters");
+    // Paths are appended to it: a query or fragment would swallow them, and
+    // without a host ("https://") the result is not even an absolute URL.
+    if (base.find_first_of("?#") != std::string_view::npos)
+        return ApiError::invalid("base_url", "must not contain '?' or '#'");
+    const std::size_t host = base[4] == 's' ? 8 : 7;
+    if (base.size() == host || base[host] == '/')
+        return ApiError::invalid("base_url", "must name a host, as in https://api.cloudflare.com/client/v4");
     if (auto e = check_header_value("user_agent", cfg.user_agent)) return e;
     switch (cfg.credentials.index()) {
     case 0:
@@ -1624,6 +1710,506 @@ inline Result<Stats> decode_stats(const boost::json::value& v, const Path& p) {
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 
+// ---- begin <cfimages/detail/stream_decode.hpp> ----
+#ifndef CFIMAGES_DETAIL_STREAM_DECODE_HPP
+#define CFIMAGES_DETAIL_STREAM_DECODE_HPP
+
+// How this works
+// --------------
+// The fast path for the answers that carry images (get, upload, edit, and
+// the v1/v2 lists, whose 10,000-image pages run to megabytes). Building a
+// DOM and then copying it into `Image` structs touches every byte twice and
+// allocates every string twice; here a SAX handler on
+// `boost::json::basic_parser` writes each field straight into its `Image`:
+// strings are allocated once at their final size, `uploaded` is parsed from
+// the parser's buffer without ever becoming a string, and only `meta` (a
+// JSON object in the model) is built as a DOM, by the same `value_stack`
+// the DOM parser uses.
+//
+// It only ever answers the happy path. Anything it does not expect (a
+// non-2xx status, `success` not exactly `true`, a field of the wrong type,
+// a duplicate key that the DOM would resolve by "last wins", a date that
+// does not parse, a parse error) makes it give up, and the DOM path
+// (`parse_envelope_body`) decides, so every error keeps its exact message
+// and field path. Giving up costs one extra parse, only on answers that are
+// errors anyway.
+//
+// For pages, everything in `result` except `images` is captured as a small
+// DOM (`images` replaced by null) and handed to the caller's own decoder,
+// so fields such as `continuation_token`, and the v1 page's request
+// context, are read by exactly the code the DOM path uses.
+
+
+#include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/value_stack.hpp>
+
+
+namespace cfimages {
+namespace detail {
+
+class ImageStreamHandler {
+public:
+    // Limits as the DOM parser's own handler sets them.
+    static constexpr std::size_t max_object_size = boost::json::object::max_size();
+    static constexpr std::size_t max_array_size = boost::json::array::max_size();
+    static constexpr std::size_t max_key_size = boost::json::string::max_size();
+    static constexpr std::size_t max_string_size = boost::json::string::max_size();
+
+    /// `page`: `result` is `{"images": [...], ...}`; otherwise `result` is one image.
+    explicit ImageStreamHandler(bool page) : page_(page) {}
+
+    // What the parse produced; meaningful only when `usable()`.
+    bool usable() const noexcept {
+        return !bail_ && success_ && result_seen_ && (!page_ || images_seen_) && where_ == Where::done;
+    }
+    Image& image() noexcept { return image_; }
+    std::vector<Image>& images() noexcept { return images_; }
+    boost::json::value take_shell() { return shell_st_.release(); }
+
+    // ---------------------------------------------------- parser events
+    bool on_document_begin(boost::system::error_code&) { return true; }
+    bool on_document_end(boost::system::error_code&) { return true; }
+
+    bool on_object_begin(boost::system::error_code& ec) {
+        if (enter_nested()) return true;
+        switch (target()) {
+        case Target::envelope: where_ = Where::env; return true;
+        case Target::result:
+            if (page_) {
+                where_ = Where::result;
+                shell_st_.reset();
+                shell_count_ = 0;
+            } else {
+                begin_image(image_);
+                where_ = Where::image;
+            }
+            return true;
+        case Target::image:
+            images_.emplace_back();
+            begin_image(images_.back());
+            where_ = Where::image;
+            return true;
+        case Target::meta:
+            meta_st_.reset();
+            ++meta_depth_;
+            return true;
+        case Target::shell: ++shell_depth_; return true;
+        case Target::skip: ++skip_depth_; return true;
+        default: return give_up(ec);
+        }
+    }
+
+    bool on_object_end(std::size_t n, boost::system::error_code& ec) {
+        if (skip_depth_ > 0) {
+            --skip_depth_;
+            return true;
+        }
+        if (meta_depth_ > 0) {
+            meta_st_.push_object(n);
+            if (--meta_depth_ == 0) {
+                boost::json::value v = meta_st_.release();
+                cur_->meta = std::move(v.get_object());
+            }
+            return true;
+        }
+        if (shell_depth_ > 0) {
+            shell_st_.push_object(n);
+            if (--shell_depth_ == 0) ++shell_count_;
+            return true;
+        }
+        switch (where_) {
+        case Where::env: where_ = Where::done; return true;
+        case Where::result:
+            shell_st_.push_key("images");
+            shell_st_.push_null();
+            shell_st_.push_object(shell_count_ + 1);
+            where_ = Where::env;
+            return true;
+        case Where::image:
+            if ((seen_ & bit(Field::id)) == 0) return give_up(ec);  // required
+            where_ = page_ ? Where::images : Where::env;
+            return true;
+        default: return give_up(ec);
+        }
+    }
+
+    bool on_array_begin(boost::system::error_code& ec) {
+        if (enter_nested()) return true;
+        switch (target()) {
+        case Target::images: where_ = Where::images; return true;
+        case Target::variants: where_ = Where::variants; vars_.clear(); return true;
+        case Target::shell: ++shell_depth_; return true;
+        case Target::skip: ++skip_depth_; return true;
+        default: return give_up(ec);
+        }
+    }
+
+    bool on_array_end(std::size_t n, boost::system::error_code& ec) {
+        if (skip_depth_ > 0) {
+            --skip_depth_;
+            return true;
+        }
+        if (meta_depth_ > 0) {
+            meta_st_.push_array(n);
+            --meta_depth_;
+            return true;
+        }
+        if (shell_depth_ > 0) {
+            shell_st_.push_array(n);
+            if (--shell_depth_ == 0) ++shell_count_;
+            return true;
+        }
+        switch (where_) {
+        case Where::images: where_ = Where::result; return true;
+        case Where::variants:
+            cur_->variants.assign(std::make_move_iterator(vars_.begin()), std::make_move_iterator(vars_.end()));
+            where_ = Where::image;
+            return true;
+        default: return give_up(ec);
+        }
+    }
+
+    bool on_key_part(boost::json::string_view s, std::size_t, boost::system::error_code&) {
+        if (skip_depth_ > 0) return true;
+        if (meta_depth_ > 0) meta_st_.push_chars(s);
+        else if (shell_depth_ > 0) shell_st_.push_chars(s);
+        else key_.append(s.data(), s.size());
+        return true;
+    }
+
+    bool on_key(boost::json::string_view s, std::size_t, boost::system::error_code& ec) {
+        if (skip_depth_ > 0) return true;
+        if (meta_depth_ > 0) {
+            meta_st_.push_key(s);
+            return true;
+        }
+        if (shell_depth_ > 0) {
+            shell_st_.push_key(s);
+            return true;
+        }
+        std::string_view k(s.data(), s.size());
+        if (!key_.empty()) {
+            key_.append(s.data(), s.size());
+            k = key_;
+        }
+        const bool ok = select_field(k);
+        key_.clear();
+        return ok || give_up(ec);
+    }
+
+    bool on_string_part(boost::json::string_view s, std::size_t, boost::system::error_code&) {
+        if (skip_depth_ > 0) return true;
+        if (meta_depth_ > 0) meta_st_.push_chars(s);
+        else if (shell_depth_ > 0) shell_st_.push_chars(s);
+        else str_.append(s.data(), s.size());
+        return true;
+    }
+
+    bool on_string(boost::json::string_view s, std::size_t, boost::system::error_code& ec) {
+        if (skip_depth_ > 0) return true;
+        if (meta_depth_ > 0) {
+            meta_st_.push_string(s);
+            return true;
+        }
+        if (shell_depth_ > 0) {
+            shell_st_.push_string(s);
+            return true;
+        }
+        std::string_view v(s.data(), s.size());
+        if (!str_.empty()) {
+            str_.append(s.data(), s.size());
+            v = str_;
+        }
+        const bool ok = take_string(v);
+        str_.clear();
+        return ok || give_up(ec);
+    }
+
+    bool on_number_part(boost::json::string_view, boost::system::error_code&) { return true; }
+
+    bool on_int64(std::int64_t i, boost::json::string_view, boost::system::error_code& ec) {
+        return scalar(ec, [&](boost::json::value_stack& st) { st.push_int64(i); });
+    }
+    bool on_uint64(std::uint64_t u, boost::json::string_view, boost::system::error_code& ec) {
+        return scalar(ec, [&](boost::json::value_stack& st) { st.push_uint64(u); });
+    }
+    bool on_double(double d, boost::json::string_view, boost::system::error_code& ec) {
+        return scalar(ec, [&](boost::json::value_stack& st) { st.push_double(d); });
+    }
+
+    bool on_bool(bool b, boost::system::error_code& ec) {
+        if (nested_scalar([&](boost::json::value_stack& st) { st.push_bool(b); })) return true;
+        switch (target()) {
+        case Target::success:
+            if (!b) return give_up(ec);  // success: false is the DOM path's (api error)
+            success_ = true;
+            return true;
+        case Target::require_signed_urls: cur_->require_signed_urls = b; return true;
+        case Target::draft: cur_->draft = b; return true;
+        case Target::shell: shell_st_.push_bool(b); ++shell_count_; return true;
+        case Target::skip: return true;
+        default: return give_up(ec);
+        }
+    }
+
+    bool on_null(boost::system::error_code& ec) {
+        if (nested_scalar([&](boost::json::value_stack& st) { st.push_null(); })) return true;
+        switch (target()) {
+        // Optional fields: null leaves the default, as the DOM readers do.
+        case Target::filename:
+        case Target::creator:
+        case Target::meta:
+        case Target::require_signed_urls:
+        case Target::uploaded:
+        case Target::variants:
+        case Target::draft:
+        case Target::skip: return true;
+        case Target::images: return true;  // a null list: no images
+        case Target::shell: shell_st_.push_null(); ++shell_count_; return true;
+        default: return give_up(ec);  // null id, success or result, or a null image
+        }
+    }
+
+    bool on_comment_part(boost::json::string_view, boost::system::error_code&) { return true; }
+    bool on_comment(boost::json::string_view, boost::system::error_code&) { return true; }
+
+private:
+    // The containers this handler decodes itself; everything else is
+    // captured into a DOM (meta, the page shell) or skipped.
+    enum class Where : unsigned char { top, env, result, images, image, variants, done };
+    // What the next value is, from where we are and the last key.
+    enum class Field : unsigned char {
+        skip, success, result, images, shell,
+        id, filename, creator, meta, require_signed_urls, uploaded, variants, draft
+    };
+    enum class Target : unsigned char {
+        none, envelope, success, result, images, image, shell, skip,
+        id, filename, creator, meta, require_signed_urls, uploaded, variants, variant, draft
+    };
+
+    static constexpr unsigned bit(Field f) noexcept { return 1u << static_cast<unsigned>(f); }
+
+    // A container opening inside a skipped or captured value: one level deeper.
+    bool enter_nested() noexcept {
+        if (skip_depth_ > 0) ++skip_depth_;
+        else if (meta_depth_ > 0) ++meta_depth_;
+        else if (shell_depth_ > 0) ++shell_depth_;
+        else return false;
+        return true;
+    }
+
+    // Forwards a scalar inside meta or the shell; true when it was one.
+    template <class Push>
+    bool nested_scalar(Push&& push) {
+        if (skip_depth_ > 0) return true;
+        if (meta_depth_ > 0) {
+            push(meta_st_);
+            return true;
+        }
+        if (shell_depth_ > 0) {
+            push(shell_st_);
+            return true;
+        }
+        return false;
+    }
+
+    // A number: fine in meta, the shell or a skipped field; wrong anywhere we decode.
+    template <class Push>
+    bool scalar(boost::system::error_code& ec, Push&& push) {
+        if (nested_scalar(push)) return true;
+        switch (target()) {
+        case Target::shell: push(shell_st_); ++shell_count_; return true;
+        case Target::skip: return true;
+        default: return give_up(ec);
+        }
+    }
+
+    Target target() const noexcept {
+        switch (where_) {
+        case Where::top: return Target::envelope;
+        case Where::images: return Target::image;
+        case Where::variants: return Target::variant;
+        case Where::env:
+        case Where::result:
+        case Where::image:
+            switch (field_) {
+            case Field::skip: return Target::skip;
+            case Field::success: return Target::success;
+            case Field::result: return Target::result;
+            case Field::images: return Target::images;
+            case Field::shell: return Target::shell;
+            case Field::id: return Target::id;
+            case Field::filename: return Target::filename;
+            case Field::creator: return Target::creator;
+            case Field::meta: return Target::meta;
+            case Field::require_signed_urls: return Target::require_signed_urls;
+            case Field::uploaded: return Target::uploaded;
+            case Field::variants: return Target::variants;
+            case Field::draft: return Target::draft;
+            }
+            return Target::none;
+        case Where::done: return Target::none;
+        }
+        return Target::none;
+    }
+
+    // Sets `field_` from a key; false on a duplicate the DOM would resolve
+    // differently (last wins) than a streaming reader (first seen).
+    bool select_field(std::string_view k) {
+        Field f = Field::skip;
+        unsigned* seen = &seen_;
+        switch (where_) {
+        case Where::env:
+            seen = &env_seen_;
+            if (k == "success") f = Field::success;
+            else if (k == "result") f = Field::result;
+            break;
+        case Where::result:
+            seen = &result_seen_bits_;
+            if (k == "images") {
+                f = Field::images;
+                images_seen_ = true;
+            } else {
+                f = Field::shell;
+                shell_st_.push_key(boost::json::string_view(k.data(), k.size()));
+            }
+            break;
+        case Where::image:
+            if (k == "id") f = Field::id;
+            else if (k == "filename") f = Field::filename;
+            else if (k == "creator") f = Field::creator;
+            else if (k == "meta") f = Field::meta;
+            else if (k == "requireSignedURLs") f = Field::require_signed_urls;
+            else if (k == "uploaded") f = Field::uploaded;
+            else if (k == "variants") f = Field::variants;
+            else if (k == "draft") f = Field::draft;
+            break;
+        default: return false;
+        }
+        if (f != Field::skip && f != Field::shell) {
+            if ((*seen & bit(f)) != 0) return false;
+            *seen |= bit(f);
+        }
+        if (f == Field::result) result_seen_ = true;
+        field_ = f;
+        return true;
+    }
+
+    bool take_string(std::string_view v) {
+        switch (target()) {
+        case Target::id: cur_->id.assign(v.data(), v.size()); return true;
+        case Target::filename: cur_->filename.emplace(v.data(), v.size()); return true;
+        case Target::creator: cur_->creator.emplace(v.data(), v.size()); return true;
+        case Target::uploaded: {
+            auto tp = parse_rfc3339(v);
+            if (!tp) return false;
+            cur_->uploaded = *tp;
+            return true;
+        }
+        case Target::variant: vars_.emplace_back(v.data(), v.size()); return true;
+        case Target::shell:
+            shell_st_.push_string(boost::json::string_view(v.data(), v.size()));
+            ++shell_count_;
+            return true;
+        case Target::skip: return true;
+        default: return false;
+        }
+    }
+
+    void begin_image(Image& img) {
+        cur_ = &img;
+        seen_ = 0;
+    }
+
+    bool give_up(boost::system::error_code& ec) {
+        bail_ = true;
+        ec = boost::json::error::extra_data;  // any failure code: the DOM path reports the real one
+        return false;
+    }
+
+    bool page_;
+    bool bail_ = false;
+    bool success_ = false;
+    bool result_seen_ = false;
+    bool images_seen_ = false;
+    Where where_ = Where::top;
+    Field field_ = Field::skip;
+    unsigned seen_ = 0, env_seen_ = 0, result_seen_bits_ = 0;
+    int skip_depth_ = 0, meta_depth_ = 0, shell_depth_ = 0;
+    std::size_t shell_count_ = 0;
+    Image image_;
+    std::vector<Image> images_;
+    Image* cur_ = &image_;
+    std::string key_, str_;
+    std::vector<std::string> vars_;
+    boost::json::value_stack meta_st_;
+    boost::json::value_stack shell_st_;
+};
+
+template <class T>
+inline constexpr bool is_image_page_v =
+    std::is_same_v<T, v1::ImagePage> || std::is_same_v<T, v2::ImagePage>;
+
+/// The streaming fast path of `parse_envelope` for `Image` (decoded by
+/// `decode_image_result`) and the image pages. Returns the decoded value
+/// when the response is a 2xx envelope with `success: true` that decodes
+/// cleanly; nullopt in every other case, for the DOM path to judge.
+template <class T, class Decode>
+std::optional<Result<T>> stream_parse_envelope(const HttpResponse& r, Decode& decode) {
+    constexpr bool image = std::is_same_v<T, Image>;
+    if constexpr (!image && !is_image_page_v<T>) {
+        (void)r;
+        (void)decode;
+        return std::nullopt;
+    } else {
+        if constexpr (image) {
+            // Only the stock image decoder is known to mean "result is an image".
+            using Fn = Result<Image> (*)(const boost::json::value&, const Path&);
+            if constexpr (std::is_convertible_v<Decode&, Fn>) {
+                if (static_cast<Fn>(decode) != &decode_image_result) return std::nullopt;
+            } else {
+                return std::nullopt;
+            }
+        }
+        if (r.status < 200 || r.status >= 300 || r.body.empty()) return std::nullopt;
+        boost::json::parse_options opt;
+        opt.max_depth = 64;  // as the DOM path
+        boost::json::basic_parser<ImageStreamHandler> p(opt, !image);
+        boost::system::error_code ec;
+        const std::size_t n = p.write_some(false, r.body.data(), r.body.size(), ec);
+        ImageStreamHandler& h = p.handler();
+        if (ec || n != r.body.size() || !h.usable()) return std::nullopt;
+        if constexpr (image) {
+            return Result<T>(std::move(h.image()));
+        } else {
+            // The caller's decoder reads everything but the images.
+            const boost::json::value shell = h.take_shell();
+            const Path root{};
+            Result<T> page = decode(shell, root.child("result"));
+            if (!page) return std::nullopt;
+            page->images = std::move(h.images());
+            return page;
+        }
+    }
+}
+
+} // namespace detail
+} // namespace cfimages
+
+#endif // CFIMAGES_DETAIL_STREAM_DECODE_HPP
+// ---- end <cfimages/detail/stream_decode.hpp> ----
+
+/// Keeps a big, cold function out of line (one copy instead of one per
+/// caller: compile time and code size; these run once per response).
+#ifndef CFIMAGES_NOINLINE
+#if defined(__GNUC__) || defined(__clang__)
+#define CFIMAGES_NOINLINE __attribute__((noinline))
+#elif defined(_MSC_VER)
+#define CFIMAGES_NOINLINE __declspec(noinline)
+#else
+#define CFIMAGES_NOINLINE
+#endif
+#endif
 
 namespace cfimages {
 namespace detail {
@@ -1663,6 +2249,14 @@ inline std::string_view trim(std::string_view s) noexcept {
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
         s.remove_suffix(1);
     return s;
+}
+
+// Finds `needle` (lower-case ASCII) in `hay` ignoring ASCII case.
+inline std::size_t find_ci(std::string_view hay, std::string_view needle) noexcept {
+    if (needle.size() > hay.size()) return std::string_view::npos;
+    for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i)
+        if (iequals(hay.substr(i, needle.size()), needle)) return i;
+    return std::string_view::npos;
 }
 
 // Reads a leading run of digits (at most 18, so it cannot overflow).
@@ -1755,8 +2349,9 @@ inline void recover_from_text(const HttpResponse& r, ApiError& e) {
         text = one_line(trim(rest.substr(0, eol)), 200);
     } else if (body.find("<html") != std::string_view::npos || body.find("<HTML") != std::string_view::npos ||
                (body.size() > 1 && body[0] == '<' && (body[1] == '!' || body[1] == '?'))) {
-        std::size_t t0 = body.find("<title>");
-        std::size_t t1 = t0 == std::string_view::npos ? t0 : body.find("</title>", t0);
+        std::size_t t0 = find_ci(body, "<title>");
+        std::size_t t1 = t0 == std::string_view::npos ? t0 : find_ci(body.substr(t0), "</title>");
+        if (t1 != std::string_view::npos) t1 += t0;
         text = status_text(e.http_status) + " (HTML body";
         if (t1 != std::string_view::npos) text.append(": ").append(one_line(body.substr(t0 + 7, t1 - t0 - 7), 120));
         text.push_back(')');
@@ -1823,20 +2418,31 @@ inline ApiError api_error(const HttpResponse& r, const boost::json::object* env)
     return e;
 }
 
-template <class T, class Decode>
-Result<T> parse_envelope_body(const HttpResponse& r, Decode&& decode, bool null_result_ok) {
-    const bool ok = r.status >= 200 && r.status < 300;
-    boost::json::monotonic_resource arena(r.body.size() + 1024);
+/// The parsed DOM of one response, in a monotonic arena sized from the
+/// body (thrown away as a whole).
+struct EnvelopeDoc {
+    explicit EnvelopeDoc(std::size_t body_size) : arena(body_size + 1024) {}
+    boost::json::monotonic_resource arena;
     boost::json::value doc;
+    const boost::json::value* result = nullptr; ///< null for an absent/null result when allowed
+};
+
+/// Everything about an envelope that does not depend on the result type:
+/// parse, refusals, shape. Returns the error, or nothing with `env.result`
+/// pointing at `result` (nullptr: a null result the caller allows). One
+/// out-of-line function, so each result type only adds its decoder.
+CFIMAGES_NOINLINE inline std::optional<ApiError> open_envelope(const HttpResponse& r, bool null_result_ok,
+                                                                EnvelopeDoc& out) {
+    const bool ok = r.status >= 200 && r.status < 300;
     boost::system::error_code ec;
     bool parsed = false;
     if (looks_like_json(r.body)) {
         boost::json::parse_options opt;
         opt.max_depth = 64;
-        doc = boost::json::parse(r.body, ec, &arena, opt);
+        out.doc = boost::json::parse(r.body, ec, &out.arena, opt);
         parsed = !ec;
     }
-    const boost::json::object* env = parsed ? doc.if_object() : nullptr;
+    const boost::json::object* env = parsed ? out.doc.if_object() : nullptr;
     if (env != nullptr) {
         if (const auto* s = env->if_contains("success"); s != nullptr && s->is_bool() && !s->get_bool())
             return api_error(r, env);
@@ -1849,20 +2455,32 @@ Result<T> parse_envelope_body(const HttpResponse& r, Decode&& decode, bool null_
         if (looks_like_json(r.body)) return decode_error(root, "invalid JSON (" + ec.message() + ")");
         return decode_error(root, "not JSON (" + one_line(r.body, 60) + ")");
     }
-    if (env == nullptr) return type_error(root, "an object", doc);
+    if (env == nullptr) return type_error(root, "an object", out.doc);
     const auto* success = env->if_contains("success");
     if (success == nullptr) return decode_error(root.child("success"), "missing");
     if (!success->is_bool()) return type_error(root.child("success"), "a boolean", *success);
     const auto* result = env->if_contains("result");
-    const Path rp = root.child("result");
     if (result == nullptr || result->is_null()) {
         if (null_result_ok) {
-            const boost::json::value null_value;
-            return decode(null_value, rp);
+            out.result = nullptr;
+            return std::nullopt;
         }
-        return decode_error(rp, result == nullptr ? "missing" : "null");
+        return decode_error(root.child("result"), result == nullptr ? "missing" : "null");
     }
-    return decode(*result, rp);
+    out.result = result;
+    return std::nullopt;
+}
+
+template <class T, class Decode>
+Result<T> parse_envelope_body(const HttpResponse& r, Decode&& decode, bool null_result_ok) {
+    EnvelopeDoc env(r.body.size());
+    if (auto e = open_envelope(r, null_result_ok, env)) return std::move(*e);
+    const Path root{};
+    if (env.result == nullptr) {
+        const boost::json::value null_value;
+        return decode(null_value, root.child("result"));
+    }
+    return decode(*env.result, root.child("result"));
 }
 
 /// Parses an envelope response and hands `result` to `decode`, a callable
@@ -1872,6 +2490,9 @@ Result<T> parse_envelope_body(const HttpResponse& r, Decode&& decode, bool null_
 /// `http_status` is 0 only when there was no response.
 template <class T, class Decode>
 Result<T> parse_envelope(const HttpResponse& r, Decode&& decode, bool null_result_ok = false) {
+    // Images and image pages stream straight into structs when the answer
+    // is a clean success (stream_decode.hpp); anything else is judged here.
+    if (auto fast = stream_parse_envelope<T>(r, decode)) return std::move(*fast);
     Result<T> res = parse_envelope_body<T>(r, std::forward<Decode>(decode), null_result_ok);
     if (!res.has_value()) res.error().http_status = r.status;
     return res;
@@ -1931,6 +2552,9 @@ inline std::optional<ApiError> check_custom_id(std::string_view field, std::stri
 inline std::optional<ApiError> check_creator(std::string_view field, std::string_view c) {
     if (c.size() > 1024) return ApiError::invalid(field, "must be at most 1024 characters");
     if (has_control(c)) return ApiError::invalid(field, "must not contain control characters");
+    // It travels as a JSON string in edit's body: invalid UTF-8 would make
+    // that body invalid JSON.
+    if (!is_utf8(c)) return ApiError::invalid(field, "must be valid UTF-8");
     return std::nullopt;
 }
 
@@ -1955,11 +2579,35 @@ inline std::optional<ApiError> check_source_url(std::string_view field, std::str
     return std::nullopt;
 }
 
+// Appends the fields upload and direct upload share, in the documented
+// order: `id`, `creator`, `metadata` (compact JSON text, serialized into
+// `metadata_store`, which must outlive the parts).
+inline std::optional<ApiError> add_shared_upload_parts(std::vector<Part>& parts,
+                                                       const std::optional<std::string>& id,
+                                                       const std::optional<std::string>& creator,
+                                                       const std::optional<boost::json::value>& metadata,
+                                                       bool require_signed, std::string& metadata_store) {
+    if (id) {
+        if (auto e = check_custom_id("id", *id, require_signed)) return e;
+        parts.push_back({"id", *id});
+    }
+    if (creator) {
+        if (auto e = check_creator("creator", *creator)) return e;
+        parts.push_back({"creator", *creator});
+    }
+    if (metadata) {
+        if (auto e = serialize_metadata("metadata", *metadata, metadata_store)) return e;
+        parts.push_back({"metadata", metadata_store});
+    }
+    return std::nullopt;
+}
+
 } // namespace detail
 } // namespace cfimages
 
 #endif // CFIMAGES_DETAIL_PARAMS_HPP
 // ---- end <cfimages/detail/params.hpp> ----
+#endif
 
 namespace cfimages {
 namespace v1 {
@@ -1996,6 +2644,21 @@ struct BatchTokenGrant {
 
 } // namespace v1
 
+#if !CFIMAGES_DEFINE_BODIES
+// Separate compilation (cfimages/detail/link.hpp): declarations only;
+// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
+namespace v1 {
+CFIMAGES_DECL Result<Request<Image>> create(const Config& cfg, const CreateParams& p);
+CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {});
+CFIMAGES_DECL Result<Request<Image>> get(const Config& cfg, std::string_view image_id);
+CFIMAGES_DECL Result<Request<Image>> edit(const Config& cfg, std::string_view image_id, const EditParams& p);
+CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_view image_id);
+CFIMAGES_DECL Result<Request<BatchTokenGrant>> batch_token(const Config& cfg);
+namespace blobs {
+CFIMAGES_DECL Result<Request<Blob>> get(const Config& cfg, std::string_view image_id);
+} // namespace blobs
+} // namespace v1
+#else
 namespace detail {
 
 inline Result<Image> parse_image(const HttpResponse& r, const ParseContext&) {
@@ -2014,26 +2677,26 @@ inline Result<v1::ImagePage> parse_v1_page(const HttpResponse& r, const ParseCon
     });
 }
 
-inline Result<Blob> parse_blob(const HttpResponse& r, const ParseContext& ctx) {
+inline Result<Blob> parse_blob(const HttpResponse& r, const ParseContext&) {
     const bool ok = r.status >= 200 && r.status < 300;
-    std::string_view type = r.header("content-type").value_or("");
+    std::string_view type = trim(r.header("content-type").value_or(""));
     const bool json = type.substr(0, 16) == "application/json";
-    // A refusal is an envelope (or text); a 2xx JSON envelope may still say
-    // success: false. Anything else under 2xx is the image itself.
-    if (!ok || (json && looks_like_json(r.body))) {
-        auto res = parse_envelope<Blob>(r, [](const boost::json::value&, const Path& p) -> Result<Blob> {
+    // A refusal is an envelope (or text). A 2xx JSON envelope, labelled as
+    // such or unlabelled, may still say success: false. Anything else
+    // under 2xx is the image itself.
+    if (!ok || (looks_like_json(r.body) && (json || type.empty()))) {
+        return parse_envelope<Blob>(r, [](const boost::json::value&, const Path& p) -> Result<Blob> {
             return decode_error(p, "expected image bytes, got a JSON envelope");
         });
-        (void)ctx;
-        return res;
     }
-    if (json) {
-        ApiError e = decode_error(Path{}, "expected image bytes, got application/json");
+    if (json || r.body.empty()) {
+        ApiError e = decode_error(Path{}, json ? "expected image bytes, got application/json"
+                                               : "empty, expected image bytes");
         e.http_status = r.status;
         return e;
     }
     Blob b;
-    b.content_type = std::string(trim(type));
+    b.content_type = std::string(type);
     b.bytes = r.body;
     return b;
 }
@@ -2070,7 +2733,7 @@ namespace v1 {
 ///   `require_signed_urls = true`); metadata is not an object or over 1024
 ///   bytes; creator over 1024 characters; the Config is incomplete.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/create/
-inline Result<Request<Image>> create(const Config& cfg, const CreateParams& p) {
+CFIMAGES_DECL Result<Request<Image>> create(const Config& cfg, const CreateParams& p) {
     if (p.file.has_value() == p.url.has_value())
         return ApiError::invalid("file/url", "exactly one of file and url is required");
     std::vector<detail::Part> parts;
@@ -2084,19 +2747,9 @@ inline Result<Request<Image>> create(const Config& cfg, const CreateParams& p) {
         if (auto e = detail::check_source_url("url", *p.url)) return std::move(*e);
         parts.push_back({"url", *p.url});
     }
-    if (p.id) {
-        if (auto e = detail::check_custom_id("id", *p.id, p.require_signed_urls.value_or(false)))
-            return std::move(*e);
-        parts.push_back({"id", *p.id});
-    }
-    if (p.creator) {
-        if (auto e = detail::check_creator("creator", *p.creator)) return std::move(*e);
-        parts.push_back({"creator", *p.creator});
-    }
-    if (p.metadata) {
-        if (auto e = detail::serialize_metadata("metadata", *p.metadata, metadata)) return std::move(*e);
-        parts.push_back({"metadata", metadata});
-    }
+    if (auto e = detail::add_shared_upload_parts(parts, p.id, p.creator, p.metadata,
+                                                 p.require_signed_urls.value_or(false), metadata))
+        return std::move(*e);
     if (p.require_signed_urls)
         parts.push_back({"requireSignedURLs", *p.require_signed_urls ? "true" : "false"});
 
@@ -2116,7 +2769,7 @@ inline Result<Request<Image>> create(const Config& cfg, const CreateParams& p) {
 ///   outside 10..10000, creator is over 1024 characters, or the Config is
 ///   incomplete.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/list/
-inline Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {}) {
+CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {}) {
     if (p.page && *p.page < 1) return ApiError::invalid("page", "must be at least 1");
     if (p.per_page && (*p.per_page < 10 || *p.per_page > 10000))
         return ApiError::invalid("per_page", "must be between 10 and 10000");
@@ -2136,7 +2789,7 @@ inline Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = 
 /// @return the request, or `invalid_argument` for an empty, dot or
 ///   control-character ID, or an incomplete Config.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/get/
-inline Result<Request<Image>> get(const Config& cfg, std::string_view image_id) {
+CFIMAGES_DECL Result<Request<Image>> get(const Config& cfg, std::string_view image_id) {
     auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1"), detail::param("image_id", image_id)});
     if (!http) return std::move(http).error();
     return detail::finish<Image>(std::move(*http), detail::parse_image);
@@ -2149,7 +2802,7 @@ inline Result<Request<Image>> get(const Config& cfg, std::string_view image_id) 
 ///   metadata is not an object or over 1024 bytes, creator is too long, or
 ///   the ID or Config is bad.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/edit/
-inline Result<Request<Image>> edit(const Config& cfg, std::string_view image_id, const EditParams& p) {
+CFIMAGES_DECL Result<Request<Image>> edit(const Config& cfg, std::string_view image_id, const EditParams& p) {
     if (!p.metadata && !p.require_signed_urls && !p.creator)
         return ApiError::invalid("params", "nothing to change: set metadata, require_signed_urls or creator");
     std::string metadata;
@@ -2178,7 +2831,7 @@ inline Result<Request<Image>> edit(const Config& cfg, std::string_view image_id,
 /// `{}` JSON body the published schema requires.
 /// @return the request, or `invalid_argument` for a bad ID or Config.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/delete/
-inline Result<Request<Deleted>> remove(const Config& cfg, std::string_view image_id) {
+CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_view image_id) {
     auto http = detail::start(cfg, Method::delete_, {detail::lit("/images/v1"), detail::param("image_id", image_id)});
     if (!http) return std::move(http).error();
     detail::set_body(*http, "application/json", "{}");
@@ -2190,7 +2843,7 @@ inline Result<Request<Deleted>> remove(const Config& cfg, std::string_view image
 /// `BatchToken` to send Images calls there).
 /// @return the request, or `invalid_argument` for a bad Config.
 /// https://developers.cloudflare.com/images/upload-images/images-batch/
-inline Result<Request<BatchTokenGrant>> batch_token(const Config& cfg) {
+CFIMAGES_DECL Result<Request<BatchTokenGrant>> batch_token(const Config& cfg) {
     auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/batch_token")});
     if (!http) return std::move(http).error();
     return detail::finish<BatchTokenGrant>(std::move(*http), detail::parse_batch_token);
@@ -2202,7 +2855,7 @@ namespace blobs {
 /// for `image/*`; the parser returns the bytes and their content type.
 /// @return the request, or `invalid_argument` for a bad ID or Config.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v1/subresources/blobs/methods/get/
-inline Result<Request<Blob>> get(const Config& cfg, std::string_view image_id) {
+CFIMAGES_DECL Result<Request<Blob>> get(const Config& cfg, std::string_view image_id) {
     auto http = detail::start(cfg, Method::get,
                               {detail::lit("/images/v1"), detail::param("image_id", image_id), detail::lit("/blob")},
                               "image/*");
@@ -2212,6 +2865,7 @@ inline Result<Request<Blob>> get(const Config& cfg, std::string_view image_id) {
 
 } // namespace blobs
 } // namespace v1
+#endif // CFIMAGES_DEFINE_BODIES
 } // namespace cfimages
 
 #endif // CFIMAGES_IMAGES_HPP
@@ -2225,8 +2879,21 @@ inline Result<Request<Blob>> get(const Config& cfg, std::string_view image_id) {
 /// https://developers.cloudflare.com/api/resources/images/subresources/v1/subresources/keys/
 
 
+#if CFIMAGES_DEFINE_BODIES
+#endif
 
 namespace cfimages {
+#if !CFIMAGES_DEFINE_BODIES
+// Separate compilation (cfimages/detail/link.hpp): declarations only;
+// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
+namespace v1 {
+namespace keys {
+CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> list(const Config& cfg);
+CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> update(const Config& cfg, std::string_view name);
+CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> remove(const Config& cfg, std::string_view name);
+} // namespace keys
+} // namespace v1
+#else
 namespace detail {
 
 inline Result<std::vector<SigningKey>> parse_keys(const HttpResponse& r, const ParseContext&) {
@@ -2252,7 +2919,7 @@ namespace keys {
 /// Builds `GET /accounts/{account_id}/images/v1/keys`.
 /// @return the request, or `invalid_argument` for a bad Config.
 /// The parsed value is every key with its secret `value`: do not log it.
-inline Result<Request<std::vector<SigningKey>>> list(const Config& cfg) {
+CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> list(const Config& cfg) {
     auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/keys")});
     if (!http) return std::move(http).error();
     return detail::finish<std::vector<SigningKey>>(std::move(*http), detail::parse_keys);
@@ -2262,7 +2929,7 @@ inline Result<Request<std::vector<SigningKey>>> list(const Config& cfg) {
 /// key, or rotates it when it exists. The answer lists all keys.
 /// @return the request, or `invalid_argument` when the name is empty, over
 ///   64 characters or holds anything but letters, digits, `-`, `_`.
-inline Result<Request<std::vector<SigningKey>>> update(const Config& cfg, std::string_view name) {
+CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> update(const Config& cfg, std::string_view name) {
     if (auto e = detail::check_key_name(name)) return std::move(*e);
     auto http = detail::start(cfg, Method::put, {detail::lit("/images/v1/keys"), detail::param("name", name)});
     if (!http) return std::move(http).error();
@@ -2272,7 +2939,7 @@ inline Result<Request<std::vector<SigningKey>>> update(const Config& cfg, std::s
 /// Builds `DELETE /accounts/{account_id}/images/v1/keys/{name}`. The
 /// answer lists the keys that remain.
 /// @return the request, or `invalid_argument` for a bad name or Config.
-inline Result<Request<std::vector<SigningKey>>> remove(const Config& cfg, std::string_view name) {
+CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> remove(const Config& cfg, std::string_view name) {
     if (auto e = detail::check_key_name(name)) return std::move(*e);
     auto http = detail::start(cfg, Method::delete_, {detail::lit("/images/v1/keys"), detail::param("name", name)});
     if (!http) return std::move(http).error();
@@ -2281,6 +2948,7 @@ inline Result<Request<std::vector<SigningKey>>> remove(const Config& cfg, std::s
 
 } // namespace keys
 } // namespace v1
+#endif // CFIMAGES_DEFINE_BODIES
 } // namespace cfimages
 
 #endif // CFIMAGES_KEYS_HPP
@@ -2292,8 +2960,19 @@ inline Result<Request<std::vector<SigningKey>>> remove(const Config& cfg, std::s
 /// @file
 /// Account usage. https://developers.cloudflare.com/api/resources/images/subresources/v1/subresources/stats/
 
+#if CFIMAGES_DEFINE_BODIES
+#endif
 
 namespace cfimages {
+#if !CFIMAGES_DEFINE_BODIES
+// Separate compilation (cfimages/detail/link.hpp): declarations only;
+// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
+namespace v1 {
+namespace stats {
+CFIMAGES_DECL Result<Request<Stats>> get(const Config& cfg);
+} // namespace stats
+} // namespace v1
+#else
 namespace detail {
 
 inline Result<Stats> parse_stats(const HttpResponse& r, const ParseContext&) {
@@ -2307,7 +2986,7 @@ namespace stats {
 
 /// Builds `GET /accounts/{account_id}/images/v1/stats`.
 /// @return the request, or `invalid_argument` for a bad Config.
-inline Result<Request<Stats>> get(const Config& cfg) {
+CFIMAGES_DECL Result<Request<Stats>> get(const Config& cfg) {
     auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/stats")});
     if (!http) return std::move(http).error();
     return detail::finish<Stats>(std::move(*http), detail::parse_stats);
@@ -2315,6 +2994,7 @@ inline Result<Request<Stats>> get(const Config& cfg) {
 
 } // namespace stats
 } // namespace v1
+#endif // CFIMAGES_DEFINE_BODIES
 } // namespace cfimages
 
 #endif // CFIMAGES_STATS_HPP
@@ -2328,6 +3008,8 @@ inline Result<Request<Stats>> get(const Config& cfg) {
 /// https://developers.cloudflare.com/api/resources/images/subresources/v1/subresources/variants/
 
 
+#if CFIMAGES_DEFINE_BODIES
+#endif
 
 namespace cfimages {
 namespace v1 {
@@ -2343,6 +3025,19 @@ struct EditParams {
 } // namespace variants
 } // namespace v1
 
+#if !CFIMAGES_DEFINE_BODIES
+// Separate compilation (cfimages/detail/link.hpp): declarations only;
+// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
+namespace v1 {
+namespace variants {
+CFIMAGES_DECL Result<Request<std::map<std::string, Variant>>> list(const Config& cfg);
+CFIMAGES_DECL Result<Request<Variant>> get(const Config& cfg, std::string_view variant_id);
+CFIMAGES_DECL Result<Request<Variant>> create(const Config& cfg, const Variant& v);
+CFIMAGES_DECL Result<Request<Variant>> edit(const Config& cfg, std::string_view variant_id, const EditParams& p);
+CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_view variant_id);
+} // namespace variants
+} // namespace v1
+#else
 namespace detail {
 
 inline Result<std::map<std::string, Variant>> parse_variant_map(const HttpResponse& r, const ParseContext&) {
@@ -2392,7 +3087,7 @@ namespace variants {
 /// every variant name to its definition (not only `hero`, as the schema
 /// suggests).
 /// @return the request, or `invalid_argument` for a bad Config.
-inline Result<Request<std::map<std::string, Variant>>> list(const Config& cfg) {
+CFIMAGES_DECL Result<Request<std::map<std::string, Variant>>> list(const Config& cfg) {
     auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/variants")});
     if (!http) return std::move(http).error();
     return detail::finish<std::map<std::string, Variant>>(std::move(*http), detail::parse_variant_map);
@@ -2400,7 +3095,7 @@ inline Result<Request<std::map<std::string, Variant>>> list(const Config& cfg) {
 
 /// Builds `GET /accounts/{account_id}/images/v1/variants/{variant_id}`.
 /// @return the request, or `invalid_argument` for a bad name or Config.
-inline Result<Request<Variant>> get(const Config& cfg, std::string_view variant_id) {
+CFIMAGES_DECL Result<Request<Variant>> get(const Config& cfg, std::string_view variant_id) {
     if (auto e = detail::check_variant_id("variant_id", variant_id)) return std::move(*e);
     auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/variants"), detail::param("variant_id", variant_id)});
     if (!http) return std::move(http).error();
@@ -2413,7 +3108,7 @@ inline Result<Request<Variant>> get(const Config& cfg, std::string_view variant_
 /// @return the request, or `invalid_argument` when the name is not 1-99
 ///   letters and digits, fit or metadata is outside its enumeration, or
 ///   width/height is not positive.
-inline Result<Request<Variant>> create(const Config& cfg, const Variant& v) {
+CFIMAGES_DECL Result<Request<Variant>> create(const Config& cfg, const Variant& v) {
     if (auto e = detail::check_variant_id("id", v.id)) return std::move(*e);
     if (auto e = detail::check_options(v.options)) return std::move(*e);
     auto http = detail::start(cfg, Method::post, {detail::lit("/images/v1/variants")});
@@ -2430,7 +3125,7 @@ inline Result<Request<Variant>> create(const Config& cfg, const Variant& v) {
 /// Builds `PATCH /accounts/{account_id}/images/v1/variants/{variant_id}`
 /// with `{"options":{...}[,"neverRequireSignedURLs":b]}`.
 /// @return the request, or `invalid_argument` for a bad name, options or Config.
-inline Result<Request<Variant>> edit(const Config& cfg, std::string_view variant_id, const EditParams& p) {
+CFIMAGES_DECL Result<Request<Variant>> edit(const Config& cfg, std::string_view variant_id, const EditParams& p) {
     if (auto e = detail::check_variant_id("variant_id", variant_id)) return std::move(*e);
     if (auto e = detail::check_options(p.options)) return std::move(*e);
     auto http = detail::start(cfg, Method::patch, {detail::lit("/images/v1/variants"), detail::param("variant_id", variant_id)});
@@ -2447,7 +3142,7 @@ inline Result<Request<Variant>> edit(const Config& cfg, std::string_view variant
 /// Builds `DELETE /accounts/{account_id}/images/v1/variants/{variant_id}`,
 /// with the `{}` JSON body the published schema requires.
 /// @return the request, or `invalid_argument` for a bad name or Config.
-inline Result<Request<Deleted>> remove(const Config& cfg, std::string_view variant_id) {
+CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_view variant_id) {
     if (auto e = detail::check_variant_id("variant_id", variant_id)) return std::move(*e);
     auto http = detail::start(cfg, Method::delete_, {detail::lit("/images/v1/variants"), detail::param("variant_id", variant_id)});
     if (!http) return std::move(http).error();
@@ -2457,6 +3152,7 @@ inline Result<Request<Deleted>> remove(const Config& cfg, std::string_view varia
 
 } // namespace variants
 } // namespace v1
+#endif // CFIMAGES_DEFINE_BODIES
 } // namespace cfimages
 
 #endif // CFIMAGES_VARIANTS_HPP
@@ -2738,7 +3434,7 @@ inline Result<MetaFilter> parse_meta_filter(std::string_view text) {
     const std::string_view op = text.substr(open + 1, close - open - 1);
     auto parsed_op = parse_meta_op(op);
     if (!parsed_op)
-        return ApiError::invalid("meta", "unknown operator '" + std::string(op) +
+        return ApiError::invalid("meta", "unknown operator '" + cfimages::detail::one_line(op, 64) +
                                              "' (use eq, eq:string, eq:number, eq:boolean, in, "
                                              "in:string, in:number, gt, gte, lt or lte)");
     f.op = *parsed_op;
@@ -2775,6 +3471,8 @@ inline Result<MetaFilter> parse_meta_filter(std::string_view text) {
 
 
 
+#if CFIMAGES_DEFINE_BODIES
+#endif
 
 namespace cfimages {
 namespace v2 {
@@ -2805,6 +3503,16 @@ struct DirectUploadParams {
 
 } // namespace v2
 
+#if !CFIMAGES_DEFINE_BODIES
+// Separate compilation (cfimages/detail/link.hpp): declarations only;
+// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
+namespace v2 {
+CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {});
+namespace direct_uploads {
+CFIMAGES_DECL Result<Request<DirectUpload>> create(const Config& cfg, const DirectUploadParams& p);
+} // namespace direct_uploads
+} // namespace v2
+#else
 namespace detail {
 
 inline Result<v2::ImagePage> parse_v2_page(const HttpResponse& r, const ParseContext&) {
@@ -2842,7 +3550,7 @@ namespace v2 {
 ///   API's limits (meta_filter.hpp), a string is too long or holds
 ///   control characters, or the Config is incomplete.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v2/methods/list/
-inline Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {}) {
+CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {}) {
     if (p.per_page && (*p.per_page < 10 || *p.per_page > 10000))
         return ApiError::invalid("per_page", "must be between 10 and 10000");
     if (p.sort_order && *p.sort_order != "asc" && *p.sort_order != "desc")
@@ -2877,31 +3585,28 @@ namespace direct_uploads {
 ///   rule, metadata is not an object or over 1024 bytes, or the Config is
 ///   incomplete.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v2/subresources/direct_uploads/methods/create/
-inline Result<Request<DirectUpload>> create(const Config& cfg, const DirectUploadParams& p) {
+CFIMAGES_DECL Result<Request<DirectUpload>> create(const Config& cfg, const DirectUploadParams& p) {
     std::vector<detail::Part> parts;
     parts.reserve(5);
     std::string expiry, metadata;
     if (p.expiry) {
         if (!p.now) return ApiError::invalid("now", "required when expiry is set (builders read no clock)");
-        const auto delta = *p.expiry - *p.now;
-        if (delta < std::chrono::minutes(2) || delta > std::chrono::hours(6))
+        // expiry - now could overflow for extreme time points (max() as "never");
+        // compare in the clock's unsigned ticks, exact once expiry >= now.
+        using Dur = std::chrono::system_clock::duration;
+        const auto e = p.expiry->time_since_epoch().count();
+        const auto n = p.now->time_since_epoch().count();
+        const auto ticks = static_cast<std::uint64_t>(e) - static_cast<std::uint64_t>(n);
+        constexpr auto lo = static_cast<std::uint64_t>(std::chrono::duration_cast<Dur>(std::chrono::minutes(2)).count());
+        constexpr auto hi = static_cast<std::uint64_t>(std::chrono::duration_cast<Dur>(std::chrono::hours(6)).count());
+        if (e < n || ticks < lo || ticks > hi)
             return ApiError::invalid("expiry", "must be between 2 minutes and 6 hours after now");
         expiry = detail::format_rfc3339(*p.expiry);
         parts.push_back({"expiry", expiry});
     }
-    if (p.id) {
-        if (auto e = detail::check_custom_id("id", *p.id, p.require_signed_urls.value_or(false)))
-            return std::move(*e);
-        parts.push_back({"id", *p.id});
-    }
-    if (p.creator) {
-        if (auto e = detail::check_creator("creator", *p.creator)) return std::move(*e);
-        parts.push_back({"creator", *p.creator});
-    }
-    if (p.metadata) {
-        if (auto e = detail::serialize_metadata("metadata", *p.metadata, metadata)) return std::move(*e);
-        parts.push_back({"metadata", metadata});
-    }
+    if (auto e = detail::add_shared_upload_parts(parts, p.id, p.creator, p.metadata,
+                                                 p.require_signed_urls.value_or(false), metadata))
+        return std::move(*e);
     parts.push_back({"requireSignedURLs", p.require_signed_urls.value_or(false) ? "true" : "false"});
     auto http = detail::start(cfg, Method::post, {detail::lit("/images/v2/direct_upload")});
     if (!http) return std::move(http).error();
@@ -2913,6 +3618,7 @@ inline Result<Request<DirectUpload>> create(const Config& cfg, const DirectUploa
 
 } // namespace direct_uploads
 } // namespace v2
+#endif // CFIMAGES_DEFINE_BODIES
 } // namespace cfimages
 
 #endif // CFIMAGES_V2_HPP
@@ -2941,6 +3647,8 @@ inline Result<Request<DirectUpload>> create(const Config& cfg, const DirectUploa
 /// https://developers.cloudflare.com/images/storage/upload-images/direct-creator-upload/
 
 
+#if CFIMAGES_DEFINE_BODIES
+#endif
 
 namespace cfimages {
 
@@ -2959,6 +3667,14 @@ namespace upload_to {
 /// The largest file Cloudflare accepts through an upload URL (10 MB).
 inline constexpr std::size_t max_upload_bytes = 10u * 1024u * 1024u;
 
+#if !CFIMAGES_DEFINE_BODIES
+// Separate compilation (cfimages/detail/link.hpp): declarations only;
+// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
+CFIMAGES_DECL Result<Image> parse(const HttpResponse& response);
+CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, const File& file);
+CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, std::string_view bytes,
+                                           std::string_view filename = {}, std::string_view content_type = {});
+#else
 namespace upload_detail {
 
 // An absolute http(s) URL with a host, and nothing that could smuggle a
@@ -3001,7 +3717,7 @@ inline Result<Image> parse_image(const HttpResponse& r, const ParseContext&) {
 /// @return the image, `api` when the server refused (an expired or
 ///   already-used URL, a file too large, an unsupported format: see
 ///   `error_codes.hpp`), or `decode` for a 2xx body of the wrong shape.
-inline Result<Image> parse(const HttpResponse& response) {
+CFIMAGES_DECL Result<Image> parse(const HttpResponse& response) {
     return upload_detail::parse_image(response, ParseContext{});
 }
 
@@ -3018,7 +3734,7 @@ inline Result<Image> parse(const HttpResponse& response) {
 ///   LF, other control characters, spaces, user info or a fragment; the
 ///   file is empty or larger than 10 MB; its type is not given and cannot
 ///   be sniffed; the filename or content type is malformed.
-inline Result<Request<Image>> build(std::string_view upload_url, const File& file) {
+CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, const File& file) {
     if (auto e = upload_detail::check_upload_url(upload_url)) return std::move(*e);
     std::string filename;
     cfimages::detail::Part part;
@@ -3043,7 +3759,7 @@ inline Result<Request<Image>> build(std::string_view upload_url, const File& fil
 
 /// Builds the upload from raw bytes, a filename and an optional content
 /// type (empty: sniffed). @return as `build(upload_url, File)`.
-inline Result<Request<Image>> build(std::string_view upload_url, std::string_view bytes,
+CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, std::string_view bytes,
                                     std::string_view filename = {}, std::string_view content_type = {}) {
     File f;
     f.data = bytes;
@@ -3052,6 +3768,7 @@ inline Result<Request<Image>> build(std::string_view upload_url, std::string_vie
     return build(upload_url, f);
 }
 
+#endif // CFIMAGES_DEFINE_BODIES
 } // namespace upload_to
 } // namespace cfimages
 
@@ -3331,17 +4048,6 @@ inline std::optional<std::chrono::milliseconds> parse_decimal_ms(std::string_vie
     return std::chrono::milliseconds(ms);
 }
 
-/// Days from 1970-01-01 to the given civil date (proleptic Gregorian),
-/// H. Hinnant's algorithm; needs no time zone database or libc call.
-constexpr std::int64_t retry_days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
-    y -= m <= 2 ? 1 : 0;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
 } // namespace detail
 
 /// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110
@@ -3381,7 +4087,7 @@ inline std::optional<std::chrono::system_clock::time_point> parse_http_date(std:
         return std::nullopt;
     const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     if (month == 2 && day == 29 && !leap) return std::nullopt;
-    const std::int64_t secs = detail::retry_days_from_civil(year, month, day) * 86400 +
+    const std::int64_t secs = detail::days_from_civil(year, month, day) * 86400 +
                               std::int64_t{hh} * 3600 + std::int64_t{mm} * 60 + std::int64_t{ss};
     // A year system_clock cannot hold (with 64-bit nanoseconds, before 1678
     // or after 2261) is refused rather than overflowing.
@@ -4093,7 +4799,10 @@ inline Result<DeliveryUrl> parse_url(std::string_view url) {
         if (i > 1) out.image_id.push_back('/');
         out.image_id.append(decoded);
     }
-    if (out.image_id.size() > 1024) return ApiError::invalid("image_id", "must be at most 1024 characters");
+    // Escaped slashes decode into the ID (`a%2F%2Fb` is `a//b`); refuse what
+    // build_url would, so that every parsed URL can be rebuilt.
+    std::string rebuilt;
+    if (auto e = detail::append_image_id(rebuilt, out.image_id)) return std::move(*e);
     return out;
 }
 
@@ -4425,11 +5134,14 @@ inline Result<FlexibleOptions> parse_flexible_variant(std::string_view s) {
         else if (name == "f") name = "format";
         else if (name == "g") name = "gravity";
         for (std::string_view prev : seen)
-            if (prev == name) return ApiError::invalid(name, "is given more than once");
+            if (prev == name)
+                return ApiError::invalid(cfimages::detail::one_line(name, 64), "is given more than once");
         seen.push_back(name);
 
         auto bad = [&](std::string_view what) {
-            return ApiError::invalid(name, std::string(what) + " (got '" + std::string(value) + "')");
+            // The value is caller text: keep the message one bounded line.
+            return ApiError::invalid(name, std::string(what) + " (got '" +
+                                               cfimages::detail::one_line(value, 64) + "')");
         };
         std::int64_t i = 0;
         double d = 0;
@@ -4507,7 +5219,8 @@ inline Result<FlexibleOptions> parse_flexible_variant(std::string_view s) {
             if (!detail::percent_decode(value, decoded)) return bad("has a malformed %-escape");
             o.background = std::move(decoded);
         } else {
-            return ApiError::invalid("flexible variant", "unknown option '" + std::string(name) + "'");
+            return ApiError::invalid("flexible variant",
+                                     "unknown option '" + cfimages::detail::one_line(name, 64) + "'");
         }
     }
     if (auto e = detail::validate(o)) return std::move(*e);
@@ -4811,12 +5524,16 @@ inline std::string_view param_name(std::string_view param) noexcept {
     return param.substr(0, param.find('='));
 }
 
+// Accepts any non-negative int64 (what sign_url may write), nothing larger.
 inline bool parse_unix(std::string_view s, std::int64_t& out) noexcept {
-    if (s.empty() || s.size() > 18) return false;
+    if (s.empty() || s.size() > 19) return false;
+    constexpr std::int64_t max = 0x7fffffffffffffffLL;
     std::int64_t v = 0;
     for (char c : s) {
         if (c < '0' || c > '9') return false;
-        v = v * 10 + (c - '0');
+        const int d = c - '0';
+        if (v > (max - d) / 10) return false;
+        v = v * 10 + d;
     }
     out = v;
     return true;
