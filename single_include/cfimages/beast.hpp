@@ -771,15 +771,18 @@ public:
     }
 
     /// Sends any request and returns the raw answer, whatever its status
-    /// (a 3xx is returned as is, never followed).
-    /// @param idempotent whether the request may be repeated safely;
-    ///        by default true except for POST.
+    /// (a 3xx is returned as is, never followed). Every method but POST is
+    /// treated as idempotent for retries.
+    /// @param request the request to send as is.
     /// @return the response, `transport` when none came, or
     ///         `invalid_argument` for a URL or header the client refuses.
     Result<HttpResponse> send_raw(const HttpRequest& request) {
         return impl_->send_with_retries(request, request.method != Method::post);
     }
-    /// Same as above with an explicit idempotency flag.
+    /// Same as `send_raw(request)` with an explicit idempotency flag.
+    /// @param request the request to send as is.
+    /// @param idempotent whether the request may be repeated safely.
+    /// @return as `send_raw(request)`.
     Result<HttpResponse> send_raw(const HttpRequest& request, bool idempotent) {
         return impl_->send_with_retries(request, idempotent);
     }
