@@ -52,7 +52,7 @@
 #include <string>
 #include <type_traits>
 #include <utility>
-#include <variant>
+#include <new>
 #include <vector>
 
 namespace cfimages {
@@ -161,67 +161,113 @@ struct Unexpected {
 inline Unexpected fail(ApiError e) { return Unexpected{std::move(e)}; }
 
 /// A value of type `T` or an `ApiError`; shaped like `std::expected<T, ApiError>`.
+///
+/// Stored as a tagged union rather than a `std::variant`: every builder and
+/// parser returns one, and the variant's visitation machinery cost compile
+/// time in every translation unit for no behaviour a two-state type needs.
 template <class T>
 class Result {
     static_assert(!std::is_same_v<T, ApiError>, "Result<ApiError> is ambiguous");
+    static_assert(!std::is_reference_v<T>, "Result<T&> is not supported");
 
 public:
     using value_type = T;         ///< The value type.
     using error_type = ApiError;  ///< The error type.
 
     /// Holds a value.
-    Result(const T& v) : data_(std::in_place_index<0>, v) {}
+    Result(const T& v) : ok_(true) { ::new (static_cast<void*>(&value_)) T(v); }
     /// Holds a value.
-    Result(T&& v) : data_(std::in_place_index<0>, std::move(v)) {}
+    Result(T&& v) : ok_(true) { ::new (static_cast<void*>(&value_)) T(std::move(v)); }
     /// Holds an error.
-    Result(ApiError e) : data_(std::in_place_index<1>, std::move(e)) {}
+    Result(ApiError e) : ok_(false) { ::new (static_cast<void*>(&error_)) ApiError(std::move(e)); }
     /// Holds an error.
-    Result(Unexpected u) : data_(std::in_place_index<1>, std::move(u.error)) {}
+    Result(Unexpected u) : ok_(false) { ::new (static_cast<void*>(&error_)) ApiError(std::move(u.error)); }
     /// Builds the value in place.
     template <class... A>
-    explicit Result(std::in_place_t, A&&... a) : data_(std::in_place_index<0>, std::forward<A>(a)...) {}
+    explicit Result(std::in_place_t, A&&... a) : ok_(true) {
+        ::new (static_cast<void*>(&value_)) T(std::forward<A>(a)...);
+    }
+    /// Copies the value or the error.
+    Result(const Result& o) : ok_(o.ok_) {
+        if (ok_) ::new (static_cast<void*>(&value_)) T(o.value_);
+        else ::new (static_cast<void*>(&error_)) ApiError(o.error_);
+    }
+    /// Moves the value or the error.
+    Result(Result&& o) noexcept(std::is_nothrow_move_constructible_v<T>) : ok_(o.ok_) {
+        if (ok_) ::new (static_cast<void*>(&value_)) T(std::move(o.value_));
+        else ::new (static_cast<void*>(&error_)) ApiError(std::move(o.error_));
+    }
+    /// Copies the value or the error (strong guarantee: copies first).
+    Result& operator=(const Result& o) {
+        if (this != &o) {
+            Result copy(o);
+            *this = std::move(copy);
+        }
+        return *this;
+    }
+    /// Moves the value or the error.
+    Result& operator=(Result&& o) noexcept(std::is_nothrow_move_constructible_v<T>) {
+        if (this != &o) {
+            destroy();
+            ok_ = o.ok_;
+            if (ok_) ::new (static_cast<void*>(&value_)) T(std::move(o.value_));
+            else ::new (static_cast<void*>(&error_)) ApiError(std::move(o.error_));
+        }
+        return *this;
+    }
+    /// Destroys whichever is held.
+    ~Result() { destroy(); }
 
     /// Returns true when a value is held.
-    bool has_value() const noexcept { return data_.index() == 0; }
+    bool has_value() const noexcept { return ok_; }
     /// Returns true when a value is held.
-    explicit operator bool() const noexcept { return has_value(); }
+    explicit operator bool() const noexcept { return ok_; }
 
     /// Returns the value; throws `BadResultAccess` when an error is held.
-    T& value() & { check(); return std::get<0>(data_); }
+    T& value() & { check(); return value_; }
     /// Returns the value; throws `BadResultAccess` when an error is held.
-    const T& value() const& { check(); return std::get<0>(data_); }
+    const T& value() const& { check(); return value_; }
     /// Returns the value; throws `BadResultAccess` when an error is held.
-    T&& value() && { check(); return std::get<0>(std::move(data_)); }
+    T&& value() && { check(); return std::move(value_); }
 
     /// Returns the error. Precondition: `!has_value()`.
-    const ApiError& error() const& { return *std::get_if<1>(&data_); }
+    const ApiError& error() const& { return error_; }
     /// Returns the error. Precondition: `!has_value()`.
-    ApiError& error() & { return *std::get_if<1>(&data_); }
+    ApiError& error() & { return error_; }
     /// Returns the error. Precondition: `!has_value()`.
-    ApiError&& error() && { return std::move(*std::get_if<1>(&data_)); }
+    ApiError&& error() && { return std::move(error_); }
 
     /// Returns the value. Precondition: `has_value()`.
-    T& operator*() & { return *std::get_if<0>(&data_); }
+    T& operator*() & { return value_; }
     /// Returns the value. Precondition: `has_value()`.
-    const T& operator*() const& { return *std::get_if<0>(&data_); }
+    const T& operator*() const& { return value_; }
     /// Returns the value. Precondition: `has_value()`.
-    T&& operator*() && { return std::move(*std::get_if<0>(&data_)); }
+    T&& operator*() && { return std::move(value_); }
     /// Accesses the value. Precondition: `has_value()`.
-    T* operator->() { return std::get_if<0>(&data_); }
+    T* operator->() { return &value_; }
     /// Accesses the value. Precondition: `has_value()`.
-    const T* operator->() const { return std::get_if<0>(&data_); }
+    const T* operator->() const { return &value_; }
 
     /// Returns the value, or `fallback` when an error is held.
     template <class U>
     T value_or(U&& fallback) const& {
-        return has_value() ? **this : static_cast<T>(std::forward<U>(fallback));
+        return ok_ ? value_ : static_cast<T>(std::forward<U>(fallback));
     }
 
 private:
     void check() const {
-        if (!has_value()) throw BadResultAccess(*std::get_if<1>(&data_));
+        if (!ok_) throw BadResultAccess(error_);
     }
-    std::variant<T, ApiError> data_;
+    void destroy() noexcept {
+        if (ok_) value_.~T();
+        else error_.~ApiError();
+    }
+
+    union {
+        T value_;
+        ApiError error_;
+    };
+    bool ok_;
 };
 
 } // namespace cfimages
@@ -367,6 +413,7 @@ inline std::ostream& operator<<(std::ostream& os, const HttpResponse& r) {
 /// `Config`: the account, the credentials and the endpoint every builder
 /// needs. A plain value: copy it, keep one per account.
 
+#include <variant>
 
 
 namespace cfimages {
