@@ -251,18 +251,6 @@ private:
     HttpResponse& out_;
 };
 
-/// Returns the request-line name of a method.
-inline std::string_view method_name(Method m) noexcept {
-    switch (m) {
-    case Method::get: return "GET";
-    case Method::post: return "POST";
-    case Method::put: return "PUT";
-    case Method::patch: return "PATCH";
-    case Method::delete_: return "DELETE";
-    }
-    return "GET";
-}
-
 /// The client's state (behind a pointer so that `Client` can move).
 class ClientImpl {
 public:
@@ -423,7 +411,7 @@ private:
     /// body, or for POST and PUT even when empty.
     void make_head(const Url& url, const HttpRequest& request, std::string& out) const {
         out.clear();
-        out.append(method_name(request.method)).append(" ").append(url.target).append(" HTTP/1.1\r\nHost: ");
+        out.append(to_string(request.method)).append(" ").append(url.target).append(" HTTP/1.1\r\nHost: ");
         out.append(url.host_header()).append("\r\n");
         for (const Header& h : request.headers)
             if (!is_framing_header(h.name)) out.append(h.name).append(": ").append(h.value).append("\r\n");
