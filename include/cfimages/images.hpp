@@ -6,6 +6,7 @@
 /// batch token. https://developers.cloudflare.com/api/resources/images/subresources/v1/
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -77,6 +78,8 @@ namespace blobs {
 CFIMAGES_DECL Result<Request<Blob>> get(const Config& cfg, std::string_view image_id);
 } // namespace blobs
 } // namespace v1
+CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v1::ImagePage>& request, const HttpResponse& response,
+                                             v1::ImagePage& page);
 #else
 namespace detail {
 
@@ -84,7 +87,9 @@ inline Result<Image> parse_image(const HttpResponse& r, const ParseContext&) {
     return parse_envelope<Image>(r, decode_image_result);
 }
 
-inline Result<v1::ImagePage> parse_v1_page(const HttpResponse& r, const ParseContext& ctx) {
+// `reuse`: the images of an earlier page to overwrite (parse_into), or null.
+inline Result<v1::ImagePage> parse_v1_page_reusing(const HttpResponse& r, const ParseContext& ctx,
+                                                   std::vector<Image>* reuse) {
     return parse_envelope<v1::ImagePage>(r, [&](const boost::json::value& v, const Path& p) -> Result<v1::ImagePage> {
         const auto* o = v.if_object();
         if (o == nullptr) return type_error(p, "an object", v);
@@ -93,7 +98,11 @@ inline Result<v1::ImagePage> parse_v1_page(const HttpResponse& r, const ParseCon
         page.per_page = ctx.per_page;
         if (auto e = decode_images(*o, p, page.images)) return std::move(*e);
         return page;
-    });
+    }, false, reuse);
+}
+
+inline Result<v1::ImagePage> parse_v1_page(const HttpResponse& r, const ParseContext& ctx) {
+    return parse_v1_page_reusing(r, ctx, nullptr);
 }
 
 inline Result<Blob> parse_blob(const HttpResponse& r, const ParseContext&) {
@@ -284,6 +293,26 @@ CFIMAGES_DECL Result<Request<Blob>> get(const Config& cfg, std::string_view imag
 
 } // namespace blobs
 } // namespace v1
+
+/// Parses the answer to a `v1::list` request into `page`, overwriting the
+/// images `page` already holds in place, so a walk over pages reuses their
+/// memory (see the v2 overload). Same result and errors as
+/// `request.parse(response)`; a request with a parser of its own is
+/// parsed by that parser.
+/// @return the number of images on the page; on error `page` is left
+///   empty.
+CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v1::ImagePage>& request, const HttpResponse& response,
+                                             v1::ImagePage& page) {
+    Result<v1::ImagePage> parsed = request.parser == &detail::parse_v1_page
+                                       ? detail::parse_v1_page_reusing(response, request.context, &page.images)
+                                       : request.parse(response);
+    if (!parsed) {
+        page = v1::ImagePage{};
+        return fail(std::move(parsed).error());
+    }
+    page = std::move(*parsed);
+    return page.images.size();
+}
 #endif // CFIMAGES_DEFINE_BODIES
 } // namespace cfimages
 

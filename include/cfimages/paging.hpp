@@ -134,27 +134,31 @@ Result<std::size_t> for_each_image(Send&& send, const Config& cfg, Params params
                   "params must be v1::ListParams or v2::ListParams");
     std::size_t visited = 0;
     std::optional<std::string> previous_first_id; // v1 repeat detection
+    // One page object for the whole walk: each page is decoded over the
+    // previous one's images (parse_into), reusing their memory.
+    using Page = std::conditional_t<std::is_same_v<Params, v1::ListParams>, v1::ImagePage, v2::ImagePage>;
+    Page page;
     for (;;) {
         auto request = detail::list_request(cfg, params);
         if (!request) return fail(std::move(request).error());
         auto response = detail::call_send(send, request->http);
         if (!response) return fail(std::move(response).error());
-        auto page = request->parse(*response);
-        if (!page) return fail(std::move(page).error());
+        auto decoded = parse_into(*request, *response, page);
+        if (!decoded) return fail(std::move(decoded).error());
 
         if constexpr (std::is_same_v<Params, v1::ListParams>) {
             // A server that ignores `page` sends the first page again and
             // again; every full page would look like "more to come".
-            if (!page->images.empty()) {
-                if (previous_first_id && *previous_first_id == page->images.front().id)
+            if (!page.images.empty()) {
+                if (previous_first_id && *previous_first_id == page.images.front().id)
                     return ApiError::make(ErrorKind::api,
                                           "v1 list: the server returned the same page twice; "
                                           "stopped to avoid an endless loop");
-                previous_first_id = page->images.front().id;
+                previous_first_id = page.images.front().id;
             }
         }
 
-        for (const Image& image : page->images) {
+        for (const Image& image : page.images) {
             ++visited;
             if constexpr (std::is_same_v<std::invoke_result_t<OnImage&, const Image&>, bool>) {
                 if (!on_image(image)) return visited;
@@ -163,7 +167,7 @@ Result<std::size_t> for_each_image(Send&& send, const Config& cfg, Params params
             }
         }
 
-        auto next = next_page(params, *page);
+        auto next = next_page(params, page);
         if (!next) return visited;
         if (auto stuck = detail::check_progress(params, *next)) return fail(std::move(*stuck));
         params = std::move(*next);

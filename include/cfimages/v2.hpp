@@ -6,6 +6,7 @@
 /// https://developers.cloudflare.com/api/resources/images/subresources/v2/
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -66,10 +67,13 @@ namespace direct_uploads {
 CFIMAGES_DECL Result<Request<DirectUpload>> create(const Config& cfg, const DirectUploadParams& p);
 } // namespace direct_uploads
 } // namespace v2
+CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v2::ImagePage>& request, const HttpResponse& response,
+                                             v2::ImagePage& page);
 #else
 namespace detail {
 
-inline Result<v2::ImagePage> parse_v2_page(const HttpResponse& r, const ParseContext&) {
+// `reuse`: the images of an earlier page to overwrite (parse_into), or null.
+inline Result<v2::ImagePage> parse_v2_page_reusing(const HttpResponse& r, std::vector<Image>* reuse) {
     return parse_envelope<v2::ImagePage>(r, [](const boost::json::value& v, const Path& p) -> Result<v2::ImagePage> {
         const auto* o = v.if_object();
         if (o == nullptr) return type_error(p, "an object", v);
@@ -77,7 +81,11 @@ inline Result<v2::ImagePage> parse_v2_page(const HttpResponse& r, const ParseCon
         if (auto e = decode_images(*o, p, page.images)) return std::move(*e);
         if (auto e = read_opt_string(*o, "continuation_token", p, page.continuation_token)) return std::move(*e);
         return page;
-    });
+    }, false, reuse);
+}
+
+inline Result<v2::ImagePage> parse_v2_page(const HttpResponse& r, const ParseContext&) {
+    return parse_v2_page_reusing(r, nullptr);
 }
 
 inline Result<DirectUpload> parse_direct_upload(const HttpResponse& r, const ParseContext&) {
@@ -172,6 +180,27 @@ CFIMAGES_DECL Result<Request<DirectUpload>> create(const Config& cfg, const Dire
 
 } // namespace direct_uploads
 } // namespace v2
+
+/// Parses the answer to a `v2::list` request into `page`, overwriting the
+/// images `page` already holds in place: a loop over pages (or over the
+/// same listing) then reuses their strings and vectors instead of
+/// allocating and freeing some 60,000 small blocks per 10,000-image page.
+/// Same checks and errors as `request.parse(response)`, which it equals in
+/// result; a request with a parser of its own is parsed by that parser.
+/// @return the number of images on the page; on error (`api`, `decode`,
+///   as `parse`) `page` is left empty.
+CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v2::ImagePage>& request, const HttpResponse& response,
+                                             v2::ImagePage& page) {
+    Result<v2::ImagePage> parsed = request.parser == &detail::parse_v2_page
+                                       ? detail::parse_v2_page_reusing(response, &page.images)
+                                       : request.parse(response);
+    if (!parsed) {
+        page = v2::ImagePage{};
+        return fail(std::move(parsed).error());
+    }
+    page = std::move(*parsed);
+    return page.images.size();
+}
 #endif // CFIMAGES_DEFINE_BODIES
 } // namespace cfimages
 

@@ -222,3 +222,150 @@ TEST_CASE("stream decode: one image (get) equals the DOM decoder") {
     REQUIRE(!detail::decode_image(doc, root, want).has_value());
     check_same(*img, want);
 }
+
+namespace {
+
+cfimages::Config test_config() {
+    cfimages::Config c;
+    c.account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    c.credentials = cfimages::ApiToken{"t"};
+    return c;
+}
+
+// Every field set, so a later page with fewer fields must reset them.
+const std::string full_images = R"({"images":[)"
+    R"({"id":"4e675b86-1e68-4f97-b886-f03495ca518c","filename":"a-rather-long-file-name.png","creator":"someone-long-enough",)"
+    R"("meta":{"album":"cat","tags":["x","y"]},"requireSignedURLs":true,"uploaded":"2024-07-11T08:47:21.061Z",)"
+    R"("variants":["https://imagedelivery.net/h/4e675b86/public","https://imagedelivery.net/h/4e675b86/thumb",)"
+    R"("https://imagedelivery.net/h/4e675b86/hero","https://imagedelivery.net/h/4e675b86/a","https://imagedelivery.net/h/4e675b86/b"],"draft":true},)"
+    R"({"id":"0fd21df2-bc3a-4d77-9e30-bac3118caff7","filename":"second.jpg","meta":{"k":1},"variants":["https://x/1"]},)"
+    R"({"id":"33912aa6-ce59-4852-b388-11db9af88479","creator":"c","variants":["https://x/2","https://x/3"]})"
+    R"(],"continuation_token":"next"})";
+const std::string bare_images = R"({"images":[{"id":"b1"},{"id":"b2","variants":[]}]})";
+const std::string nulls_images = R"({"images":[{"id":"n1","filename":null,"creator":null,"meta":null,)"
+    R"("requireSignedURLs":null,"uploaded":null,"variants":null,"draft":null}]})";
+
+template <class Page>
+void check_same_page(const Page& got, const Page& want) {
+    REQUIRE(got.images.size() == want.images.size());
+    for (std::size_t i = 0; i < want.images.size(); ++i) check_same(got.images[i], want.images[i]);
+}
+
+} // namespace
+
+TEST_CASE("parse_into: a reused v2 page always equals a fresh parse") {
+    auto req = cfimages::v2::list(test_config());
+    REQUIRE(req);
+    cfimages::v2::ImagePage page;
+    // Each body after the first overwrites images the previous one left:
+    // more fields, fewer fields, nulls, more images, fewer images.
+    for (const std::string* result : {&full_images, &bare_images, &full_images, &nulls_images, &tricky_images,
+                                      &full_images, &full_images}) {
+        const HttpResponse r = ok(envelope(*result));
+        auto fresh = req->parse(r);
+        REQUIRE(fresh);
+        auto n = cfimages::parse_into(*req, r, page);
+        REQUIRE(n);
+        CHECK(*n == fresh->images.size());
+        check_same_page(page, *fresh);
+        CHECK(page.continuation_token == fresh->continuation_token);
+    }
+}
+
+TEST_CASE("parse_into: the second page reuses the first page's memory") {
+    auto req = cfimages::v2::list(test_config());
+    REQUIRE(req);
+    const HttpResponse r = ok(envelope(full_images));
+    cfimages::v2::ImagePage page;
+    REQUIRE(cfimages::parse_into(*req, r, page));
+    const Image* images = page.images.data();
+    const char* id = page.images[0].id.data();
+    const char* filename = page.images[0].filename->data();
+    const std::string* variants = page.images[0].variants.data();
+    const char* url = page.images[0].variants[4].data();
+    REQUIRE(cfimages::parse_into(*req, r, page));
+    CHECK(page.images.data() == images);
+    CHECK(page.images[0].id.data() == id);
+    CHECK(page.images[0].filename->data() == filename);
+    CHECK(page.images[0].variants.data() == variants);
+    CHECK(page.images[0].variants[4].data() == url);
+}
+
+TEST_CASE("parse_into: a reused v1 page keeps the request context") {
+    cfimages::v1::ListParams lp;
+    lp.page = 2;
+    lp.per_page = 10;
+    auto req = cfimages::v1::list(test_config(), lp);
+    REQUIRE(req);
+    cfimages::v1::ImagePage page;
+    for (const std::string* result : {&full_images, &nulls_images, &tricky_images}) {
+        const HttpResponse r = ok(envelope(*result));
+        auto fresh = req->parse(r);
+        REQUIRE(fresh);
+        auto n = cfimages::parse_into(*req, r, page);
+        REQUIRE(n);
+        CHECK(*n == fresh->images.size());
+        check_same_page(page, *fresh);
+        CHECK(page.page == 2);
+        CHECK(page.per_page == 10);
+    }
+}
+
+TEST_CASE("parse_into: errors match parse and leave the page empty") {
+    auto req = cfimages::v2::list(test_config());
+    REQUIRE(req);
+    cfimages::v2::ImagePage page;
+    REQUIRE(cfimages::parse_into(*req, ok(envelope(full_images)), page));
+    REQUIRE(!page.images.empty());
+
+    HttpResponse refused;
+    refused.status = 403;
+    refused.body = R"({"success":false,"errors":[{"code":10000,"message":"Authentication error"}],"messages":[],"result":null})";
+    HttpResponse wrong_type = ok(envelope(R"({"images":[{"id":"a","variants":"not a list"}]})"));
+    HttpResponse truncated = ok(envelope(full_images).substr(0, 200));
+    for (const HttpResponse* r : {&refused, &wrong_type, &truncated}) {
+        auto want = req->parse(*r);
+        REQUIRE(!want);
+        auto got = cfimages::parse_into(*req, *r, page);
+        REQUIRE(!got);
+        CHECK(got.error().kind == want.error().kind);
+        CHECK(got.error().message == want.error().message);
+        CHECK(got.error().http_status == want.error().http_status);
+        CHECK(page.images.empty());
+        CHECK(!page.continuation_token);
+        REQUIRE(cfimages::parse_into(*req, ok(envelope(full_images)), page));  // and it recovers
+    }
+}
+
+TEST_CASE("parse_into: answers the fast path steps aside for are decided as parse decides them") {
+    auto req = cfimages::v2::list(test_config());
+    REQUIRE(req);
+    cfimages::v2::ImagePage page;
+    REQUIRE(cfimages::parse_into(*req, ok(envelope(full_images)), page));
+    // A duplicate key: the DOM's "last wins" decides, not the streaming reader.
+    const HttpResponse dup = ok(envelope(R"({"images":[{"id":"first","id":"second"}]})"));
+    auto want = req->parse(dup);
+    REQUIRE(want);
+    auto n = cfimages::parse_into(*req, dup, page);
+    REQUIRE(n);
+    CHECK(*n == 1);
+    check_same_page(page, *want);
+    CHECK(page.images[0].id == "second");
+}
+
+TEST_CASE("parse_into: a request with its own parser is parsed by it") {
+    auto req = cfimages::v2::list(test_config());
+    REQUIRE(req);
+    req->parser = [](const HttpResponse&, const cfimages::ParseContext&) -> cfimages::Result<cfimages::v2::ImagePage> {
+        cfimages::v2::ImagePage p;
+        p.images.resize(2);
+        p.images[1].id = "custom";
+        return p;
+    };
+    cfimages::v2::ImagePage page;
+    auto n = cfimages::parse_into(*req, ok(envelope(full_images)), page);
+    REQUIRE(n);
+    CHECK(*n == 2);
+    CHECK(page.images[1].id == "custom");
+}
+

@@ -66,6 +66,8 @@ public:
     }
     Image& image() noexcept { return image_; }
     std::vector<Image>& images() noexcept { return images_; }
+    /// Drops the images a reused vector held beyond this page's.
+    void trim_images() { images_.erase(images_.begin() + static_cast<std::ptrdiff_t>(used_), images_.end()); }
     boost::json::value take_shell() { return shell_st_.release(); }
 
     // ---------------------------------------------------- parser events
@@ -87,8 +89,10 @@ public:
             }
             return true;
         case Target::image:
-            images_.emplace_back();
-            begin_image(images_.back());
+            // A page decoded into a reused vector overwrites its images in
+            // place, so their strings keep their capacity (parse_into).
+            if (used_ == images_.size()) images_.emplace_back();
+            begin_image(images_[used_++]);
             where_ = Where::image;
             return true;
         case Target::meta:
@@ -129,6 +133,10 @@ public:
             return true;
         case Where::image:
             if ((seen_ & bit(Field::id)) == 0) return give_up(ec);  // required
+            // Absent fields take their defaults (a reused image may hold old values).
+            for (Field f : {Field::filename, Field::creator, Field::meta, Field::require_signed_urls,
+                            Field::uploaded, Field::variants, Field::draft})
+                if ((seen_ & bit(f)) == 0) reset(f);
             where_ = page_ ? Where::images : Where::env;
             return true;
         default: return give_up(ec);
@@ -139,7 +147,7 @@ public:
         if (enter_nested()) return true;
         switch (target()) {
         case Target::images: where_ = Where::images; return true;
-        case Target::variants: where_ = Where::variants; vars_.clear(); return true;
+        case Target::variants: where_ = Where::variants; variant_count_ = 0; return true;
         case Target::shell: ++shell_depth_; return true;
         case Target::skip: ++skip_depth_; return true;
         default: return give_up(ec);
@@ -163,10 +171,12 @@ public:
         }
         switch (where_) {
         case Where::images: where_ = Where::result; return true;
-        case Where::variants:
-            cur_->variants.assign(std::make_move_iterator(vars_.begin()), std::make_move_iterator(vars_.end()));
+        case Where::variants: {
+            auto& vs = cur_->variants;
+            vs.erase(vs.begin() + static_cast<std::ptrdiff_t>(variant_count_), vs.end());
             where_ = Where::image;
             return true;
+        }
         default: return give_up(ec);
         }
     }
@@ -257,14 +267,14 @@ public:
     bool on_null(boost::system::error_code& ec) {
         if (nested_scalar([&](boost::json::value_stack& st) { st.push_null(); })) return true;
         switch (target()) {
-        // Optional fields: null leaves the default, as the DOM readers do.
-        case Target::filename:
-        case Target::creator:
-        case Target::meta:
-        case Target::require_signed_urls:
-        case Target::uploaded:
-        case Target::variants:
-        case Target::draft:
+        // Optional fields: null means the default, as the DOM readers do.
+        case Target::filename: reset(Field::filename); return true;
+        case Target::creator: reset(Field::creator); return true;
+        case Target::meta: reset(Field::meta); return true;
+        case Target::require_signed_urls: reset(Field::require_signed_urls); return true;
+        case Target::uploaded: reset(Field::uploaded); return true;
+        case Target::variants: reset(Field::variants); return true;
+        case Target::draft: reset(Field::draft); return true;
         case Target::skip: return true;
         case Target::images: return true;  // a null list: no images
         case Target::shell: shell_st_.push_null(); ++shell_count_; return true;
@@ -400,15 +410,25 @@ private:
     bool take_string(std::string_view v) {
         switch (target()) {
         case Target::id: cur_->id.assign(v.data(), v.size()); return true;
-        case Target::filename: cur_->filename.emplace(v.data(), v.size()); return true;
-        case Target::creator: cur_->creator.emplace(v.data(), v.size()); return true;
+        case Target::filename: assign(cur_->filename, v); return true;
+        case Target::creator: assign(cur_->creator, v); return true;
         case Target::uploaded: {
             auto tp = parse_rfc3339(v);
             if (!tp) return false;
             cur_->uploaded = *tp;
             return true;
         }
-        case Target::variant: vars_.emplace_back(v.data(), v.size()); return true;
+        case Target::variant: {
+            auto& vs = cur_->variants;
+            if (variant_count_ < vs.size()) {
+                vs[variant_count_].assign(v.data(), v.size());
+            } else {
+                if (vs.capacity() == 0) vs.reserve(4);  // one allocation for the usual 1-4 URLs
+                vs.emplace_back(v.data(), v.size());
+            }
+            ++variant_count_;
+            return true;
+        }
         case Target::shell:
             shell_st_.push_string(boost::json::string_view(v.data(), v.size()));
             ++shell_count_;
@@ -421,6 +441,26 @@ private:
     void begin_image(Image& img) {
         cur_ = &img;
         seen_ = 0;
+    }
+
+    // Keeps the string's capacity when the field already holds one.
+    static void assign(std::optional<std::string>& field, std::string_view v) {
+        if (field) field->assign(v.data(), v.size());
+        else field.emplace(v.data(), v.size());
+    }
+
+    // Gives an optional field of the current image its default.
+    void reset(Field f) noexcept {
+        switch (f) {
+        case Field::filename: cur_->filename.reset(); break;
+        case Field::creator: cur_->creator.reset(); break;
+        case Field::meta: cur_->meta.clear(); break;
+        case Field::require_signed_urls: cur_->require_signed_urls = false; break;
+        case Field::uploaded: cur_->uploaded = {}; break;
+        case Field::variants: cur_->variants.clear(); break;
+        case Field::draft: cur_->draft = false; break;
+        default: break;
+        }
     }
 
     bool give_up(boost::system::error_code& ec) {
@@ -441,9 +481,10 @@ private:
     std::size_t shell_count_ = 0;
     Image image_;
     std::vector<Image> images_;
+    std::size_t used_ = 0;           // images of this page so far (images_ may hold more, for reuse)
+    std::size_t variant_count_ = 0;  // URLs of the current image so far
     Image* cur_ = &image_;
     std::string key_, str_;
-    std::vector<std::string> vars_;
     boost::json::value_stack meta_st_;
     boost::json::value_stack shell_st_;
 };
@@ -456,12 +497,18 @@ inline constexpr bool is_image_page_v =
 /// `decode_image_result`) and the image pages. Returns the decoded value
 /// when the response is a 2xx envelope with `success: true` that decodes
 /// cleanly; nullopt in every other case, for the DOM path to judge.
+/// `reuse` (pages only) lends the images of an earlier page: they are
+/// overwritten in place and become the new page's, so a steady walk over
+/// pages allocates little beyond what the first page did. Whatever the
+/// outcome, `*reuse` is left empty.
 template <class T, class Decode>
-std::optional<Result<T>> stream_parse_envelope(const HttpResponse& r, Decode& decode) {
+std::optional<Result<T>> stream_parse_envelope(const HttpResponse& r, Decode& decode,
+                                               std::vector<Image>* reuse = nullptr) {
     constexpr bool image = std::is_same_v<T, Image>;
     if constexpr (!image && !is_image_page_v<T>) {
         (void)r;
         (void)decode;
+        (void)reuse;
         return std::nullopt;
     } else {
         if constexpr (image) {
@@ -473,6 +520,8 @@ std::optional<Result<T>> stream_parse_envelope(const HttpResponse& r, Decode& de
                 return std::nullopt;
             }
         }
+        std::vector<Image> lent;
+        if (reuse != nullptr) lent.swap(*reuse);
         if (r.status < 200 || r.status >= 300 || r.body.empty()) return std::nullopt;
         boost::json::parse_options opt;
         opt.max_depth = 64;  // as the DOM path
@@ -482,7 +531,8 @@ std::optional<Result<T>> stream_parse_envelope(const HttpResponse& r, Decode& de
             // every Image: an image's JSON takes at least ~256 bytes (ID,
             // filename, upload time, variant URLs), so this rarely grows,
             // and slots never used are never touched.
-            p.handler().images().reserve(r.body.size() / 256);
+            lent.reserve(r.body.size() / 256);
+            p.handler().images().swap(lent);
         }
         boost::system::error_code ec;
         const std::size_t n = p.write_some(false, r.body.data(), r.body.size(), ec);
@@ -496,6 +546,7 @@ std::optional<Result<T>> stream_parse_envelope(const HttpResponse& r, Decode& de
             const Path root{};
             Result<T> page = decode(shell, root.child("result"));
             if (!page) return std::nullopt;
+            h.trim_images();
             page->images = std::move(h.images());
             return page;
         }
