@@ -198,6 +198,27 @@ def main():
     for i in range(3):
         write("fuzz_meta_filter", "list-%02d" % i, b"\x01" + hashlib.sha256(b"meta%d" % i).digest() * 2)
 
+    # fuzz_page_decode: byte 0 bit 0 = v1 page, then the body. Pages the
+    # strict reader takes, and near misses it must hand on.
+    utf8_image = IMAGE.replace("logo.png", "caf\u00e9 \u65e5\u672c.png")
+    pages = {
+        "plain": env('{"images":[' + IMAGE + ',' + IMAGE + '],"continuation_token":"tok"}'),
+        "null-images": env('{"images":null,"continuation_token":null}'),
+        "empty": env('{"images":[]}'),
+        "utf8": env('{"images":[' + utf8_image + ']}'),
+        "escaped": env('{"images":[' + IMAGE.replace("logo.png", "lo\\u0067o\\/.png") + ']}'),
+        "nested-meta": env('{"images":[{"id":"a","meta":{"a":{"b":[1,-2,true,null,"x",{}]},"a":3},'
+                           '"unknown":[{"x":[1.5e3]}],"variants":[],"draft":null}]}'),
+        "duplicate-id": env('{"images":[{"id":"a","id":"b"}]}'),
+        "extra-result": env('{"images":[],"total":3}'),
+        "success-false": '{"success":false,"errors":[{"code":5404,"message":"nope"}],"result":null}',
+        "bad-date": env('{"images":[{"id":"a","uploaded":"2024-13-01T00:00:00Z"}]}'),
+        "big-int": env('{"images":[{"id":"a","meta":{"n":123456789012345678901}}]}'),
+    }
+    for name, body in pages.items():
+        write("fuzz_page_decode", "v2-" + name, b"\x00" + body.encode())
+        write("fuzz_page_decode", "v1-" + name, b"\x01" + body.encode())
+
 
 if __name__ == "__main__":
     main()

@@ -369,3 +369,107 @@ TEST_CASE("parse_into: a request with its own parser is parsed by it") {
     CHECK(page.images[1].id == "custom");
 }
 
+// ---------------------------------------------------------------- fast_page.hpp
+
+#include <cfimages/detail/fast_page.hpp>
+
+namespace {
+
+// True when the strict reader takes `body` on its own.
+bool fast_takes(const std::string& body) {
+    std::vector<Image> images;
+    detail::FastPageReader reader(body, images);
+    return reader.read();
+}
+
+} // namespace
+
+TEST_CASE("fast page reader: takes the usual page shapes and decodes them as the DOM does") {
+    const std::string utf8 = "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80.png";
+    const std::string bodies[] = {
+        envelope(full_images),
+        envelope(bare_images),
+        envelope(nulls_images),
+        envelope(R"({"images":[]})"),
+        envelope(R"({"images":null,"continuation_token":null})"),
+        envelope(R"({"continuation_token":"t","images":[{"id":"x","filename":")" + utf8 + R"("}]})"),
+        envelope(R"({"images":[{"id":"x","meta":{"n":-12,"big":123456789012345678,"b":false,"z":null,)"
+                 R"("o":{"a":[[],{}]},"d":"dup","d":"last"},"other":{"k":[1,true,null,"s"]}}]})"),
+        " \r\n\t" + envelope(R"({"images" : [ { "id" : "x" , "variants" : [ "a" , "b" ] } ] })") + " \n",
+    };
+    auto req = cfimages::v2::list(test_config());
+    REQUIRE(req);
+    for (const std::string& body : bodies) {
+        CAPTURE(body);
+        CHECK(fast_takes(body));
+        auto page = req->parse(ok(body));
+        REQUIRE(page);
+        const std::vector<Image> want = dom_images(body);
+        REQUIRE(page->images.size() == want.size());
+        for (std::size_t i = 0; i < want.size(); ++i) check_same(page->images[i], want[i]);
+    }
+}
+
+TEST_CASE("fast page reader: declines what it is not sure about, and the next reader decides") {
+    const std::string declined[] = {
+        // escapes, numbers it does not convert, duplicates, unknown result fields
+        envelope(R"({"images":[{"id":"a\/b"}]})"),
+        envelope(R"({"images":[{"id":"a","meta":{"x":1.5}}]})"),
+        envelope(R"({"images":[{"id":"a","meta":{"x":1e3}}]})"),
+        envelope(R"({"images":[{"id":"a","meta":{"x":-0}}]})"),
+        envelope(R"({"images":[{"id":"a","meta":{"x":1234567890123456789}}]})"),
+        envelope(R"({"images":[{"id":"a","id":"b"}]})"),
+        envelope(R"({"images":[],"images":[]})"),
+        envelope(R"({"images":[],"total_count":1})"),
+        envelope(R"({"images":[{"id":"a","unknown":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}]})"),
+        // things the DOM path turns into errors
+        envelope(R"({"images":[{"id":"a","uploaded":"yesterday"}]})"),
+        envelope(R"({"images":[{"id":"a","variants":"x"}]})"),
+        envelope(R"({"images":[{"id":null}]})"),
+        envelope(R"({"images":[{"filename":"no id"}]})"),
+        envelope(R"({"images":{}})"),
+        envelope(R"({})"),
+        R"({"success":false,"errors":[{"code":5404,"message":"nope"}],"messages":[],"result":null})",
+        R"({"errors":[],"result":{"images":[]}})",
+        R"({"success":true})",
+        // not JSON, or not UTF-8
+        envelope(R"({"images":[{"id":"a",}]})"),
+        envelope(R"({"images":[{"id":"a"}],})"),
+        envelope(R"({"images":[{"id":"a","meta":{"n":01}}]})"),
+        envelope(R"({"images":[{"id" "a"}]})"),
+        envelope(R"({"images":[{"id":"a"}]})") + "x",
+        envelope(R"({"images":[{"id":"a"}]})").substr(0, 40),
+        envelope(R"({"images":[{"id":"a","draft":tru}]})"),
+        envelope("{\"images\":[{\"id\":\"a\tb\"}]}"),
+        envelope("{\"images\":[{\"id\":\"\xc0\xaf\"}]}"),          // overlong
+        envelope("{\"images\":[{\"id\":\"\xed\xa0\x80\"}]}"),      // surrogate
+        envelope("{\"images\":[{\"id\":\"\xf4\x90\x80\x80\"}]}"),  // above U+10FFFF
+        envelope("{\"images\":[{\"id\":\"\xe6\x97\"}]}"),          // truncated
+        envelope("{\"images\":[{\"id\":\"\x80\"}]}"),              // lone continuation byte
+    };
+    auto req = cfimages::v2::list(test_config());
+    REQUIRE(req);
+    for (const std::string& body : declined) {
+        CAPTURE(body);
+        CHECK(!fast_takes(body));
+        // The chain still answers exactly as the DOM path alone would.
+        auto page = req->parse(ok(body));
+        auto dom = detail::parse_envelope_body<cfimages::v2::ImagePage>(
+            ok(body),
+            [](const boost::json::value& v, const detail::Path& p) -> cfimages::Result<cfimages::v2::ImagePage> {
+                cfimages::v2::ImagePage pg;
+                const auto* o = v.if_object();
+                if (o == nullptr) return detail::type_error(p, "an object", v);
+                if (auto e = detail::decode_images(*o, p, pg.images)) return std::move(*e);
+                return pg;
+            },
+            false);
+        REQUIRE(page.has_value() == dom.has_value());
+        if (page) {
+            REQUIRE(page->images.size() == dom->images.size());
+            for (std::size_t i = 0; i < dom->images.size(); ++i) check_same(page->images[i], dom->images[i]);
+        } else {
+            CHECK(page.error().message == dom.error().message);
+        }
+    }
+}

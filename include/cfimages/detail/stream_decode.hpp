@@ -40,6 +40,7 @@
 #include <boost/json/value_stack.hpp>
 
 #include <cfimages/detail/decode.hpp>
+#include <cfimages/detail/fast_page.hpp>
 #include <cfimages/detail/json.hpp>
 #include <cfimages/detail/text.hpp>
 #include <cfimages/http.hpp>
@@ -532,6 +533,19 @@ std::optional<Result<T>> stream_parse_envelope(const HttpResponse& r, Decode& de
             // filename, upload time, variant URLs), so this rarely grows,
             // and slots never used are never touched.
             lent.reserve(r.body.size() / 256);
+            // The strict reader first (fast_page.hpp); it declines anything unusual.
+            FastPageReader fast(r.body, lent);
+            if (fast.read()) {
+                boost::json::object shell;
+                shell.emplace("images", nullptr);
+                if (auto& token = fast.continuation_token()) shell.emplace("continuation_token", *token);
+                const Path root{};
+                Result<T> page = decode(boost::json::value(std::move(shell)), root.child("result"));
+                if (page) {
+                    page->images = std::move(lent);
+                    return page;
+                }
+            }
             p.handler().images().swap(lent);
         }
         boost::system::error_code ec;
