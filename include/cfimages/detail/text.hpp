@@ -192,12 +192,19 @@ inline bool fits_system_clock(std::int64_t us) noexcept {
 // Parses RFC 3339 (`2014-01-02T02:20:00.123Z`, `...+01:00`; fractional
 // seconds of any length, kept to the microsecond).
 inline std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view s) noexcept {
-    unsigned Y = 0, M = 0, D = 0, h = 0, mi = 0, sec = 0;
-    if (!parse_digits(s, 0, 4, Y) || s.size() < 20 || s[4] != '-' || !parse_digits(s, 5, 2, M) ||
-        s[7] != '-' || !parse_digits(s, 8, 2, D) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-        !parse_digits(s, 11, 2, h) || s[13] != ':' || !parse_digits(s, 14, 2, mi) || s[16] != ':' ||
-        !parse_digits(s, 17, 2, sec))
+    // The fixed-width head `YYYY-MM-DDTHH:MM:SS`, read without a loop
+    // or a call per field: list pages hold one date per image.
+    if (s.size() < 20) return std::nullopt;
+    auto digit = [&s](std::size_t i) noexcept { return static_cast<unsigned>(static_cast<unsigned char>(s[i])) - '0'; };
+    const bool bad = digit(0) > 9 || digit(1) > 9 || digit(2) > 9 || digit(3) > 9 || digit(5) > 9 ||
+                     digit(6) > 9 || digit(8) > 9 || digit(9) > 9 || digit(11) > 9 || digit(12) > 9 ||
+                     digit(14) > 9 || digit(15) > 9 || digit(17) > 9 || digit(18) > 9;
+    if (bad || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+        s[13] != ':' || s[16] != ':')
         return std::nullopt;
+    const unsigned Y = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+    const unsigned M = digit(5) * 10 + digit(6), D = digit(8) * 10 + digit(9);
+    const unsigned h = digit(11) * 10 + digit(12), mi = digit(14) * 10 + digit(15), sec = digit(17) * 10 + digit(18);
     if (M < 1 || M > 12 || D < 1 || D > days_in_month(Y, M) || h > 23 || mi > 59 || sec > 60)
         return std::nullopt;
     std::size_t i = 19;
@@ -205,13 +212,16 @@ inline std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::s
     if (i < s.size() && s[i] == '.') {
         ++i;
         std::size_t start = i;
-        std::int64_t scale = 100000;
+        int digits = 0;  // digits past the sixth are below a microsecond: dropped
         while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-            micros += (s[i] - '0') * scale;
-            scale /= 10;
+            if (digits < 6) {
+                micros = micros * 10 + (s[i] - '0');
+                ++digits;
+            }
             ++i;
         }
         if (i == start) return std::nullopt;
+        for (; digits < 6; ++digits) micros *= 10;
     }
     std::int64_t offset = 0;
     if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) {
