@@ -128,6 +128,29 @@ void decode_v2_list_ours(benchmark::State& state) {
     state.counters["bytes"] = static_cast<double>(resp.body.size());
 }
 
+// The same page decoded over the previous one (parse_into), as a walk
+// over pages or a repeated listing does.
+void decode_v2_list_ours_reused(benchmark::State& state) {
+    const cfimages::Config cfg = config();
+    const auto req = cfimages::v2::list(cfg);
+    const cfimages::HttpResponse resp = json_response(load("v2_list_10000.json"));
+    cfimages::v2::ImagePage page;
+    auto first = cfimages::parse_into(*req, resp, page);
+    if (!first || *first != 10000) {
+        state.SkipWithError(first ? "wrong image count" : first.error().message.c_str());
+        return;
+    }
+    const std::size_t a0 = g_allocs;
+    for (auto _ : state) {
+        auto n = cfimages::parse_into(*req, resp, page);
+        benchmark::DoNotOptimize(n);
+    }
+    state.counters["allocs"] = benchmark::Counter(static_cast<double>(g_allocs - a0),
+                                                  benchmark::Counter::kAvgIterations);
+    state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(resp.body.size()));
+    state.counters["bytes"] = static_cast<double>(resp.body.size());
+}
+
 void decode_v2_list_boost_json_parse(benchmark::State& state) {
     const std::string& body = load("v2_list_10000.json");
     const std::size_t a0 = g_allocs;
@@ -445,6 +468,8 @@ int main(int argc, char** argv) {
     int n = static_cast<int>(args.size());
 
     benchmark::RegisterBenchmark("decode/v2_list_10000/ours", decode_v2_list_ours)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("decode/v2_list_10000/ours_reused_page", decode_v2_list_ours_reused)
+        ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("decode/v2_list_10000/boost_json_parse", decode_v2_list_boost_json_parse)
         ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("decode/v2_list_10000/boost_json_parse_monotonic",
@@ -486,6 +511,8 @@ int main(int argc, char** argv) {
         r.verdict = r.verdict == "SKIP" ? "SKIP" : "info";
         rows.push_back(std::move(r));
     };
+    info(speed_row("decode v2 list into a reused page (parse_into) vs boost::json::parse",
+                   "decode/v2_list_10000/ours_reused_page", "decode/v2_list_10000/boost_json_parse", 0, ignored));
     info(speed_row("decode v2 list vs boost::json::parse, monotonic resource", "decode/v2_list_10000/ours",
                    "decode/v2_list_10000/boost_json_parse_monotonic", 0, ignored));
     info(speed_row("decode one image (v1 get) vs boost::json::parse", "decode/image_get/ours",

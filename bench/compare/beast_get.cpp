@@ -4,13 +4,17 @@
 //
 //   beast_get get  BASE_URL ACCOUNT IMAGE_ID SECONDS   -> "calls_per_second <x>"
 //   beast_get list BASE_URL ACCOUNT COUNT              -> "ms_per_fetch <median>"
+//   beast_get list-reuse BASE_URL ACCOUNT COUNT        -> same, decoding into one reused
+//                                                         page (client.send(request, page))
 #include <cfimages/beast.hpp>
 #include <cfimages/cfimages.hpp>
 
 #include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,15 +56,33 @@ int main(int argc, char** argv) {
         std::printf("calls_per_second %.1f\n", static_cast<double>(calls) / s);
         return 0;
     }
-    if (mode == "list") {
+    if (mode == "list" || mode == "list-reuse") {
         const int count = std::atoi(argv[4]);
+        const bool reuse = mode == "list-reuse";
         std::vector<double> ms;
+        cfimages::v2::ImagePage reused;
         for (int i = 0; i < count + 1; ++i) {
+            std::optional<cfimages::Result<cfimages::v2::ImagePage>> fresh;  // freed after t1, as before
             const auto t0 = clock::now();
-            auto page = client.send(cfimages::v2::list(cfg));
+            std::size_t images = 0;
+            if (reuse) {
+                auto n = client.send(cfimages::v2::list(cfg), reused);
+                if (!n) {
+                    std::fprintf(stderr, "beast_get: %s\n", n.error().message.c_str());
+                    return 1;
+                }
+                images = *n;
+            } else {
+                fresh.emplace(client.send(cfimages::v2::list(cfg)));
+                if (!*fresh) {
+                    std::fprintf(stderr, "beast_get: %s\n", fresh->error().message.c_str());
+                    return 1;
+                }
+                images = (*fresh)->images.size();
+            }
             const auto t1 = clock::now();
-            if (!page || page->images.size() != 10000) {
-                std::fprintf(stderr, "beast_get: %s\n", page ? "wrong image count" : page.error().message.c_str());
+            if (images != 10000) {
+                std::fprintf(stderr, "beast_get: wrong image count %zu\n", images);
                 return 1;
             }
             if (i > 0) ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());  // first warms up
