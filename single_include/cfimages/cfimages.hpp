@@ -1840,6 +1840,23 @@ inline Result<Stats> decode_stats(const boost::json::value& v, const Path& p) {
 namespace cfimages {
 namespace detail {
 
+// Field writers shared with the SAX reader: both overwrite a reused Image
+// in place, keeping the capacity of the strings it already holds.
+inline void assign_reusing(std::optional<std::string>& field, std::string_view v) {
+    if (field) field->assign(v.data(), v.size());
+    else field.emplace(v);
+}
+
+// Sets URL `n` of `vs` (the first `n` are this page's already).
+inline void set_variant(std::vector<std::string>& vs, std::size_t n, std::string_view v) {
+    if (n < vs.size()) {
+        vs[n].assign(v.data(), v.size());
+    } else {
+        if (vs.capacity() == 0) vs.reserve(4);  // one allocation for the usual 1-4 URLs
+        vs.emplace_back(v);
+    }
+}
+
 class FastPageReader {
 public:
     /// `images`: decoded into, reusing the elements it holds (trimmed to
@@ -2109,11 +2126,6 @@ private:
         return true;
     }
 
-    static void assign(std::optional<std::string>& field, std::string_view v) {
-        if (field) field->assign(v.data(), v.size());
-        else field.emplace(v);
-    }
-
     bool read_image(Image& img) {
         if (!open('{')) return false;
         unsigned seen = 0;
@@ -2145,7 +2157,7 @@ private:
             case f_creator: {
                 auto& field = f == f_filename ? img.filename : img.creator;
                 if (take_null()) field.reset();
-                else if (read_string(s)) assign(field, s);
+                else if (read_string(s)) assign_reusing(field, s);
                 else return false;
                 break;
             }
@@ -2202,13 +2214,7 @@ private:
             do {
                 std::string_view s;
                 if (!read_string(s)) return false;
-                if (n < vs.size()) {
-                    vs[n].assign(s.data(), s.size());
-                } else {
-                    if (vs.capacity() == 0) vs.reserve(4);  // one allocation for the usual 1-4 URLs
-                    vs.emplace_back(s);
-                }
-                ++n;
+                set_variant(vs, n++, s);
                 if (!next_member(']')) return false;
             } while (!closed_);
         }
@@ -2656,25 +2662,15 @@ private:
     bool take_string(std::string_view v) {
         switch (target()) {
         case Target::id: cur_->id.assign(v.data(), v.size()); return true;
-        case Target::filename: assign(cur_->filename, v); return true;
-        case Target::creator: assign(cur_->creator, v); return true;
+        case Target::filename: assign_reusing(cur_->filename, v); return true;
+        case Target::creator: assign_reusing(cur_->creator, v); return true;
         case Target::uploaded: {
             auto tp = parse_rfc3339(v);
             if (!tp) return false;
             cur_->uploaded = *tp;
             return true;
         }
-        case Target::variant: {
-            auto& vs = cur_->variants;
-            if (variant_count_ < vs.size()) {
-                vs[variant_count_].assign(v.data(), v.size());
-            } else {
-                if (vs.capacity() == 0) vs.reserve(4);  // one allocation for the usual 1-4 URLs
-                vs.emplace_back(v.data(), v.size());
-            }
-            ++variant_count_;
-            return true;
-        }
+        case Target::variant: set_variant(cur_->variants, variant_count_++, v); return true;
         case Target::shell:
             shell_st_.push_string(boost::json::string_view(v.data(), v.size()));
             ++shell_count_;
@@ -2687,12 +2683,6 @@ private:
     void begin_image(Image& img) {
         cur_ = &img;
         seen_ = 0;
-    }
-
-    // Keeps the string's capacity when the field already holds one.
-    static void assign(std::optional<std::string>& field, std::string_view v) {
-        if (field) field->assign(v.data(), v.size());
-        else field.emplace(v.data(), v.size());
     }
 
     // Gives an optional field of the current image its default.

@@ -47,6 +47,23 @@
 namespace cfimages {
 namespace detail {
 
+// Field writers shared with the SAX reader: both overwrite a reused Image
+// in place, keeping the capacity of the strings it already holds.
+inline void assign_reusing(std::optional<std::string>& field, std::string_view v) {
+    if (field) field->assign(v.data(), v.size());
+    else field.emplace(v);
+}
+
+// Sets URL `n` of `vs` (the first `n` are this page's already).
+inline void set_variant(std::vector<std::string>& vs, std::size_t n, std::string_view v) {
+    if (n < vs.size()) {
+        vs[n].assign(v.data(), v.size());
+    } else {
+        if (vs.capacity() == 0) vs.reserve(4);  // one allocation for the usual 1-4 URLs
+        vs.emplace_back(v);
+    }
+}
+
 class FastPageReader {
 public:
     /// `images`: decoded into, reusing the elements it holds (trimmed to
@@ -316,11 +333,6 @@ private:
         return true;
     }
 
-    static void assign(std::optional<std::string>& field, std::string_view v) {
-        if (field) field->assign(v.data(), v.size());
-        else field.emplace(v);
-    }
-
     bool read_image(Image& img) {
         if (!open('{')) return false;
         unsigned seen = 0;
@@ -352,7 +364,7 @@ private:
             case f_creator: {
                 auto& field = f == f_filename ? img.filename : img.creator;
                 if (take_null()) field.reset();
-                else if (read_string(s)) assign(field, s);
+                else if (read_string(s)) assign_reusing(field, s);
                 else return false;
                 break;
             }
@@ -409,13 +421,7 @@ private:
             do {
                 std::string_view s;
                 if (!read_string(s)) return false;
-                if (n < vs.size()) {
-                    vs[n].assign(s.data(), s.size());
-                } else {
-                    if (vs.capacity() == 0) vs.reserve(4);  // one allocation for the usual 1-4 URLs
-                    vs.emplace_back(s);
-                }
-                ++n;
+                set_variant(vs, n++, s);
                 if (!next_member(']')) return false;
             } while (!closed_);
         }

@@ -411,25 +411,15 @@ private:
     bool take_string(std::string_view v) {
         switch (target()) {
         case Target::id: cur_->id.assign(v.data(), v.size()); return true;
-        case Target::filename: assign(cur_->filename, v); return true;
-        case Target::creator: assign(cur_->creator, v); return true;
+        case Target::filename: assign_reusing(cur_->filename, v); return true;
+        case Target::creator: assign_reusing(cur_->creator, v); return true;
         case Target::uploaded: {
             auto tp = parse_rfc3339(v);
             if (!tp) return false;
             cur_->uploaded = *tp;
             return true;
         }
-        case Target::variant: {
-            auto& vs = cur_->variants;
-            if (variant_count_ < vs.size()) {
-                vs[variant_count_].assign(v.data(), v.size());
-            } else {
-                if (vs.capacity() == 0) vs.reserve(4);  // one allocation for the usual 1-4 URLs
-                vs.emplace_back(v.data(), v.size());
-            }
-            ++variant_count_;
-            return true;
-        }
+        case Target::variant: set_variant(cur_->variants, variant_count_++, v); return true;
         case Target::shell:
             shell_st_.push_string(boost::json::string_view(v.data(), v.size()));
             ++shell_count_;
@@ -442,12 +432,6 @@ private:
     void begin_image(Image& img) {
         cur_ = &img;
         seen_ = 0;
-    }
-
-    // Keeps the string's capacity when the field already holds one.
-    static void assign(std::optional<std::string>& field, std::string_view v) {
-        if (field) field->assign(v.data(), v.size());
-        else field.emplace(v.data(), v.size());
     }
 
     // Gives an optional field of the current image its default.
