@@ -58,6 +58,7 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/basic_parser.hpp>
@@ -66,7 +67,9 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 #if !defined(_WIN32)
+#include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #endif
 
 #include <cfimages/beast/url.hpp>
@@ -378,8 +381,13 @@ private:
 
             bool got_some = false;
             bool write_failed = false;
+#if !defined(_WIN32)
+            auto response = conn.plain ? exchange_plain(conn, url, request, deadline, failure, got_some, write_failed)
+                                       : exchange(*conn.secure, conn, url, request, deadline, failure, got_some, write_failed);
+#else
             auto response = conn.plain ? exchange(*conn.plain, conn, url, request, deadline, failure, got_some, write_failed)
                                        : exchange(*conn.secure, conn, url, request, deadline, failure, got_some, write_failed);
+#endif
             if (response) {
                 if (!options_.keep_alive || !keep_) {
                     conn.close();
@@ -480,6 +488,9 @@ private:
         if (ec) return fail_with(failure, "cannot connect to " + where + ": " + ec_text(ec), true);
         // Requests go out in one write; never hold a segment back (Nagle).
         tcp_layer.socket().set_option(tcp::no_delay(true), ec);
+        // No timer from here on: plain exchanges poll with the deadline
+        // themselves, TLS ones run the io_context until it.
+        tcp_layer.expires_never();
 
         if (url.tls) {
             SSL* ssl = conn->secure->native_handle();
@@ -553,17 +564,155 @@ private:
             return timeout_failure(failure, "reading the response from " + url.host_port());
         }
         got_some = parser.got_some();
+        if (ec) {
+            read_failure(ec, got_some, url, failure);
+            return std::nullopt;
+        }
+
+        keep_ = parser.keep_alive() && !parser.need_eof();
+        return out;
+    }
+
+#if !defined(_WIN32)
+    /// Waits until `fd` is ready for `events` or `deadline` passes;
+    /// returns false on expiry. Errors and hang-ups count as ready: the
+    /// next send or recv reports them.
+    static bool wait_for(int fd, short events, Clock::time_point deadline) {
+        for (;;) {
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+            if (left.count() <= 0) return false;
+            pollfd p{fd, events, 0};
+            const int n = ::poll(&p, 1, static_cast<int>(std::min<std::chrono::milliseconds::rep>(left.count(), 1 << 30)));
+            if (n > 0) return true;
+            if (n < 0 && errno != EINTR) return true;
+        }
+    }
+
+    /// The plain-HTTP exchange with direct non-blocking syscalls on the
+    /// socket: sendmsg, then recv into the buffer and Beast's parser, with
+    /// poll only when the socket is not ready. Same results and messages
+    /// as `exchange`; asio's scheduler (reactor, composed operations,
+    /// executor dispatch) cost more CPU than the rest of a small call, and
+    /// sendmsg, poll, recv do the work of sendmsg, three epoll_waits and
+    /// recvmsg.
+    std::optional<HttpResponse> exchange_plain(Connection& conn, const Url& url, const HttpRequest& request,
+                                               Clock::time_point deadline, Failure& failure, bool& got_some,
+                                               bool& write_failed) {
+        namespace http = boost::beast::http;
+        const int fd = conn.plain->socket().native_handle();
+        failure.sent = true;
+
+        std::array<iovec, 2> iov{iovec{head_.data(), head_.size()},
+                                 iovec{const_cast<char*>(request.body.data()), request.body.size()}};
+        msghdr msg{};
+        msg.msg_iov = iov.data();
+        msg.msg_iovlen = request.body.empty() ? 1 : 2;
+        while (msg.msg_iovlen > 0) {
+            const ssize_t n = ::sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n < 0) {
+                const int err = errno;
+                if (err == EINTR) continue;
+                if (err == EAGAIN || err == EWOULDBLOCK) {
+                    if (!wait_for(fd, POLLOUT, deadline)) {
+                        conn.close();
+                        return timeout_failure(failure, "sending the request to " + url.host_port());
+                    }
+                    continue;
+                }
+                write_failed = true;
+                fail_with(failure, "cannot send the request to " + url.host_port() + ": " +
+                                       ec_text(boost::system::error_code(err, boost::asio::error::get_system_category())),
+                          true);
+                return std::nullopt;
+            }
+            auto sent = static_cast<std::size_t>(n);
+            while (msg.msg_iovlen > 0 && sent >= msg.msg_iov->iov_len) {
+                sent -= msg.msg_iov->iov_len;
+                ++msg.msg_iov;
+                --msg.msg_iovlen;
+            }
+            if (msg.msg_iovlen > 0) {
+                msg.msg_iov->iov_base = static_cast<char*>(msg.msg_iov->iov_base) + sent;
+                msg.msg_iov->iov_len -= sent;
+            }
+        }
+
+        // As http::async_read drives the parser (read_some_op): parse what
+        // is buffered, read at most 64 KiB more when it needs more, turn a
+        // clean end of stream into put_eof or end_of_stream.
+        HttpResponse out;
+        ResponseReader parser(out);
+        parser.body_limit(options_.body_limit);
+        parser.header_limit(options_.header_limit);
+        parser.eager(true);
+        auto& buffer = conn.buffer;
+        boost::system::error_code ec;
+        // The answer is rarely there the moment the request is out: wait
+        // first instead of paying for a recv that fails with EAGAIN.
+        bool readable = false;
+        for (;;) {
+            if (buffer.size() > 0) {
+                const std::size_t used = parser.put(buffer.data(), ec);
+                buffer.consume(used);
+                if (ec == http::error::need_more) ec = {};
+                else if (ec || parser.is_done()) break;
+                else if (used > 0) continue;
+            }
+            // Never more than max_size() - size(), so prepare() cannot throw.
+            const std::size_t size = boost::beast::read_size(buffer, 65536);
+            if (size == 0) {
+                ec = http::error::buffer_overflow;
+                break;
+            }
+            // A server that never lets the socket run dry still meets the deadline.
+            if (readable ? Clock::now() >= deadline : !wait_for(fd, POLLIN, deadline)) {
+                conn.close();
+                got_some = parser.got_some();
+                return timeout_failure(failure, "reading the response from " + url.host_port());
+            }
+            const auto mb = buffer.prepare(size);
+            const ssize_t n = ::recv(fd, mb.data(), mb.size(), MSG_DONTWAIT);
+            readable = n > 0;
+            if (n > 0) {
+                buffer.commit(static_cast<std::size_t>(n));
+                continue;
+            }
+            if (n == 0) {
+                if (parser.got_some()) parser.put_eof(ec);
+                else ec = http::error::end_of_stream;
+                break;
+            }
+            const int err = errno;
+            if (err == EINTR) continue;
+            if (err == EAGAIN || err == EWOULDBLOCK) continue;
+            ec.assign(err, boost::asio::error::get_system_category());
+            break;
+        }
+        got_some = parser.got_some();
+        if (ec) {
+            read_failure(ec, got_some, url, failure);
+            return std::nullopt;
+        }
+        keep_ = parser.keep_alive() && !parser.need_eof();
+        return out;
+    }
+#endif
+
+    /// Turns a read error into the attempt's failure (both exchanges use it,
+    /// so plain and TLS connections report alike).
+    void read_failure(const boost::system::error_code& ec, bool got_some, const Url& url, Failure& failure) const {
+        namespace http = boost::beast::http;
         const std::string where = url.host_port();
         if (ec == http::error::body_limit) {
             fail_with(failure, "response body from " + where + " exceeds the limit of " +
                                    std::to_string(options_.body_limit) +
                                    " bytes (ClientOptions::body_limit); stopped reading", false);
-            return std::nullopt;
+            return;
         }
         if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
             fail_with(failure, "response header from " + where + " exceeds the limit of " +
                                    std::to_string(options_.header_limit) + " bytes", false);
-            return std::nullopt;
+            return;
         }
         if (ec == http::error::end_of_stream || ec == boost::asio::error::eof ||
             ec == boost::asio::ssl::error::stream_truncated || ec == boost::asio::error::connection_reset ||
@@ -571,19 +720,13 @@ private:
             fail_with(failure, std::string(got_some ? "connection closed by " + where + " in the middle of the response"
                                                     : "connection closed by " + where + " before any response") +
                                    " (" + ec_text(ec) + ")", true);
-            return std::nullopt;
+            return;
         }
         if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
             fail_with(failure, "invalid HTTP response from " + where + ": " + ec_text(ec), false);
-            return std::nullopt;
+            return;
         }
-        if (ec) {
-            fail_with(failure, "cannot read the response from " + where + ": " + ec_text(ec), true);
-            return std::nullopt;
-        }
-
-        keep_ = parser.keep_alive() && !parser.need_eof();
-        return out;
+        fail_with(failure, "cannot read the response from " + where + ": " + ec_text(ec), true);
     }
 
     std::optional<HttpResponse> timeout_failure(Failure& failure, const std::string& what) {
