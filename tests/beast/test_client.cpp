@@ -223,6 +223,39 @@ TEST_CASE("beast: refusals before anything is sent") {
     CHECK(server.requests().empty());
 }
 
+TEST_CASE("beast: one client, changing URLs: each is split and checked anew") {
+    // The client keeps the last URL's scheme and authority; a URL that
+    // shares them, or does not, must be treated exactly as split_url says.
+    LocalServer a(LocalServer::script({http_response(200)}));
+    LocalServer b(LocalServer::script({http_response(200)}));
+    cfimages::beast::Client client(fast_options());
+    const auto status = [&](const std::string& url) {
+        cfimages::HttpRequest req;
+        req.url = url;
+        const auto res = client.send_raw(req);
+        return res ? res->status : -static_cast<int>(res.error().kind);
+    };
+    const int refused = -static_cast<int>(cfimages::ErrorKind::invalid_argument);
+    CHECK(status(a.url("/x?y=1#frag")) == 200);
+    CHECK(status(a.url("/a b")) == refused);
+    CHECK(status(a.url("/a\\b")) == refused);
+    CHECK(status(a.url("?q")) == 200);
+    CHECK(status(a.url("")) == 200);
+    CHECK(status(a.url(":/")) == refused);      // same prefix, longer (invalid) authority
+    CHECK(status(a.url("@evil/")) == refused);  // user information after the cached prefix
+    CHECK(status(b.url("/z")) == 200);
+    CHECK(status("HTTP://127.0.0.1:" + std::to_string(a.port()) + "/up") == 200);
+    CHECK(status("http://user@127.0.0.1:" + std::to_string(a.port()) + "/") == refused);
+    const auto seen = a.requests();
+    REQUIRE(seen.size() == 4);
+    CHECK(seen[0].target == "/x?y=1");
+    CHECK(seen[1].target == "/?q");
+    CHECK(seen[2].target == "/");
+    CHECK(seen[3].target == "/up");
+    REQUIRE(b.requests().size() == 1);
+    CHECK(b.requests()[0].target == "/z");
+}
+
 TEST_CASE("beast: connection refused is a transport error, retried, with host:port") {
     unsigned short port = 0;
     {

@@ -223,7 +223,11 @@ inline bool run_until(boost::asio::io_context& ioc, std::chrono::steady_clock::t
 /// HTTP work (framing, chunking, limits, keep-alive).
 class ResponseReader final : public boost::beast::http::basic_parser<false> {
 public:
-    explicit ResponseReader(HttpResponse& out) : out_(out) {}
+    /// `expected_headers`: room to reserve, so the header vector does not
+    /// grow through 1, 2, 4, 8, 16 on every response.
+    ResponseReader(HttpResponse& out, std::size_t expected_headers) : out_(out) {
+        out_.headers.reserve(expected_headers);
+    }
 
 private:
     using string_view = boost::beast::string_view;
@@ -273,8 +277,8 @@ public:
 
     /// Sends with retries.
     Result<HttpResponse> send_with_retries(const HttpRequest& request, bool idempotent) {
-        const auto url = split_url(request.url);
-        if (!url)
+        const Url* url = parse_url(request.url);
+        if (url == nullptr)
             return ApiError::make(ErrorKind::invalid_argument,
                                   "url: not an absolute http(s) URL with a valid host and port "
                                   "(user information is refused)");
@@ -350,6 +354,40 @@ private:
         return ssl_.get();
     }
 
+    /// Returns `split_url(text)`, or nullptr where it returns nullopt. The
+    /// parts are kept and reused while requests go to the same scheme and
+    /// authority (only the target is taken apart again): splitting,
+    /// building the pool key and the Host value allocated five strings on
+    /// every call. The whole URL is checked as split_url checks it.
+    const Url* parse_url(std::string_view text) {
+        auto& p = parsed_;
+        const std::size_t n = p.prefix.size();
+        if (n != 0 && text.size() >= n && text.compare(0, n, p.prefix) == 0 &&
+            (text.size() == n || text[n] == '/' || text[n] == '?' || text[n] == '#')) {
+            // The prefix passed these checks when it was cached.
+            std::string_view path = text.substr(n);
+            for (char c : path) {
+                const auto u = static_cast<unsigned char>(c);
+                if (u <= 0x20 || u == 0x7f || c == '\\') return nullptr;
+            }
+            path = path.substr(0, path.find('#'));
+            if (path.empty() || path.front() == '?') p.url.target.assign(1, '/').append(path);
+            else p.url.target.assign(path);
+            return &p.url;
+        }
+        auto url = split_url(text);
+        p.prefix.clear();
+        if (!url) return nullptr;
+        p.url = std::move(*url);
+        p.origin = p.url.origin();
+        p.host_header = p.url.host_header();
+        // split_url accepted it, so "://" is there and the authority ends
+        // at the first '/', '?' or '#' after it (or at the end).
+        const std::size_t authority = text.find("://") + 3;
+        p.prefix.assign(text.substr(0, std::min(text.find_first_of("/?#", authority), text.size())));
+        return &p.url;
+    }
+
     /// One attempt: a pooled or new connection, write, read. A reused
     /// connection that turns out dead is replaced once.
     std::optional<HttpResponse> attempt_once(const Url& url, const HttpRequest& request,
@@ -357,7 +395,7 @@ private:
         const auto start = Clock::now();
         const auto deadline = start + options_.timeout;
         const auto connect_deadline = std::min(deadline, start + options_.connect_timeout);
-        const std::string key = url.origin();
+        const std::string& key = parsed_.origin;
 
         make_head(url, request, head_);
         for (int pass = 0; pass < 2; ++pass) {
@@ -420,7 +458,7 @@ private:
     void make_head(const Url& url, const HttpRequest& request, std::string& out) const {
         out.clear();
         out.append(to_string(request.method)).append(" ").append(url.target).append(" HTTP/1.1\r\nHost: ");
-        out.append(url.host_header()).append("\r\n");
+        out.append(parsed_.host_header).append("\r\n");
         for (const Header& h : request.headers)
             if (!is_framing_header(h.name)) out.append(h.name).append(": ").append(h.value).append("\r\n");
         if (!options_.keep_alive) out.append("Connection: close\r\n");
@@ -549,7 +587,7 @@ private:
 
         // Read 64 KiB at a time straight into the response (ResponseReader).
         HttpResponse out;
-        ResponseReader parser(out);
+        ResponseReader parser(out, header_hint_);
         parser.body_limit(options_.body_limit);
         parser.header_limit(options_.header_limit);
         done = false;
@@ -570,6 +608,7 @@ private:
         }
 
         keep_ = parser.keep_alive() && !parser.need_eof();
+        header_hint_ = std::min<std::size_t>(std::max(header_hint_, out.headers.size()), 64);
         return out;
     }
 
@@ -641,7 +680,7 @@ private:
         // is buffered, read at most 64 KiB more when it needs more, turn a
         // clean end of stream into put_eof or end_of_stream.
         HttpResponse out;
-        ResponseReader parser(out);
+        ResponseReader parser(out, header_hint_);
         parser.body_limit(options_.body_limit);
         parser.header_limit(options_.header_limit);
         parser.eager(true);
@@ -694,6 +733,7 @@ private:
             return std::nullopt;
         }
         keep_ = parser.keep_alive() && !parser.need_eof();
+        header_hint_ = std::min<std::size_t>(std::max(header_hint_, out.headers.size()), 64);
         return out;
     }
 #endif
@@ -749,7 +789,15 @@ private:
     std::map<std::string, std::unique_ptr<Connection>> pool_;
     std::mt19937_64 rng_;
     bool keep_ = false;
+    std::size_t header_hint_ = 8; ///< The most headers a response had (up to 64), reserved for the next.
     std::string head_; ///< The request head being sent (reused between calls).
+    /// The last URL's parts (see parse_url).
+    struct {
+        std::string prefix; ///< `scheme://authority` as written; empty when nothing is cached.
+        Url url;
+        std::string origin;      ///< The pool key.
+        std::string host_header; ///< The Host value.
+    } parsed_;
 };
 
 /// Returns the `scheme://host:port` of a redirect target for messages
