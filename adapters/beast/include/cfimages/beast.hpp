@@ -74,6 +74,7 @@
 
 #include <cfimages/beast/url.hpp>
 #include <cfimages/config.hpp>
+#include <cfimages/detail/text.hpp>
 #include <cfimages/http.hpp>
 #include <cfimages/models.hpp>
 #include <cfimages/paging.hpp>
@@ -190,7 +191,7 @@ inline bool is_token(std::string_view s) noexcept {
 
 /// Returns true for a header value without CR, LF or NUL (no header injection).
 inline bool is_safe_value(std::string_view s) noexcept {
-    return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+    return !cfimages::detail::has_crlf(s);
 }
 
 /// Returns true for headers the transport writes itself.
