@@ -224,9 +224,13 @@ inline bool run_until(boost::asio::io_context& ioc, std::chrono::steady_clock::t
 /// HTTP work (framing, chunking, limits, keep-alive).
 class ResponseReader final : public boost::beast::http::basic_parser<false> {
 public:
-    /// `expected_headers`: room to reserve, so the header vector does not
-    /// grow through 1, 2, 4, 8, 16 on every response.
+    /// `out` may be a response already used (see ClientImpl::recycle): its
+    /// header strings and body are overwritten in place, so their memory
+    /// is reused. `expected_headers`: room to reserve, so the header
+    /// vector does not grow through 1, 2, 4, 8, 16 on every response.
     ResponseReader(HttpResponse& out, std::size_t expected_headers) : out_(out) {
+        out_.status = 0;
+        out_.body.clear();
         out_.headers.reserve(expected_headers);
     }
 
@@ -237,9 +241,20 @@ private:
     void on_request_impl(boost::beast::http::verb, string_view, string_view, int, error_code&) override {}
     void on_response_impl(int code, string_view, int, error_code&) override { out_.status = code; }
     void on_field_impl(boost::beast::http::field, string_view name, string_view value, error_code&) override {
-        out_.headers.push_back(Header{std::string(name.data(), name.size()), std::string(value.data(), value.size())});
+        if (fields_ < out_.headers.size()) {
+            Header& h = out_.headers[fields_];
+            h.name.assign(name.data(), name.size());
+            h.value.assign(value.data(), value.size());
+        } else {
+            out_.headers.push_back(Header{std::string(name.data(), name.size()), std::string(value.data(), value.size())});
+        }
+        ++fields_;
     }
-    void on_header_impl(error_code&) override {}
+    // Drops what a previous response left past this one's fields (trailer
+    // fields, if any, are appended after).
+    void on_header_impl(error_code&) override {
+        out_.headers.erase(out_.headers.begin() + static_cast<std::ptrdiff_t>(fields_), out_.headers.end());
+    }
     void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
         // The parser has already refused a length over the body limit.
         if (length && *length <= static_cast<std::uint64_t>(out_.body.max_size()))
@@ -257,6 +272,7 @@ private:
     void on_finish_impl(error_code&) override {}
 
     HttpResponse& out_;
+    std::size_t fields_ = 0;
 };
 
 /// The client's state (behind a pointer so that `Client` can move).
@@ -274,6 +290,15 @@ public:
     void close_all() {
         for (auto& kv : pool_) kv.second->close();
         pool_.clear();
+    }
+
+    /// Takes back a response the caller is done with, to read the next
+    /// one into (ResponseReader): its body and header strings then need no
+    /// allocation. One that is large (a listing page) is let go instead,
+    /// so a client never holds more than this between calls.
+    void recycle(HttpResponse&& response) noexcept {
+        if (response.body.capacity() <= 64u * 1024u && response.headers.capacity() <= 64u)
+            spare_ = std::move(response);
     }
 
     /// Sends with retries.
@@ -303,6 +328,9 @@ public:
             auto response = attempt_once(*url, request, idempotent, failure);
             RetryDecision decision;
             if (response) {
+                // decide_retry never repeats a 2xx: skip the clock reading
+                // and the jitter draw it would be given.
+                if (response->status >= 200 && response->status <= 299) return std::move(*response);
                 decision = decide_retry(options_.retry, *response, attempt, idempotent,
                                         std::chrono::system_clock::now(), jitter(rng_));
                 if (!decision.retry) return std::move(*response);
@@ -587,7 +615,7 @@ private:
         }
 
         // Read 64 KiB at a time straight into the response (ResponseReader).
-        HttpResponse out;
+        HttpResponse out = std::move(spare_);
         ResponseReader parser(out, header_hint_);
         parser.body_limit(options_.body_limit);
         parser.header_limit(options_.header_limit);
@@ -680,7 +708,7 @@ private:
         // As http::async_read drives the parser (read_some_op): parse what
         // is buffered, read at most 64 KiB more when it needs more, turn a
         // clean end of stream into put_eof or end_of_stream.
-        HttpResponse out;
+        HttpResponse out = std::move(spare_);
         ResponseReader parser(out, header_hint_);
         parser.body_limit(options_.body_limit);
         parser.header_limit(options_.header_limit);
@@ -790,6 +818,7 @@ private:
     std::map<std::string, std::unique_ptr<Connection>> pool_;
     std::mt19937_64 rng_;
     bool keep_ = false;
+    HttpResponse spare_;          ///< See recycle.
     std::size_t header_hint_ = 8; ///< The most headers a response had (up to 64), reserved for the next.
     std::string head_; ///< The request head being sent (reused between calls).
     /// The last URL's parts (see parse_url).
@@ -833,7 +862,9 @@ public:
     Result<T> send(const Request<T>& request) {
         auto response = send_checked(request.http, request.idempotent);
         if (!response) return fail(std::move(response).error());
-        return request.parse(*response);
+        Result<T> value = request.parse(*response);
+        impl_->recycle(std::move(*response));
+        return value;
     }
 
     /// Sends the request a builder made, or passes the builder's error
