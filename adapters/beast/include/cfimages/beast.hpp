@@ -718,14 +718,16 @@ private:
         // The answer is rarely there the moment the request is out: wait
         // first instead of paying for a recv that fails with EAGAIN.
         bool readable = false;
+        bool fresh = true; // the buffer holds bytes the parser has not been given
         for (;;) {
-            if (buffer.size() > 0) {
+            if (fresh && buffer.size() > 0) {
                 const std::size_t used = parser.put(buffer.data(), ec);
                 buffer.consume(used);
                 if (ec == http::error::need_more) ec = {};
                 else if (ec || parser.is_done()) break;
                 else if (used > 0) continue;
             }
+            fresh = false;
             // Never more than max_size() - size(), so prepare() cannot throw.
             const std::size_t size = boost::beast::read_size(buffer, 65536);
             if (size == 0) {
@@ -740,7 +742,7 @@ private:
             }
             const auto mb = buffer.prepare(size);
             const ssize_t n = ::recv(fd, mb.data(), mb.size(), MSG_DONTWAIT);
-            readable = n > 0;
+            readable = fresh = n > 0;
             if (n > 0) {
                 buffer.commit(static_cast<std::size_t>(n));
                 continue;
@@ -751,8 +753,7 @@ private:
                 break;
             }
             const int err = errno;
-            if (err == EINTR) continue;
-            if (err == EAGAIN || err == EWOULDBLOCK) continue;
+            if (err == EINTR || err == EAGAIN || err == EWOULDBLOCK) continue;
             ec.assign(err, boost::asio::error::get_system_category());
             break;
         }
