@@ -555,9 +555,6 @@ private:
         if (ec) return fail_with(failure, "cannot connect to " + where + ": " + ec_text(ec), true);
         // Requests go out in one write; never hold a segment back (Nagle).
         tcp_layer.socket().set_option(tcp::no_delay(true), ec);
-        // No timer from here on: plain exchanges poll with the deadline
-        // themselves, TLS ones run the io_context until it.
-        tcp_layer.expires_never();
 
         if (url.tls) {
             SSL* ssl = conn->secure->native_handle();
@@ -582,6 +579,10 @@ private:
                 return fail_with(failure, "TLS handshake with " + where + " failed: " + ec_text(ec), true);
             }
         }
+        // The timer bounded connect and handshake; exchanges enforce their
+        // deadline themselves (plain ones poll with it, TLS ones run the
+        // io_context until it), so none is left pending.
+        tcp_layer.expires_never();
         return conn;
     }
 
