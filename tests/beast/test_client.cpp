@@ -223,6 +223,67 @@ TEST_CASE("beast: refusals before anything is sent") {
     CHECK(server.requests().empty());
 }
 
+TEST_CASE("beast: a response read into a recycled one carries only its own headers and body") {
+    // send() hands each response back to the client to read the next into.
+    LocalServer server(LocalServer::script({
+        http_response(200, ok_json(image_json("first-image-with-a-long-id")),
+                      {"X-Extra-One: a value longer than fifteen characters", "X-Extra-Two: 2"}),
+        http_response(201, "short", {"X-Only: yes"}),
+        http_response(200, "", {}),
+    }));
+    cfimages::beast::Client client(fast_options());
+    REQUIRE(client.send(cfimages::v1::get(config_for(server.url()), "a")).has_value());
+    cfimages::HttpRequest req;
+    req.url = server.url("/");
+    const auto second = client.send_raw(req);
+    REQUIRE(second.has_value());
+    CHECK(second->status == 201);
+    CHECK(second->body == "short");
+    REQUIRE(second->headers.size() == 2);
+    CHECK(second->headers[0].name == "Content-Length");
+    CHECK(second->headers[0].value == "5");
+    CHECK(second->headers[1].name == "X-Only");
+    CHECK(second->headers[1].value == "yes");
+    CHECK_FALSE(second->header("x-extra-one").has_value());
+    const auto third = client.send_raw(req);
+    REQUIRE(third.has_value());
+    CHECK(third->body.empty());
+    CHECK(third->headers.size() == 1);
+}
+
+TEST_CASE("beast: one client, changing URLs: each is split and checked anew") {
+    // The client keeps the last URL's scheme and authority; a URL that
+    // shares them, or does not, must be treated exactly as split_url says.
+    LocalServer a(LocalServer::script({http_response(200)}));
+    LocalServer b(LocalServer::script({http_response(200)}));
+    cfimages::beast::Client client(fast_options());
+    const auto status = [&](const std::string& url) {
+        cfimages::HttpRequest req;
+        req.url = url;
+        const auto res = client.send_raw(req);
+        return res ? res->status : -static_cast<int>(res.error().kind);
+    };
+    const int refused = -static_cast<int>(cfimages::ErrorKind::invalid_argument);
+    CHECK(status(a.url("/x?y=1#frag")) == 200);
+    CHECK(status(a.url("/a b")) == refused);
+    CHECK(status(a.url("/a\\b")) == refused);
+    CHECK(status(a.url("?q")) == 200);
+    CHECK(status(a.url("")) == 200);
+    CHECK(status(a.url(":/")) == refused);      // same prefix, longer (invalid) authority
+    CHECK(status(a.url("@evil/")) == refused);  // user information after the cached prefix
+    CHECK(status(b.url("/z")) == 200);
+    CHECK(status("HTTP://127.0.0.1:" + std::to_string(a.port()) + "/up") == 200);
+    CHECK(status("http://user@127.0.0.1:" + std::to_string(a.port()) + "/") == refused);
+    const auto seen = a.requests();
+    REQUIRE(seen.size() == 4);
+    CHECK(seen[0].target == "/x?y=1");
+    CHECK(seen[1].target == "/?q");
+    CHECK(seen[2].target == "/");
+    CHECK(seen[3].target == "/up");
+    REQUIRE(b.requests().size() == 1);
+    CHECK(b.requests()[0].target == "/z");
+}
+
 TEST_CASE("beast: connection refused is a transport error, retried, with host:port") {
     unsigned short port = 0;
     {

@@ -72,6 +72,22 @@ TEST_CASE("hostile: accepts and never answers -> timeout") {
     CHECK(e.message.find("timed out") != std::string::npos);
 }
 
+TEST_CASE("hostile: accepts but never answers the TLS handshake -> connect timeout") {
+    LocalServer server([](cfimages_test::Conn& c) { c.sleep(milliseconds(5000)); });
+    cfimages::beast::Client client(hostile_options());
+    const auto t0 = Clock::now();
+    const auto img = client.send(
+        cfimages::v1::get(config_for("https://127.0.0.1:" + std::to_string(server.port())), "x"));
+    const auto elapsed = Clock::now() - t0;
+    REQUIRE_FALSE(img.has_value());
+    MESSAGE(img.error().message);
+    CHECK(img.error().kind == cfimages::ErrorKind::transport);
+    CHECK(elapsed >= milliseconds(290));
+    CHECK(elapsed < milliseconds(2000));
+    CHECK(img.error().message.find("timed out after 300 ms in the TLS handshake with 127.0.0.1:" +
+                                   std::to_string(server.port())) != std::string::npos);
+}
+
 TEST_CASE("hostile: trickles one byte a second -> total timeout") {
     LocalServer server([](cfimages_test::Conn& c) {
         if (!c.read_request()) return;

@@ -44,7 +44,7 @@ inline std::optional<ApiError> check_config(const Config& cfg) {
         return ApiError::invalid("base_url", "must not contain spaces or control characters");
     // Paths are appended to it: a query or fragment would swallow them, and
     // without a host ("https://") the result is not even an absolute URL.
-    if (base.find_first_of("?#") != std::string_view::npos)
+    if (base.find('?') != std::string_view::npos || base.find('#') != std::string_view::npos)
         return ApiError::invalid("base_url", "must not contain '?' or '#'");
     const std::size_t host = base[4] == 's' ? 8 : 7;
     if (base.size() == host || base[host] == '/')
