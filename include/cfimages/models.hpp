@@ -23,7 +23,14 @@ struct Image {
     std::string id;                         ///< Image ID (or custom ID).
     std::optional<std::string> filename;    ///< Original file name, when known.
     std::optional<std::string> creator;     ///< Creator tag; null/absent -> nullopt.
-    boost::json::object meta;               ///< User metadata (`meta` in responses).
+    /// User metadata (`meta` in responses). In images of a list page it
+    /// usually lives in one memory arena per page (a shared, reference
+    /// counted Boost.JSON resource, safe to use from any thread), which
+    /// saves an allocation per key: the arena's memory returns when the
+    /// last object using it is gone. To keep one meta long after its page
+    /// without keeping the arena, copy it into the default resource:
+    /// `boost::json::object(img.meta, {})`.
+    boost::json::object meta;
     bool require_signed_urls = false;       ///< `requireSignedURLs`.
     /// Upload time (`uploaded`); the epoch when the server sent none.
     std::chrono::system_clock::time_point uploaded{};

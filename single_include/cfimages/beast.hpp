@@ -64,6 +64,7 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/basic_parser.hpp>
@@ -72,7 +73,9 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 #if !defined(_WIN32)
+#include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #endif
 
 // ---- begin <cfimages/beast/url.hpp> ----
@@ -293,7 +296,7 @@ inline bool is_token(std::string_view s) noexcept {
 
 /// Returns true for a header value without CR, LF or NUL (no header injection).
 inline bool is_safe_value(std::string_view s) noexcept {
-    return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+    return !cfimages::detail::has_crlf(s);
 }
 
 /// Returns true for headers the transport writes itself.
@@ -326,7 +329,15 @@ inline bool run_until(boost::asio::io_context& ioc, std::chrono::steady_clock::t
 /// HTTP work (framing, chunking, limits, keep-alive).
 class ResponseReader final : public boost::beast::http::basic_parser<false> {
 public:
-    explicit ResponseReader(HttpResponse& out) : out_(out) {}
+    /// `out` may be a response already used (see ClientImpl::recycle): its
+    /// header strings and body are overwritten in place, so their memory
+    /// is reused. `expected_headers`: room to reserve, so the header
+    /// vector does not grow through 1, 2, 4, 8, 16 on every response.
+    ResponseReader(HttpResponse& out, std::size_t expected_headers) : out_(out) {
+        out_.status = 0;
+        out_.body.clear();
+        out_.headers.reserve(expected_headers);
+    }
 
 private:
     using string_view = boost::beast::string_view;
@@ -335,9 +346,20 @@ private:
     void on_request_impl(boost::beast::http::verb, string_view, string_view, int, error_code&) override {}
     void on_response_impl(int code, string_view, int, error_code&) override { out_.status = code; }
     void on_field_impl(boost::beast::http::field, string_view name, string_view value, error_code&) override {
-        out_.headers.push_back(Header{std::string(name.data(), name.size()), std::string(value.data(), value.size())});
+        if (fields_ < out_.headers.size()) {
+            Header& h = out_.headers[fields_];
+            h.name.assign(name.data(), name.size());
+            h.value.assign(value.data(), value.size());
+        } else {
+            out_.headers.push_back(Header{std::string(name.data(), name.size()), std::string(value.data(), value.size())});
+        }
+        ++fields_;
     }
-    void on_header_impl(error_code&) override {}
+    // Drops what a previous response left past this one's fields (trailer
+    // fields, if any, are appended after).
+    void on_header_impl(error_code&) override {
+        out_.headers.erase(out_.headers.begin() + static_cast<std::ptrdiff_t>(fields_), out_.headers.end());
+    }
     void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
         // The parser has already refused a length over the body limit.
         if (length && *length <= static_cast<std::uint64_t>(out_.body.max_size()))
@@ -355,6 +377,7 @@ private:
     void on_finish_impl(error_code&) override {}
 
     HttpResponse& out_;
+    std::size_t fields_ = 0;
 };
 
 /// The client's state (behind a pointer so that `Client` can move).
@@ -374,10 +397,19 @@ public:
         pool_.clear();
     }
 
+    /// Takes back a response the caller is done with, to read the next
+    /// one into (ResponseReader): its body and header strings then need no
+    /// allocation. One that is large (a listing page) is let go instead,
+    /// so a client never holds more than this between calls.
+    void recycle(HttpResponse&& response) noexcept {
+        if (response.body.capacity() <= 64u * 1024u && response.headers.capacity() <= 64u)
+            spare_ = std::move(response);
+    }
+
     /// Sends with retries.
     Result<HttpResponse> send_with_retries(const HttpRequest& request, bool idempotent) {
-        const auto url = split_url(request.url);
-        if (!url)
+        const Url* url = parse_url(request.url);
+        if (url == nullptr)
             return ApiError::make(ErrorKind::invalid_argument,
                                   "url: not an absolute http(s) URL with a valid host and port "
                                   "(user information is refused)");
@@ -401,6 +433,9 @@ public:
             auto response = attempt_once(*url, request, idempotent, failure);
             RetryDecision decision;
             if (response) {
+                // decide_retry never repeats a 2xx: skip the clock reading
+                // and the jitter draw it would be given.
+                if (response->status >= 200 && response->status <= 299) return std::move(*response);
                 decision = decide_retry(options_.retry, *response, attempt, idempotent,
                                         std::chrono::system_clock::now(), jitter(rng_));
                 if (!decision.retry) return std::move(*response);
@@ -453,6 +488,40 @@ private:
         return ssl_.get();
     }
 
+    /// Returns `split_url(text)`, or nullptr where it returns nullopt. The
+    /// parts are kept and reused while requests go to the same scheme and
+    /// authority (only the target is taken apart again): splitting,
+    /// building the pool key and the Host value allocated five strings on
+    /// every call. The whole URL is checked as split_url checks it.
+    const Url* parse_url(std::string_view text) {
+        auto& p = parsed_;
+        const std::size_t n = p.prefix.size();
+        if (n != 0 && text.size() >= n && text.compare(0, n, p.prefix) == 0 &&
+            (text.size() == n || text[n] == '/' || text[n] == '?' || text[n] == '#')) {
+            // The prefix passed these checks when it was cached.
+            std::string_view path = text.substr(n);
+            for (char c : path) {
+                const auto u = static_cast<unsigned char>(c);
+                if (u <= 0x20 || u == 0x7f || c == '\\') return nullptr;
+            }
+            path = path.substr(0, path.find('#'));
+            if (path.empty() || path.front() == '?') p.url.target.assign(1, '/').append(path);
+            else p.url.target.assign(path);
+            return &p.url;
+        }
+        auto url = split_url(text);
+        p.prefix.clear();
+        if (!url) return nullptr;
+        p.url = std::move(*url);
+        p.origin = p.url.origin();
+        p.host_header = p.url.host_header();
+        // split_url accepted it, so "://" is there and the authority ends
+        // at the first '/', '?' or '#' after it (or at the end).
+        const std::size_t authority = text.find("://") + 3;
+        p.prefix.assign(text.substr(0, std::min(text.find_first_of("/?#", authority), text.size())));
+        return &p.url;
+    }
+
     /// One attempt: a pooled or new connection, write, read. A reused
     /// connection that turns out dead is replaced once.
     std::optional<HttpResponse> attempt_once(const Url& url, const HttpRequest& request,
@@ -460,7 +529,7 @@ private:
         const auto start = Clock::now();
         const auto deadline = start + options_.timeout;
         const auto connect_deadline = std::min(deadline, start + options_.connect_timeout);
-        const std::string key = url.origin();
+        const std::string& key = parsed_.origin;
 
         make_head(url, request, head_);
         for (int pass = 0; pass < 2; ++pass) {
@@ -484,8 +553,13 @@ private:
 
             bool got_some = false;
             bool write_failed = false;
+#if !defined(_WIN32)
+            auto response = conn.plain ? exchange_plain(conn, url, request, deadline, failure, got_some, write_failed)
+                                       : exchange(*conn.secure, conn, url, request, deadline, failure, got_some, write_failed);
+#else
             auto response = conn.plain ? exchange(*conn.plain, conn, url, request, deadline, failure, got_some, write_failed)
                                        : exchange(*conn.secure, conn, url, request, deadline, failure, got_some, write_failed);
+#endif
             if (response) {
                 if (!options_.keep_alive || !keep_) {
                     conn.close();
@@ -518,7 +592,7 @@ private:
     void make_head(const Url& url, const HttpRequest& request, std::string& out) const {
         out.clear();
         out.append(to_string(request.method)).append(" ").append(url.target).append(" HTTP/1.1\r\nHost: ");
-        out.append(url.host_header()).append("\r\n");
+        out.append(parsed_.host_header).append("\r\n");
         for (const Header& h : request.headers)
             if (!is_framing_header(h.name)) out.append(h.name).append(": ").append(h.value).append("\r\n");
         if (!options_.keep_alive) out.append("Connection: close\r\n");
@@ -610,6 +684,10 @@ private:
                 return fail_with(failure, "TLS handshake with " + where + " failed: " + ec_text(ec), true);
             }
         }
+        // The timer bounded connect and handshake; exchanges enforce their
+        // deadline themselves (plain ones poll with it, TLS ones run the
+        // io_context until it), so none is left pending.
+        tcp_layer.expires_never();
         return conn;
     }
 
@@ -643,8 +721,8 @@ private:
         }
 
         // Read 64 KiB at a time straight into the response (ResponseReader).
-        HttpResponse out;
-        ResponseReader parser(out);
+        HttpResponse out = std::move(spare_);
+        ResponseReader parser(out, header_hint_);
         parser.body_limit(options_.body_limit);
         parser.header_limit(options_.header_limit);
         done = false;
@@ -659,17 +737,158 @@ private:
             return timeout_failure(failure, "reading the response from " + url.host_port());
         }
         got_some = parser.got_some();
+        if (ec) {
+            read_failure(ec, got_some, url, failure);
+            return std::nullopt;
+        }
+
+        keep_ = parser.keep_alive() && !parser.need_eof();
+        header_hint_ = std::min<std::size_t>(std::max(header_hint_, out.headers.size()), 64);
+        return out;
+    }
+
+#if !defined(_WIN32)
+    /// Waits until `fd` is ready for `events` or `deadline` passes;
+    /// returns false on expiry. Errors and hang-ups count as ready: the
+    /// next send or recv reports them.
+    static bool wait_for(int fd, short events, Clock::time_point deadline) {
+        for (;;) {
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+            if (left.count() <= 0) return false;
+            pollfd p{fd, events, 0};
+            const int n = ::poll(&p, 1, static_cast<int>(std::min<std::chrono::milliseconds::rep>(left.count(), 1 << 30)));
+            if (n > 0) return true;
+            if (n < 0 && errno != EINTR) return true;
+        }
+    }
+
+    /// The plain-HTTP exchange with direct non-blocking syscalls on the
+    /// socket: sendmsg, then recv into the buffer and Beast's parser, with
+    /// poll only when the socket is not ready. Same results and messages
+    /// as `exchange`; asio's scheduler (reactor, composed operations,
+    /// executor dispatch) cost more CPU than the rest of a small call, and
+    /// sendmsg, poll, recv do the work of sendmsg, three epoll_waits and
+    /// recvmsg.
+    std::optional<HttpResponse> exchange_plain(Connection& conn, const Url& url, const HttpRequest& request,
+                                               Clock::time_point deadline, Failure& failure, bool& got_some,
+                                               bool& write_failed) {
+        namespace http = boost::beast::http;
+        const int fd = conn.plain->socket().native_handle();
+        failure.sent = true;
+
+        std::array<iovec, 2> iov{iovec{head_.data(), head_.size()},
+                                 iovec{const_cast<char*>(request.body.data()), request.body.size()}};
+        msghdr msg{};
+        msg.msg_iov = iov.data();
+        msg.msg_iovlen = request.body.empty() ? 1 : 2;
+        while (msg.msg_iovlen > 0) {
+            const ssize_t n = ::sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n < 0) {
+                const int err = errno;
+                if (err == EINTR) continue;
+                if (err == EAGAIN || err == EWOULDBLOCK) {
+                    if (!wait_for(fd, POLLOUT, deadline)) {
+                        conn.close();
+                        return timeout_failure(failure, "sending the request to " + url.host_port());
+                    }
+                    continue;
+                }
+                write_failed = true;
+                fail_with(failure, "cannot send the request to " + url.host_port() + ": " +
+                                       ec_text(boost::system::error_code(err, boost::asio::error::get_system_category())),
+                          true);
+                return std::nullopt;
+            }
+            auto sent = static_cast<std::size_t>(n);
+            while (msg.msg_iovlen > 0 && sent >= msg.msg_iov->iov_len) {
+                sent -= msg.msg_iov->iov_len;
+                ++msg.msg_iov;
+                --msg.msg_iovlen;
+            }
+            if (msg.msg_iovlen > 0) {
+                msg.msg_iov->iov_base = static_cast<char*>(msg.msg_iov->iov_base) + sent;
+                msg.msg_iov->iov_len -= sent;
+            }
+        }
+
+        // As http::async_read drives the parser (read_some_op): parse what
+        // is buffered, read at most 64 KiB more when it needs more, turn a
+        // clean end of stream into put_eof or end_of_stream.
+        HttpResponse out = std::move(spare_);
+        ResponseReader parser(out, header_hint_);
+        parser.body_limit(options_.body_limit);
+        parser.header_limit(options_.header_limit);
+        parser.eager(true);
+        auto& buffer = conn.buffer;
+        boost::system::error_code ec;
+        // The answer is rarely there the moment the request is out: wait
+        // first instead of paying for a recv that fails with EAGAIN.
+        bool readable = false;
+        bool fresh = true; // the buffer holds bytes the parser has not been given
+        for (;;) {
+            if (fresh && buffer.size() > 0) {
+                const std::size_t used = parser.put(buffer.data(), ec);
+                buffer.consume(used);
+                if (ec == http::error::need_more) ec = {};
+                else if (ec || parser.is_done()) break;
+                else if (used > 0) continue;
+            }
+            fresh = false;
+            // Never more than max_size() - size(), so prepare() cannot throw.
+            const std::size_t size = boost::beast::read_size(buffer, 65536);
+            if (size == 0) {
+                ec = http::error::buffer_overflow;
+                break;
+            }
+            // A server that never lets the socket run dry still meets the deadline.
+            if (readable ? Clock::now() >= deadline : !wait_for(fd, POLLIN, deadline)) {
+                conn.close();
+                got_some = parser.got_some();
+                return timeout_failure(failure, "reading the response from " + url.host_port());
+            }
+            const auto mb = buffer.prepare(size);
+            const ssize_t n = ::recv(fd, mb.data(), mb.size(), MSG_DONTWAIT);
+            readable = fresh = n > 0;
+            if (n > 0) {
+                buffer.commit(static_cast<std::size_t>(n));
+                continue;
+            }
+            if (n == 0) {
+                if (parser.got_some()) parser.put_eof(ec);
+                else ec = http::error::end_of_stream;
+                break;
+            }
+            const int err = errno;
+            if (err == EINTR || err == EAGAIN || err == EWOULDBLOCK) continue;
+            ec.assign(err, boost::asio::error::get_system_category());
+            break;
+        }
+        got_some = parser.got_some();
+        if (ec) {
+            read_failure(ec, got_some, url, failure);
+            return std::nullopt;
+        }
+        keep_ = parser.keep_alive() && !parser.need_eof();
+        header_hint_ = std::min<std::size_t>(std::max(header_hint_, out.headers.size()), 64);
+        return out;
+    }
+#endif
+
+    /// Turns a read error into the attempt's failure (both exchanges use it,
+    /// so plain and TLS connections report alike).
+    void read_failure(const boost::system::error_code& ec, bool got_some, const Url& url, Failure& failure) const {
+        namespace http = boost::beast::http;
         const std::string where = url.host_port();
         if (ec == http::error::body_limit) {
             fail_with(failure, "response body from " + where + " exceeds the limit of " +
                                    std::to_string(options_.body_limit) +
                                    " bytes (ClientOptions::body_limit); stopped reading", false);
-            return std::nullopt;
+            return;
         }
         if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
             fail_with(failure, "response header from " + where + " exceeds the limit of " +
                                    std::to_string(options_.header_limit) + " bytes", false);
-            return std::nullopt;
+            return;
         }
         if (ec == http::error::end_of_stream || ec == boost::asio::error::eof ||
             ec == boost::asio::ssl::error::stream_truncated || ec == boost::asio::error::connection_reset ||
@@ -677,19 +896,13 @@ private:
             fail_with(failure, std::string(got_some ? "connection closed by " + where + " in the middle of the response"
                                                     : "connection closed by " + where + " before any response") +
                                    " (" + ec_text(ec) + ")", true);
-            return std::nullopt;
+            return;
         }
         if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
             fail_with(failure, "invalid HTTP response from " + where + ": " + ec_text(ec), false);
-            return std::nullopt;
+            return;
         }
-        if (ec) {
-            fail_with(failure, "cannot read the response from " + where + ": " + ec_text(ec), true);
-            return std::nullopt;
-        }
-
-        keep_ = parser.keep_alive() && !parser.need_eof();
-        return out;
+        fail_with(failure, "cannot read the response from " + where + ": " + ec_text(ec), true);
     }
 
     std::optional<HttpResponse> timeout_failure(Failure& failure, const std::string& what) {
@@ -712,7 +925,16 @@ private:
     std::map<std::string, std::unique_ptr<Connection>> pool_;
     std::mt19937_64 rng_;
     bool keep_ = false;
+    HttpResponse spare_;          ///< See recycle.
+    std::size_t header_hint_ = 8; ///< The most headers a response had (up to 64), reserved for the next.
     std::string head_; ///< The request head being sent (reused between calls).
+    /// The last URL's parts (see parse_url).
+    struct {
+        std::string prefix; ///< `scheme://authority` as written; empty when nothing is cached.
+        Url url;
+        std::string origin;      ///< The pool key.
+        std::string host_header; ///< The Host value.
+    } parsed_;
 };
 
 /// Returns the `scheme://host:port` of a redirect target for messages
@@ -747,7 +969,9 @@ public:
     Result<T> send(const Request<T>& request) {
         auto response = send_checked(request.http, request.idempotent);
         if (!response) return fail(std::move(response).error());
-        return request.parse(*response);
+        Result<T> value = request.parse(*response);
+        impl_->recycle(std::move(*response));
+        return value;
     }
 
     /// Sends the request a builder made, or passes the builder's error

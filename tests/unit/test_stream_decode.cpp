@@ -473,3 +473,89 @@ TEST_CASE("fast page reader: declines what it is not sure about, and the next re
         }
     }
 }
+
+// ---------------------------------------------------------------- page_arena.hpp
+
+#include <cfimages/detail/page_arena.hpp>
+
+#include <cstring>
+#include <thread>
+
+TEST_CASE("page arena: aligned, disjoint blocks from several threads at once") {
+    auto sp = boost::json::make_shared_resource<detail::PageArena>(256);  // tiny: many new blocks
+    constexpr int threads = 4, per_thread = 2000;
+    std::vector<std::vector<std::pair<unsigned char*, std::size_t>>> got(threads);
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+        pool.emplace_back([&, t] {
+            for (int i = 0; i < per_thread; ++i) {
+                const std::size_t n = 1 + static_cast<std::size_t>((i * 37 + t * 11) % 300);
+                auto* p = static_cast<unsigned char*>(sp->allocate(n, alignof(std::max_align_t)));
+                std::memset(p, t + 1, n);
+                got[static_cast<std::size_t>(t)].push_back({p, n});
+            }
+        });
+    }
+    for (auto& th : pool) th.join();
+    for (int t = 0; t < threads; ++t) {
+        for (const auto& [p, n] : got[static_cast<std::size_t>(t)]) {
+            CHECK(reinterpret_cast<std::uintptr_t>(p) % alignof(std::max_align_t) == 0);
+            bool intact = true;  // no other allocation overwrote it
+            for (std::size_t i = 0; i < n; ++i) intact = intact && p[i] == static_cast<unsigned char>(t + 1);
+            CHECK(intact);
+        }
+    }
+}
+
+TEST_CASE("page arena: metas outlive their page, moved or copied") {
+    auto req = cfimages::v2::list(test_config());
+    REQUIRE(req);
+    boost::json::object copied;
+    Image moved;
+    {
+        auto page = req->parse(ok(envelope(full_images)));
+        REQUIRE(page);
+        REQUIRE(page->images[0].meta.storage().is_shared());  // read by the strict reader, in the arena
+        copied = page->images[0].meta;                         // into copied's own (default) resource
+        moved = std::move(page->images[1]);
+        boost::json::object shared_copy(page->images[0].meta);  // shares the arena
+        page->images.clear();
+        CHECK(shared_copy.at("album") == "cat");
+    }
+    CHECK(copied.at("album") == "cat");
+    CHECK(copied.at("tags").as_array().size() == 2);
+    CHECK(moved.meta.at("k") == 1);
+    moved.meta["added"] = "after the page is gone";
+    CHECK(moved.meta.at("added") == "after the page is gone");
+}
+
+TEST_CASE("page arena: metas of one page can change on several threads at once") {
+    std::string images = R"({"images":[)";
+    for (int i = 0; i < 64; ++i) {
+        if (i > 0) images += ",";
+        images += R"({"id":"img-)" + std::to_string(i) + R"(","meta":{"n":)" + std::to_string(i) + "}}";
+    }
+    images += "]}";
+    auto req = cfimages::v2::list(test_config());
+    REQUIRE(req);
+    auto page = req->parse(ok(envelope(images)));
+    REQUIRE(page);
+    REQUIRE(page->images.size() == 64);
+    std::vector<std::thread> pool;
+    for (int t = 0; t < 4; ++t) {
+        pool.emplace_back([&, t] {
+            for (std::size_t i = static_cast<std::size_t>(t); i < 64; i += 4) {
+                auto& meta = page->images[i].meta;
+                for (int k = 0; k < 200; ++k) meta["key-" + std::to_string(k)] = std::string(40, 'a' + static_cast<char>(t));
+                meta.erase("key-0");
+            }
+        });
+    }
+    for (auto& th : pool) th.join();
+    for (std::size_t i = 0; i < 64; ++i) {
+        const auto& meta = page->images[i].meta;
+        CHECK(meta.size() == 200);  // n, key-1..key-199
+        CHECK(meta.at("n") == static_cast<std::int64_t>(i));
+        CHECK(meta.at("key-199").as_string() == std::string(40, static_cast<char>('a' + i % 4)));
+    }
+}

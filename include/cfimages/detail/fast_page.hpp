@@ -23,7 +23,9 @@
 // fuzz/fuzz_page_decode.cpp checks exactly that.
 //
 // `meta` is built by Boost.JSON's own `value_stack`, as the DOM parser
-// builds it, so duplicate keys inside it resolve the same way.
+// builds it, so duplicate keys inside it resolve the same way; its memory
+// comes from one arena per page (page_arena.hpp says why and what that
+// means for the caller).
 
 #include <cstddef>
 #include <cstdint>
@@ -41,6 +43,7 @@
 #include <boost/json/value.hpp>
 #include <boost/json/value_stack.hpp>
 
+#include <cfimages/detail/page_arena.hpp>
 #include <cfimages/detail/text.hpp>
 #include <cfimages/models.hpp>
 
@@ -52,6 +55,14 @@ namespace detail {
 inline void assign_reusing(std::optional<std::string>& field, std::string_view v) {
     if (field) field->assign(v.data(), v.size());
     else field.emplace(v);
+}
+
+// Replaces `meta` with `with`, memory resource included: assignment
+// would keep `meta`'s own resource and copy into it (an earlier page's
+// arena, which would then grow with every reuse).
+inline void replace_meta(boost::json::object& meta, boost::json::object&& with) noexcept {
+    meta.~object();
+    ::new (static_cast<void*>(&meta)) boost::json::object(std::move(with));
 }
 
 // Sets URL `n` of `vs` (the first `n` are this page's already).
@@ -69,7 +80,7 @@ public:
     /// `images`: decoded into, reusing the elements it holds (trimmed to
     /// the page on success; unspecified contents on failure).
     FastPageReader(std::string_view body, std::vector<Image>& images) noexcept
-        : p_(body.data()), end_(body.data() + body.size()), images_(images) {}
+        : begin_(body.data()), p_(body.data()), end_(body.data() + body.size()), images_(images) {}
 
     /// Reads the whole body; false when the next reader must decide.
     bool read() {
@@ -230,7 +241,9 @@ private:
         }
     }
 
-    // A value inside `meta`, pushed as Boost.JSON's parser would push it.
+    // A value inside `meta`, pushed as Boost.JSON's parser would push it
+    // (building the objects in place was slower: they regrow and search
+    // for duplicates on every key).
     bool push_value(int depth) {
         skip_ws();
         if (p_ == end_) return false;
@@ -370,11 +383,20 @@ private:
             }
             case f_meta:
                 if (take_null()) {
-                    img.meta.clear();
+                    replace_meta(img.meta, boost::json::object());
                 } else {
-                    st_.reset();
+                    if (!arena_.is_shared()) {  // still the default resource
+                        // Sized so a page's metadata rarely needs a second block.
+                        const std::size_t first = static_cast<std::size_t>(end_ - begin_) / 8;
+                        arena_ = boost::json::make_shared_resource<PageArena>(
+                            first < 4096 ? 4096 : first > (1u << 20) ? (1u << 20) : first);
+                    }
+                    st_.reset(arena_);
                     if (!push_object(1)) return false;
-                    img.meta = std::move(st_.release().get_object());
+                    boost::json::value built = st_.release();
+                    // An empty meta holds no memory, and no reference to the arena.
+                    replace_meta(img.meta, built.get_object().empty() ? boost::json::object()
+                                                                      : std::move(built.get_object()));
                 }
                 break;
             case f_rsu:
@@ -406,7 +428,7 @@ private:
         // Absent fields take their defaults (a reused image may hold old values).
         if ((seen & f_filename) == 0) img.filename.reset();
         if ((seen & f_creator) == 0) img.creator.reset();
-        if ((seen & f_meta) == 0) img.meta.clear();
+        if ((seen & f_meta) == 0) replace_meta(img.meta, boost::json::object());
         if ((seen & f_rsu) == 0) img.require_signed_urls = false;
         if ((seen & f_uploaded) == 0) img.uploaded = {};
         if ((seen & f_variants) == 0) img.variants.clear();
@@ -491,11 +513,13 @@ private:
         return nullptr;
     }
 
+    const char* begin_;
     const char* p_;
     const char* end_;
     bool closed_ = false;
     std::vector<Image>& images_;
     std::optional<std::string> token_;
+    boost::json::storage_ptr arena_;  // for every meta of this page; made on the first one
     boost::json::value_stack st_;
 };
 

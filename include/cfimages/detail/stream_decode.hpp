@@ -115,7 +115,7 @@ public:
             meta_st_.push_object(n);
             if (--meta_depth_ == 0) {
                 boost::json::value v = meta_st_.release();
-                cur_->meta = std::move(v.get_object());
+                replace_meta(cur_->meta, std::move(v.get_object()));
             }
             return true;
         }
@@ -439,7 +439,7 @@ private:
         switch (f) {
         case Field::filename: cur_->filename.reset(); break;
         case Field::creator: cur_->creator.reset(); break;
-        case Field::meta: cur_->meta.clear(); break;
+        case Field::meta: replace_meta(cur_->meta, boost::json::object()); break;
         case Field::require_signed_urls: cur_->require_signed_urls = false; break;
         case Field::uploaded: cur_->uploaded = {}; break;
         case Field::variants: cur_->variants.clear(); break;
