@@ -90,10 +90,10 @@ public:
         for (;;) {
             std::string_view key;
             if (!read_key(key)) return false;
-            if (key == "success") {
+            if (is(key, "success")) {
                 if (success || !literal("true")) return false;  // false: an error, for the DOM path
                 success = true;
-            } else if (key == "result") {
+            } else if (is(key, "result")) {
                 if (result || !read_result()) return false;
                 result = true;
             } else if (!skip_value(0)) {
@@ -116,6 +116,12 @@ private:
     static constexpr int max_depth = 32;  // deeper: the next reader
 
     // ------------------------------------------------------------ tokens
+    // A key equal to a literal: a fixed-size compare the compiler inlines
+    // (string_view's == called memcmp for every key of every image).
+    template <std::size_t N>
+    static bool is(std::string_view key, const char (&lit)[N]) noexcept {
+        return key.size() == N - 1 && std::memcmp(key.data(), lit, N - 1) == 0;
+    }
     static bool is_ws(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
     void skip_ws() noexcept {
         while (p_ != end_ && is_ws(*p_)) ++p_;
@@ -310,10 +316,10 @@ private:
         do {
             std::string_view key;
             if (!read_key(key)) return false;
-            if (key == "images") {
+            if (is(key, "images")) {
                 if (images || !read_images()) return false;
                 images = true;
-            } else if (key == "continuation_token") {
+            } else if (is(key, "continuation_token")) {
                 if (token) return false;
                 token = true;
                 std::string_view s;
@@ -354,15 +360,14 @@ private:
             std::string_view key, s;
             if (!read_key(key)) return false;
             unsigned f = 0;
-            switch (key.size()) {
-            case 2: f = key == "id" ? f_id : 0u; break;
-            case 4: f = key == "meta" ? f_meta : 0u; break;
-            case 5: f = key == "draft" ? f_draft : 0u; break;
-            case 7: f = key == "creator" ? f_creator : 0u; break;
-            case 8: f = key == "filename" ? f_filename : key == "uploaded" ? f_uploaded : key == "variants" ? f_variants : 0u; break;
-            case 17: f = key == "requireSignedURLs" ? f_rsu : 0u; break;
-            default: break;
-            }
+            if (is(key, "id")) f = f_id;
+            else if (is(key, "meta")) f = f_meta;
+            else if (is(key, "draft")) f = f_draft;
+            else if (is(key, "creator")) f = f_creator;
+            else if (is(key, "filename")) f = f_filename;
+            else if (is(key, "uploaded")) f = f_uploaded;
+            else if (is(key, "variants")) f = f_variants;
+            else if (is(key, "requireSignedURLs")) f = f_rsu;
             if ((seen & f) != 0) return false;  // a duplicate: the DOM's "last wins" decides
             seen |= f;
             switch (f) {
