@@ -174,6 +174,38 @@ Result<std::size_t> for_each_image(Send&& send, const Config& cfg, Params params
     }
 }
 
+/// Sends a list request (`v1::list`, `v2::list`) through `send` and
+/// decodes the answer into `page` with `parse_into`, reusing the memory
+/// of the images `page` holds: the loop body for fetching page after page.
+/// The bundled clients' `send(request, page)` is this with their transport.
+/// @param send    any callable `HttpRequest -> HttpResponse` or
+///                `HttpRequest -> Result<HttpResponse>`.
+/// @param request a built list request, or a builder's result (its error
+///                is passed through and nothing is sent).
+/// @return the number of images on the page, or the builder's, the
+///         transport's or the parser's error; on error `page` is left empty.
+template <class Send, class Page>
+Result<std::size_t> send_into(Send&& send, const Request<Page>& request, Page& page) {
+    static_assert(std::is_same_v<Page, v1::ImagePage> || std::is_same_v<Page, v2::ImagePage>,
+                  "send_into takes a v1::list or v2::list request");
+    auto response = detail::call_send(send, request.http);
+    if (!response) {
+        page = Page{};
+        return fail(std::move(response).error());
+    }
+    return parse_into(request, *response, page);
+}
+
+/// As above, for a builder's result.
+template <class Send, class Page>
+Result<std::size_t> send_into(Send&& send, const Result<Request<Page>>& request, Page& page) {
+    if (!request) {
+        page = Page{};
+        return fail(request.error());
+    }
+    return send_into(std::forward<Send>(send), *request, page);
+}
+
 /// Collects every image of a listing through `send` (see `for_each_image`).
 /// @return all images in order, or the first error.
 template <class Send, class Params>

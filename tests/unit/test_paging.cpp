@@ -275,3 +275,39 @@ TEST_CASE("paging: errors end the walk") {
         CHECK(api.urls.empty());
     }
 }
+
+TEST_CASE("paging: send_into decodes each page over the last, and passes errors through") {
+    const auto cfg = test_config();
+    cfimages::v2::ImagePage page;
+    int calls = 0;
+    auto send = [&](const cfimages::HttpRequest&) {
+        ++calls;
+        return ok_body(R"({"images":[)" + image_json(calls) + "," + image_json(calls + 1) + R"(],"continuation_token":"t"})");
+    };
+    auto n = cfimages::send_into(send, cfimages::v2::list(cfg), page);
+    REQUIRE(n);
+    CHECK(*n == 2);
+    const cfimages::Image* storage = page.images.data();
+    n = cfimages::send_into(send, cfimages::v2::list(cfg), page);
+    REQUIRE(n);
+    CHECK(page.images.data() == storage);  // the second page reused the first one's images
+    CHECK(page.continuation_token == std::optional<std::string>("t"));
+
+    // A transport error and a builder error both leave the page empty; the builder's sends nothing.
+    auto down = [](const cfimages::HttpRequest&) -> cfimages::Result<cfimages::HttpResponse> {
+        return cfimages::ApiError::make(cfimages::ErrorKind::transport, "down");
+    };
+    n = cfimages::send_into(down, cfimages::v2::list(cfg), page);
+    REQUIRE(!n);
+    CHECK(n.error().kind == cfimages::ErrorKind::transport);
+    CHECK(page.images.empty());
+    REQUIRE(cfimages::send_into(send, cfimages::v2::list(cfg), page));
+    cfimages::v2::ListParams bad;
+    bad.per_page = 1;
+    const int before = calls;
+    n = cfimages::send_into(send, cfimages::v2::list(cfg, bad), page);
+    REQUIRE(!n);
+    CHECK(n.error().kind == cfimages::ErrorKind::invalid_argument);
+    CHECK(calls == before);
+    CHECK(page.images.empty());
+}

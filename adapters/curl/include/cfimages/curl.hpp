@@ -558,27 +558,11 @@ public:
     /// after page, or the same listing again and again.
     /// @return the number of images on the page, or the error `send`
     ///         would give; on error `page` is left empty.
-    template <class Page>
-    Result<std::size_t> send(const Request<Page>& request, Page& page) {
-        static_assert(std::is_same_v<Page, v1::ImagePage> || std::is_same_v<Page, v2::ImagePage>,
-                      "send(request, page) takes a v1::list or v2::list request");
-        auto response = send_checked(request.http, request.idempotent);
-        if (!response) {
-            page = Page{};
-            return fail(std::move(response).error());
-        }
-        return parse_into(request, *response, page);
-    }
-
-    /// As `send(request, page)`; a builder's error is passed through
-    /// (and `page` left empty) without sending anything.
-    template <class Page>
-    Result<std::size_t> send(const Result<Request<Page>>& request, Page& page) {
-        if (!request) {
-            page = Page{};
-            return fail(request.error());
-        }
-        return send(*request, page);
+    /// A builder's error is passed through without sending anything.
+    /// `request`: a `Request<Page>` or the builder's `Result<Request<Page>>`.
+    template <class Req, class Page>
+    Result<std::size_t> send(const Req& request, Page& page) {
+        return cfimages::send_into([this](const HttpRequest& r) { return send_checked(r, true); }, request, page);
     }
 
     /// Sends any request and returns the raw answer, whatever its status
