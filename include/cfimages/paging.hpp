@@ -180,8 +180,9 @@ Result<std::size_t> for_each_image(Send&& send, const Config& cfg, Params params
 /// The bundled clients' `send(request, page)` is this with their transport.
 /// @param send    any callable `HttpRequest -> HttpResponse` or
 ///                `HttpRequest -> Result<HttpResponse>`.
-/// @param request a built list request, or a builder's result (its error
-///                is passed through and nothing is sent).
+/// @param request a built list request (`Request<v1::ImagePage>` or
+///                `Request<v2::ImagePage>`).
+/// @param page    decoded into; its images' memory is reused.
 /// @return the number of images on the page, or the builder's, the
 ///         transport's or the parser's error; on error `page` is left empty.
 template <class Send, class Page>
@@ -196,7 +197,12 @@ Result<std::size_t> send_into(Send&& send, const Request<Page>& request, Page& p
     return parse_into(request, *response, page);
 }
 
-/// As above, for a builder's result.
+/// `send_into` for a builder's result: its error is passed through (and
+/// `page` left empty) without sending anything.
+/// @param send    as above.
+/// @param request what `v1::list` or `v2::list` returned.
+/// @param page    decoded into; its images' memory is reused.
+/// @return as above.
 template <class Send, class Page>
 Result<std::size_t> send_into(Send&& send, const Result<Request<Page>>& request, Page& page) {
     if (!request) {
