@@ -120,20 +120,32 @@ struct Connection {
     /// Returns the TCP layer, whichever stream is in use.
     boost::beast::tcp_stream& tcp() { return plain ? *plain : secure->next_layer(); }
 
-    /// Returns true when the server has not closed the idle connection:
-    /// a non-blocking peek sees neither end-of-stream nor an error (nor,
-    /// on plain HTTP, unsolicited bytes).
-    bool looks_alive() {
+    /// Returns true when bytes past the last response were already read
+    /// from the socket: left in `buffer` by the parser, or decrypted and
+    /// still held by OpenSSL. Such a connection is never reused: those
+    /// bytes would become the next call's answer. No system call.
+    bool holds_unread() {
+        return buffer.size() != 0 || (secure && ::SSL_pending(secure->native_handle()) > 0);
+    }
+
+    /// Returns true when the idle connection can carry the next request:
+    /// the server has not closed it, and nothing has arrived on it since
+    /// the last response (bytes nobody asked for would be taken as the
+    /// next answer). One recv(MSG_PEEK) on the common path; over TLS,
+    /// records that did arrive are processed without blocking (`settle`)
+    /// to tell a close_notify or stray data (drop) from a session ticket
+    /// (keep).
+    bool looks_alive(boost::asio::io_context& ioc) {
         auto& sock = tcp().socket();
-        if (!sock.is_open()) return false;
+        if (!sock.is_open() || holds_unread()) return false;
 #if !defined(_WIN32)
         // One recv(MSG_PEEK | MSG_DONTWAIT): toggling asio's non-blocking
         // mode instead costs two ioctls here and a third in the next
         // operation, on every call.
         char c = 0;
         const auto n = ::recv(sock.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
-        if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
-        return n > 0 && secure;        // 0: end of stream; TLS may hold e.g. a session ticket
+        if (n == 0) return false; // end of stream
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return false;
 #else
         boost::system::error_code ec;
         sock.non_blocking(true, ec);
@@ -143,11 +155,16 @@ struct Connection {
                                            boost::asio::socket_base::message_peek, ec);
         boost::system::error_code ignored;
         sock.non_blocking(false, ignored);
-        if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again)
-            return true;
-        if (ec) return false;          // reset, or end of stream
-        return n > 0 && secure;        // TLS may hold e.g. a session ticket
+        if (ec && ec != boost::asio::error::would_block && ec != boost::asio::error::try_again)
+            return false;              // reset, or end of stream
+        if (!ec && n == 0) return false;
 #endif
+        const bool arrived = n > 0;
+        if (!secure) return !arrived;  // plain: bytes nobody asked for
+        SSL* ssl = secure->native_handle();
+        // Ciphertext may also wait inside OpenSSL or Asio's BIO pair.
+        if (!arrived && ::SSL_has_pending(ssl) == 0 && BIO_ctrl_pending(::SSL_get_rbio(ssl)) == 0) return true;
+        return settle(ioc);
     }
 
     /// Closes the socket (no TLS close_notify: the connection is dropped).
@@ -156,14 +173,67 @@ struct Connection {
         tcp().socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
         tcp().socket().close(ignored);
     }
+
+private:
+    /// Lets OpenSSL process the TLS records that have arrived on an idle
+    /// connection, without waiting for more; returns true when they held
+    /// no application data and no end of the connection (a session ticket
+    /// or key update: the connection stays usable). A close_notify, a FIN,
+    /// an error, application data, or a record still incomplete: false.
+    bool settle(boost::asio::io_context& ioc) {
+        char byte = 0;
+        bool done = false;
+        boost::system::error_code ec;
+        secure->async_read_some(boost::asio::buffer(&byte, 1),
+                                [&](const boost::system::error_code& e, std::size_t) {
+                                    ec = e;
+                                    done = true;
+                                });
+        ioc.restart();
+        ioc.poll(); // runs only what is ready: the read never waits
+        if (done) return false; // data, or the end of the connection
+        boost::system::error_code ignored;
+        tcp().socket().cancel(ignored);
+        ioc.restart();
+        ioc.run(); // the cancelled read completes at once
+        // Cancelled while waiting for more: what arrived was consumed
+        // whole, unless a record is still incomplete.
+        SSL* ssl = secure->native_handle();
+        return ec == boost::asio::error::operation_aborted && ::SSL_has_pending(ssl) == 0 &&
+               BIO_ctrl_pending(::SSL_get_rbio(ssl)) == 0;
+    }
 };
+
+/// What one attempt did on the wire: the facts that decide whether a
+/// failed attempt may go out again (see `may_resend`).
+struct WireFacts {
+    bool reused = false;           ///< The connection was kept alive from an earlier call.
+    bool request_started = false;  ///< Some bytes of the request may have reached the server.
+    bool request_complete = false; ///< The whole request was handed to the connection.
+    bool response_started = false; ///< Some bytes of a response (an interim 1xx included) arrived.
+};
+
+/// Returns true when an attempt that got no response may be sent once
+/// more on a new connection, without counting as a retry: it went out on
+/// a reused connection (which the server may have closed while it was
+/// idle), nothing came back, it did not run out of time, and the server
+/// cannot have acted on it: it is idempotent, or it was not written
+/// completely (a server acts only on a complete request).
+inline bool may_resend(const WireFacts& wire, bool idempotent, bool timed_out) noexcept {
+    return wire.reused && !wire.response_started && !timed_out && (idempotent || !wire.request_complete);
+}
+
+/// Returns true for an interim answer (1xx) that precedes the final one;
+/// 101 (Switching Protocols) is final: the connection then speaks another
+/// protocol.
+inline bool is_interim(int status) noexcept { return status >= 100 && status <= 199 && status != 101; }
 
 /// What went wrong in one attempt that got no response.
 struct Failure {
     ApiError error;
-    bool retryable = true; ///< A connection error worth retrying (not TLS verification, limits, protocol).
-    bool sent = false;     ///< Some of the request may have reached the server.
+    bool retryable = true;  ///< A connection error worth retrying (not TLS verification, limits, protocol).
     bool timed_out = false; ///< The attempt ran out of time (never replayed on a fresh connection).
+    WireFacts wire;         ///< What reached the wire; `wire.request_started`: the request may have reached the server.
 };
 
 /// Returns the milliseconds of `d` for messages.
@@ -338,7 +408,7 @@ public:
                 // Nothing can have been created when the request never left.
                 if (failure.retryable)
                     decision = decide_retry(options_.retry, failure.error, attempt,
-                                            idempotent || !failure.sent, jitter(rng_));
+                                            idempotent || !failure.wire.request_started, jitter(rng_));
                 if (!decision.retry) {
                     if (attempt > 0)
                         failure.error.message += " (gave up after " + std::to_string(attempt + 1) + " attempts)";
@@ -418,7 +488,9 @@ private:
     }
 
     /// One attempt: a pooled or new connection, write, read. A reused
-    /// connection that turns out dead is replaced once.
+    /// connection that fails as a connection the server had closed while
+    /// idle would (`may_resend`) is replaced once. `failure.wire` holds
+    /// what the last connection tried saw.
     std::optional<HttpResponse> attempt_once(const Url& url, const HttpRequest& request,
                                              bool idempotent, Failure& failure) {
         const auto start = Clock::now();
@@ -428,11 +500,11 @@ private:
 
         make_head(url, request, head_);
         for (int pass = 0; pass < 2; ++pass) {
-            bool reused = false;
+            failure = Failure{};
             auto it = pool_.find(key);
             if (it != pool_.end()) {
-                if (it->second->looks_alive()) {
-                    reused = true;
+                if (it->second->looks_alive(ioc_)) {
+                    failure.wire.reused = true;
                 } else {
                     it->second->close();
                     pool_.erase(it);
@@ -446,14 +518,12 @@ private:
             }
             Connection& conn = *it->second;
 
-            bool got_some = false;
-            bool write_failed = false;
 #if !defined(_WIN32)
-            auto response = conn.plain ? exchange_plain(conn, url, request, deadline, failure, got_some, write_failed)
-                                       : exchange(*conn.secure, conn, url, request, deadline, failure, got_some, write_failed);
+            auto response = conn.plain ? exchange_plain(conn, url, request, deadline, failure)
+                                       : exchange(*conn.secure, conn, url, request, deadline, failure);
 #else
-            auto response = conn.plain ? exchange(*conn.plain, conn, url, request, deadline, failure, got_some, write_failed)
-                                       : exchange(*conn.secure, conn, url, request, deadline, failure, got_some, write_failed);
+            auto response = conn.plain ? exchange(*conn.plain, conn, url, request, deadline, failure)
+                                       : exchange(*conn.secure, conn, url, request, deadline, failure);
 #endif
             if (response) {
                 if (!options_.keep_alive || !keep_) {
@@ -464,14 +534,7 @@ private:
             }
             conn.close();
             pool_.erase(key);
-            // The server closed an idle connection as we used it: try once
-            // more on a fresh one, unless the request may have been
-            // processed (something came back, or a non-idempotent request
-            // was fully written).
-            const bool stale = reused && !got_some && !failure.timed_out &&
-                               (write_failed || idempotent);
-            if (!(pass == 0 && stale)) return std::nullopt;
-            failure = Failure{};
+            if (pass > 0 || !may_resend(failure.wire, idempotent, failure.timed_out)) return std::nullopt;
         }
         return std::nullopt;
     }
@@ -501,7 +564,6 @@ private:
         namespace asio = boost::asio;
         using tcp = asio::ip::tcp;
         const std::string where = url.host_port();
-        failure.sent = false;
 
         // Resolve (a literal needs no lookup).
         std::vector<tcp::endpoint> endpoints;
@@ -586,18 +648,20 @@ private:
         return conn;
     }
 
-    /// Writes the request and reads the response on an open connection.
+    /// Writes the request and reads the response on an open connection
+    /// (TLS, and plain HTTP on Windows), skipping interim 1xx answers.
     template <class Stream>
     std::optional<HttpResponse> exchange(Stream& stream, Connection& conn, const Url& url, const HttpRequest& request,
-                                         Clock::time_point deadline, Failure& failure, bool& got_some,
-                                         bool& write_failed) {
+                                         Clock::time_point deadline, Failure& failure) {
         namespace http = boost::beast::http;
         boost::system::error_code ec;
         bool done = false;
         // The deadline is enforced by run_until (no per-operation timer);
         // on expiry the socket is closed and the aborted handlers drained.
         conn.tcp().expires_never();
-        failure.sent = true;
+        // Over TLS, how much of the request reached the socket is not
+        // known once a write has begun.
+        failure.wire.request_started = true;
         const std::array<boost::asio::const_buffer, 2> wire{boost::asio::buffer(head_),
                                                            boost::asio::buffer(request.body)};
         boost::asio::async_write(stream, wire, [&](const boost::system::error_code& e, std::size_t) {
@@ -610,36 +674,39 @@ private:
             return timeout_failure(failure, "sending the request to " + url.host_port());
         }
         if (ec) {
-            write_failed = true;
             fail_with(failure, "cannot send the request to " + url.host_port() + ": " + ec_text(ec), true);
             return std::nullopt;
         }
+        failure.wire.request_complete = true;
 
-        // Read 64 KiB at a time straight into the response (ResponseReader).
+        // Read 64 KiB at a time straight into the response (ResponseReader),
+        // one message after another while they are interim answers.
         HttpResponse out = std::move(spare_);
-        ResponseReader parser(out, header_hint_);
-        parser.body_limit(options_.body_limit);
-        parser.header_limit(options_.header_limit);
-        done = false;
-        http::async_read(stream, conn.buffer, parser, [&](const boost::system::error_code& e, std::size_t) {
-            ec = e;
-            done = true;
-        });
-        if (!run_until(ioc_, deadline, done)) {
-            conn.close();
-            run_all(ioc_);
-            got_some = parser.got_some();
-            return timeout_failure(failure, "reading the response from " + url.host_port());
+        for (;;) {
+            ResponseReader parser(out, header_hint_);
+            parser.body_limit(options_.body_limit);
+            parser.header_limit(options_.header_limit);
+            done = false;
+            http::async_read(stream, conn.buffer, parser, [&](const boost::system::error_code& e, std::size_t) {
+                ec = e;
+                done = true;
+            });
+            const bool in_time = run_until(ioc_, deadline, done);
+            if (!in_time) {
+                conn.close();
+                run_all(ioc_);
+            }
+            failure.wire.response_started = failure.wire.response_started || parser.got_some();
+            if (!in_time) return timeout_failure(failure, "reading the response from " + url.host_port());
+            if (ec) {
+                read_failure(ec, failure.wire.response_started, url, failure);
+                return std::nullopt;
+            }
+            if (is_interim(out.status)) continue;
+            keep_ = parser.keep_alive() && !parser.need_eof() && out.status != 101 && !conn.holds_unread();
+            header_hint_ = std::min<std::size_t>(std::max(header_hint_, out.headers.size()), 64);
+            return out;
         }
-        got_some = parser.got_some();
-        if (ec) {
-            read_failure(ec, got_some, url, failure);
-            return std::nullopt;
-        }
-
-        keep_ = parser.keep_alive() && !parser.need_eof();
-        header_hint_ = std::min<std::size_t>(std::max(header_hint_, out.headers.size()), 64);
-        return out;
     }
 
 #if !defined(_WIN32)
@@ -665,11 +732,9 @@ private:
     /// sendmsg, poll, recv do the work of sendmsg, three epoll_waits and
     /// recvmsg.
     std::optional<HttpResponse> exchange_plain(Connection& conn, const Url& url, const HttpRequest& request,
-                                               Clock::time_point deadline, Failure& failure, bool& got_some,
-                                               bool& write_failed) {
+                                               Clock::time_point deadline, Failure& failure) {
         namespace http = boost::beast::http;
         const int fd = conn.plain->socket().native_handle();
-        failure.sent = true;
 
         std::array<iovec, 2> iov{iovec{head_.data(), head_.size()},
                                  iovec{const_cast<char*>(request.body.data()), request.body.size()}};
@@ -688,12 +753,12 @@ private:
                     }
                     continue;
                 }
-                write_failed = true;
                 fail_with(failure, "cannot send the request to " + url.host_port() + ": " +
                                        ec_text(boost::system::error_code(err, boost::asio::error::get_system_category())),
                           true);
                 return std::nullopt;
             }
+            failure.wire.request_started = true;
             auto sent = static_cast<std::size_t>(n);
             while (msg.msg_iovlen > 0 && sent >= msg.msg_iov->iov_len) {
                 sent -= msg.msg_iov->iov_len;
@@ -705,73 +770,85 @@ private:
                 msg.msg_iov->iov_len -= sent;
             }
         }
+        failure.wire.request_complete = true;
 
         // As http::async_read drives the parser (read_some_op): parse what
         // is buffered, read at most 64 KiB more when it needs more, turn a
-        // clean end of stream into put_eof or end_of_stream.
+        // clean end of stream into put_eof or end_of_stream. One message
+        // after another while they are interim answers.
         HttpResponse out = std::move(spare_);
-        ResponseReader parser(out, header_hint_);
-        parser.body_limit(options_.body_limit);
-        parser.header_limit(options_.header_limit);
-        parser.eager(true);
         auto& buffer = conn.buffer;
         boost::system::error_code ec;
         // The answer is rarely there the moment the request is out: wait
         // first instead of paying for a recv that fails with EAGAIN.
         bool readable = false;
-        bool fresh = true; // the buffer holds bytes the parser has not been given
         for (;;) {
-            if (fresh && buffer.size() > 0) {
-                const std::size_t used = parser.put(buffer.data(), ec);
-                buffer.consume(used);
-                if (ec == http::error::need_more) ec = {};
-                else if (ec || parser.is_done()) break;
-                else if (used > 0) continue;
-            }
-            fresh = false;
-            // Never more than max_size() - size(), so prepare() cannot throw.
-            const std::size_t size = boost::beast::read_size(buffer, 65536);
-            if (size == 0) {
-                ec = http::error::buffer_overflow;
+            ResponseReader parser(out, header_hint_);
+            parser.body_limit(options_.body_limit);
+            parser.header_limit(options_.header_limit);
+            parser.eager(true);
+            bool fresh = true; // the buffer holds bytes the parser has not been given
+            bool in_time = true;
+            for (;;) {
+                if (fresh && buffer.size() > 0) {
+                    const std::size_t used = parser.put(buffer.data(), ec);
+                    buffer.consume(used);
+                    if (ec == http::error::need_more) ec = {};
+                    else if (ec || parser.is_done()) break;
+                    else if (used > 0) continue;
+                }
+                fresh = false;
+                // Never more than max_size() - size(), so prepare() cannot throw.
+                const std::size_t size = boost::beast::read_size(buffer, 65536);
+                if (size == 0) {
+                    ec = http::error::buffer_overflow;
+                    break;
+                }
+                // A server that never lets the socket run dry still meets the deadline.
+                if (readable ? Clock::now() >= deadline : !wait_for(fd, POLLIN, deadline)) {
+                    in_time = false;
+                    break;
+                }
+                const auto mb = buffer.prepare(size);
+                const ssize_t n = ::recv(fd, mb.data(), mb.size(), MSG_DONTWAIT);
+                readable = fresh = n > 0;
+                if (n > 0) {
+                    buffer.commit(static_cast<std::size_t>(n));
+                    continue;
+                }
+                if (n == 0) {
+                    if (parser.got_some()) parser.put_eof(ec);
+                    else ec = http::error::end_of_stream;
+                    break;
+                }
+                const int err = errno;
+                if (err == EINTR || err == EAGAIN || err == EWOULDBLOCK) continue;
+                ec.assign(err, boost::asio::error::get_system_category());
                 break;
             }
-            // A server that never lets the socket run dry still meets the deadline.
-            if (readable ? Clock::now() >= deadline : !wait_for(fd, POLLIN, deadline)) {
+            failure.wire.response_started = failure.wire.response_started || parser.got_some();
+            if (!in_time) {
                 conn.close();
-                got_some = parser.got_some();
                 return timeout_failure(failure, "reading the response from " + url.host_port());
             }
-            const auto mb = buffer.prepare(size);
-            const ssize_t n = ::recv(fd, mb.data(), mb.size(), MSG_DONTWAIT);
-            readable = fresh = n > 0;
-            if (n > 0) {
-                buffer.commit(static_cast<std::size_t>(n));
-                continue;
+            if (ec) {
+                read_failure(ec, failure.wire.response_started, url, failure);
+                return std::nullopt;
             }
-            if (n == 0) {
-                if (parser.got_some()) parser.put_eof(ec);
-                else ec = http::error::end_of_stream;
-                break;
-            }
-            const int err = errno;
-            if (err == EINTR || err == EAGAIN || err == EWOULDBLOCK) continue;
-            ec.assign(err, boost::asio::error::get_system_category());
-            break;
+            if (is_interim(out.status)) continue;
+            // Bytes past the answer already in the buffer: never reused
+            // (bytes still in the socket are seen by looks_alive's peek).
+            keep_ = parser.keep_alive() && !parser.need_eof() && out.status != 101 && buffer.size() == 0;
+            header_hint_ = std::min<std::size_t>(std::max(header_hint_, out.headers.size()), 64);
+            return out;
         }
-        got_some = parser.got_some();
-        if (ec) {
-            read_failure(ec, got_some, url, failure);
-            return std::nullopt;
-        }
-        keep_ = parser.keep_alive() && !parser.need_eof();
-        header_hint_ = std::min<std::size_t>(std::max(header_hint_, out.headers.size()), 64);
-        return out;
     }
 #endif
 
     /// Turns a read error into the attempt's failure (both exchanges use it,
     /// so plain and TLS connections report alike).
-    void read_failure(const boost::system::error_code& ec, bool got_some, const Url& url, Failure& failure) const {
+    void read_failure(const boost::system::error_code& ec, bool response_started, const Url& url,
+                      Failure& failure) const {
         namespace http = boost::beast::http;
         const std::string where = url.host_port();
         if (ec == http::error::body_limit) {
@@ -788,7 +865,7 @@ private:
         if (ec == http::error::end_of_stream || ec == boost::asio::error::eof ||
             ec == boost::asio::ssl::error::stream_truncated || ec == boost::asio::error::connection_reset ||
             ec == http::error::partial_message) {
-            fail_with(failure, std::string(got_some ? "connection closed by " + where + " in the middle of the response"
+            fail_with(failure, std::string(response_started ? "connection closed by " + where + " in the middle of the response"
                                                     : "connection closed by " + where + " before any response") +
                                    " (" + ec_text(ec) + ")", true);
             return;

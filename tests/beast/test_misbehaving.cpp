@@ -1,0 +1,108 @@
+// The Beast client against servers that misbehave on purpose (issue 11),
+// plain and TLS: every call gets its own answer, a connection the server
+// closed or left bytes in is never reused, an upload goes out at most once
+// once it may have reached the server, and a timeout names the limit that
+// fired.
+#include <cfimages/beast.hpp>
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "local_server.hpp"
+#include "misbehaving.hpp"
+
+namespace {
+
+using namespace cfimages_test::misbehaving;
+using cfimages_test::Conn;
+using cfimages_test::LocalServer;
+using std::chrono::milliseconds;
+
+// No retries: whatever the server sees twice, the transport sent twice.
+cfimages::beast::ClientOptions options() {
+    cfimages::beast::ClientOptions o;
+    o.connect_timeout = milliseconds(1000);
+    o.timeout = milliseconds(2000);
+    o.retry.max_retries = 0;
+    o.extra_ca_pem = test_cert().cert;
+    return o;
+}
+
+} // namespace
+
+TEST_CASE("beast: interim 1xx answers are skipped; the final answer is the call's") {
+    cfimages::beast::Client client(options());
+    for (bool tls : {false, true}) {
+        CAPTURE(tls);
+        client.close();
+        check_interim_answers(client, tls);
+    }
+}
+
+TEST_CASE("beast: bytes after an answer never become the next call's answer") {
+    cfimages::beast::Client client(options());
+    for (bool tls : {false, true}) {
+        for (bool late : {false, true}) {
+            CAPTURE(tls);
+            CAPTURE(late);
+            client.close();
+            check_trailing_bytes(client, tls, late);
+        }
+    }
+}
+
+TEST_CASE("beast: an idle connection the server closed is noticed before the next call") {
+    struct Case {
+        const char* name;
+        bool tls;
+        bool fin;
+    };
+    cfimages::beast::Client client(options());
+    for (const Case& c : {Case{"TLS close_notify, TCP left open", true, false},
+                          Case{"TLS close_notify and FIN", true, true}, Case{"plain FIN", false, true}}) {
+        for (bool upload : {false, true}) {
+            CAPTURE(std::string(c.name));
+            CAPTURE(upload);
+            client.close();
+            check_idle_close(client, c.tls, c.fin, upload);
+        }
+    }
+}
+
+TEST_CASE("beast: a session ticket arriving on an idle TLS connection does not end it") {
+    // TLS records without application data (a NewSessionTicket, as servers
+    // may send at any time) are processed, and the connection is reused.
+    auto sent = std::make_shared<std::atomic<bool>>(false);
+    auto server = make_server(true, [sent](Conn& c) {
+        while (auto r = c.read_request()) {
+            if (!c.write(cfimages_test::http_response(200, "answer " + r->target))) return;
+            if (!*sent) *sent = c.send_session_ticket();
+        }
+    });
+    cfimages::beast::Client client(options());
+    const std::string base = base_url(*server, true);
+    const auto first = client.send_raw(get(base + "/first"));
+    REQUIRE_MESSAGE(first.has_value(), error_text(first));
+    REQUIRE(wait_until([&] { return sent->load(); }));
+    std::this_thread::sleep_for(milliseconds(10));
+    const auto second = client.send_raw(get(base + "/second"));
+    REQUIRE_MESSAGE(second.has_value(), error_text(second));
+    CHECK(second->body == "answer /second");
+    CHECK(server->connections() == 1);
+}
+
+TEST_CASE("beast: a request read but never answered: a POST goes out once, a GET again on a new connection") {
+    cfimages::beast::Client client(options());
+    for (bool tls : {false, true}) {
+        CAPTURE(tls);
+        client.close();
+        check_unanswered_post(client, tls);
+        client.close();
+        check_unanswered_get(client, tls);
+    }
+}
