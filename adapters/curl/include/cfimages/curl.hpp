@@ -33,6 +33,7 @@
 /// `-lcurl`). A `Client` is not thread-safe: use one per thread. It may be
 /// moved. libcurl is initialised once, on first use, in a thread-safe way.
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -47,6 +48,13 @@
 #include <vector>
 
 #include <curl/curl.h>
+#if defined(_WIN32)
+#include <winsock2.h>
+#else
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#endif
 
 #include <cfimages/config.hpp>
 #include <cfimages/http.hpp>
@@ -243,11 +251,21 @@ inline std::size_t on_header(char* data, std::size_t size, std::size_t count, vo
     return n;
 }
 
+/// What one attempt did on the wire, as far as libcurl tells: the facts
+/// that decide whether a failed attempt may go out again. libcurl itself
+/// sends a request once more on a new connection when a reused one gives
+/// nothing back; these describe the last connection it tried.
+struct WireFacts {
+    bool reused = false;           ///< The connection was kept alive from an earlier call.
+    bool request_started = false;  ///< Some bytes of the request may have reached the server.
+    bool response_started = false; ///< Some bytes of a response (an interim 1xx included) arrived.
+};
+
 /// What went wrong in one attempt that got no response.
 struct Failure {
     ApiError error;
     bool retryable = true;  ///< A connection error worth retrying (not TLS verification, limits, protocol).
-    bool sent = false;      ///< Some of the request may have reached the server.
+    WireFacts wire;         ///< What reached the wire; `wire.request_started`: the request may have reached the server.
 };
 
 /// The client's state (behind a pointer so that `Client` can move while
@@ -258,11 +276,20 @@ public:
     explicit ClientImpl(ClientOptions options)
         : options_(std::move(options)), rng_(std::random_device{}()) {}
 
+    ClientImpl(const ClientImpl&) = delete;
+    ClientImpl& operator=(const ClientImpl&) = delete;
+    /// Closes the cached connections while `sockets_` still exists (their
+    /// close callback points here).
+    ~ClientImpl() { close(); }
+
     /// Returns the options the client was made with.
     const ClientOptions& options() const noexcept { return options_; }
 
     /// Drops the handle and with it every cached connection.
-    void close() { easy_.reset(); }
+    void close() {
+        easy_.reset();
+        sockets_.clear();
+    }
 
     /// Sends with retries.
     Result<HttpResponse> send_with_retries(const HttpRequest& request, bool idempotent) {
@@ -281,7 +308,7 @@ public:
         std::uniform_real_distribution<double> jitter(0.0, 1.0);
         for (int attempt = 0;; ++attempt) {
             Failure failure;
-            auto response = attempt_once(*origin, request, failure);
+            auto response = attempt_once(*origin, request, idempotent, failure);
             RetryDecision decision;
             if (response) {
                 decision = decide_retry(options_.retry, *response, attempt, idempotent,
@@ -291,7 +318,7 @@ public:
                 // Nothing can have been created when the request never left.
                 if (failure.retryable)
                     decision = decide_retry(options_.retry, failure.error, attempt,
-                                            idempotent || !failure.sent, jitter(rng_));
+                                            idempotent || !failure.wire.request_started, jitter(rng_));
                 if (!decision.retry) {
                     if (attempt > 0)
                         failure.error.message +=
@@ -304,8 +331,9 @@ public:
     }
 
 private:
-    /// One transfer on the kept handle.
-    std::optional<HttpResponse> attempt_once(const Origin& origin, const HttpRequest& request,
+    /// One transfer on the kept handle. A request that is not idempotent
+    /// gets a new connection of its own (see below).
+    std::optional<HttpResponse> attempt_once(const Origin& origin, const HttpRequest& request, bool idempotent,
                                              Failure& failure) {
         const std::string where = origin.host_port();
         if (!curl_global_ready()) {
@@ -322,6 +350,7 @@ private:
         CURL* h = easy_.get();
         // Reset keeps the connection cache, the DNS cache and TLS sessions.
         curl_easy_reset(h);
+        drop_connections_with_unread_bytes();
 
         std::unique_ptr<curl_slist, SlistDeleter> headers;
         bool has_content_type = false;
@@ -387,7 +416,20 @@ private:
         }
 #endif
         if (!options_.use_environment_proxy) opt(CURLOPT_PROXY, "");
-        opt(CURLOPT_FORBID_REUSE, options_.keep_alive ? 0L : 1L);
+        // libcurl sends a request again, on a new connection, when a
+        // reused one gives nothing back (Curl_retry_request), whatever the
+        // method: a POST the server read and then dropped without an
+        // answer went out twice, even with max_retries = 0. It does so
+        // only for a reused connection, so a request that is not
+        // idempotent gets a new connection of its own, closed after it
+        // (no idle connection piles up per upload); a fresh connection
+        // also cannot be one the server closed while it was idle.
+        opt(CURLOPT_FRESH_CONNECT, idempotent ? 0L : 1L);
+        opt(CURLOPT_FORBID_REUSE, options_.keep_alive && idempotent ? 0L : 1L);
+        // Every connection made from here on reports its socket's closing
+        // (see drop_connections_with_unread_bytes).
+        opt(CURLOPT_CLOSESOCKETFUNCTION, &ClientImpl::on_close_socket);
+        opt(CURLOPT_CLOSESOCKETDATA, static_cast<void*>(this));
         opt(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.body_limit));
         opt(CURLOPT_WRITEFUNCTION, &on_body);
         opt(CURLOPT_WRITEDATA, static_cast<void*>(&t));
@@ -417,18 +459,87 @@ private:
         // Whether anything reached the server decides if a non-idempotent
         // request may be repeated.
         long request_size = 0;
+        long header_size = 0;
+        long connects = 0;
         curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
-        failure.sent = request_size > 0;
+        curl_easy_getinfo(h, CURLINFO_HEADER_SIZE, &header_size);
+        curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &connects);
+        failure.wire.request_started = request_size > 0;
+        failure.wire.response_started = header_size > 0 || !t.response.body.empty();
+        failure.wire.reused = failure.wire.request_started && connects == 0;
         if (rc == CURLE_OK) {
             long status = 0;
             curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
             t.response.status = static_cast<int>(status);
+            remember_connection(h);
             return std::move(t.response);
         }
         describe(rc, origin, t, failure);
         // A broken transfer may leave a half-read connection: start afresh.
-        if (rc != CURLE_COULDNT_RESOLVE_HOST && rc != CURLE_COULDNT_CONNECT) easy_.reset();
+        if (rc != CURLE_COULDNT_RESOLVE_HOST && rc != CURLE_COULDNT_CONNECT) close();
         return std::nullopt;
+    }
+
+    /// `CURLOPT_CLOSESOCKETFUNCTION`: closes a connection's socket for
+    /// libcurl and forgets it. libcurl keeps this callback per connection,
+    /// so it runs also after the options were reset.
+    static int on_close_socket(void* user, curl_socket_t fd) {
+        auto& sockets = static_cast<ClientImpl*>(user)->sockets_;
+        sockets.erase(std::remove(sockets.begin(), sockets.end(), fd), sockets.end());
+#if defined(_WIN32)
+        return ::closesocket(fd);
+#else
+        return ::close(fd);
+#endif
+    }
+
+    /// Notes the socket of the connection libcurl keeps after a transfer.
+    void remember_connection(CURL* h) {
+        curl_socket_t fd = CURL_SOCKET_BAD;
+        if (curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK || fd == CURL_SOCKET_BAD) return;
+        if (std::find(sockets_.begin(), sockets_.end(), fd) == sockets_.end()) sockets_.push_back(fd);
+    }
+
+    /// Ends every cached connection on which bytes have arrived since its
+    /// last answer. libcurl 7.88 reuses such a connection (bytes waiting
+    /// count as "alive", plain and TLS), and then takes those bytes (an
+    /// extra answer a server sent, or a TLS close_notify) as the start of
+    /// the next answer. The bytes are read off (up to 64 KiB; a socket
+    /// shut down for reading still returns what was queued) and the socket
+    /// is shut down, so that libcurl's own check sees an end of stream and
+    /// drops the connection (closing it through on_close_socket). The
+    /// sockets are those libcurl kept after a transfer and has not closed
+    /// since, so a descriptor here is never someone else's. One ioctl per
+    /// cached connection.
+    void drop_connections_with_unread_bytes() {
+        for (curl_socket_t fd : sockets_) {
+            if (waiting_bytes(fd) == 0) continue;
+            char scratch[4096];
+            for (int i = 0; i < 16 && waiting_bytes(fd) > 0; ++i) {
+#if defined(_WIN32)
+                if (::recv(fd, scratch, static_cast<int>(sizeof scratch), 0) <= 0) break;
+#else
+                if (::recv(fd, scratch, sizeof scratch, 0) <= 0) break;
+#endif
+            }
+#if defined(_WIN32)
+            ::shutdown(fd, SD_BOTH);
+#else
+            ::shutdown(fd, SHUT_RDWR);
+#endif
+        }
+    }
+
+    /// Returns how many bytes can be read from `fd` without waiting (0 on
+    /// error: libcurl's own check deals with a broken socket).
+    static unsigned long waiting_bytes(curl_socket_t fd) {
+#if defined(_WIN32)
+        u_long n = 0;
+        return ::ioctlsocket(fd, FIONREAD, &n) == 0 ? n : 0;
+#else
+        int n = 0;
+        return ::ioctl(fd, FIONREAD, &n) == 0 && n > 0 ? static_cast<unsigned long>(n) : 0;
+#endif
     }
 
     /// Turns a libcurl error into a one-line `transport` message.
@@ -458,10 +569,11 @@ private:
                 msg = "cannot connect to " + where + ": " + detail_text;
                 break;
             case CURLE_OPERATION_TIMEDOUT:
-                msg = failure.sent ? "timed out after " + ms_text(options_.timeout) +
-                                         " (ClientOptions::timeout) waiting for the response from " + where
-                                   : "timed out after " + ms_text(options_.connect_timeout) +
-                                         " (ClientOptions::connect_timeout) connecting to " + where;
+                msg = failure.wire.request_started
+                          ? "timed out after " + ms_text(options_.timeout) +
+                                " (ClientOptions::timeout) waiting for the response from " + where
+                          : "timed out after " + ms_text(options_.connect_timeout) +
+                                " (ClientOptions::connect_timeout) connecting to " + where;
                 break;
             case CURLE_PEER_FAILED_VERIFICATION:
             case CURLE_SSL_CACERT_BADFILE:
@@ -502,6 +614,9 @@ private:
     }
 
     ClientOptions options_;
+    /// Sockets of the connections in libcurl's cache (see
+    /// drop_connections_with_unread_bytes).
+    std::vector<curl_socket_t> sockets_;
     std::unique_ptr<CURL, EasyDeleter> easy_;
     std::mt19937_64 rng_;
     char errbuf_[CURL_ERROR_SIZE] = {};
