@@ -82,3 +82,38 @@ TEST_CASE("curl: a request read but never answered: a POST goes out once, a GET 
         check_unanswered_get(client, tls);
     }
 }
+
+TEST_CASE("curl: a timeout message names the limit that fired") {
+    // Reads a request if one comes (a TLS ClientHello never ends one), never answers.
+    LocalServer server([](Conn& c) {
+        c.read_request(milliseconds(3000));
+        c.sleep(milliseconds(3000));
+    });
+    const std::string where = "127.0.0.1:" + std::to_string(server.port());
+    auto o = options();
+    std::string url = "https://" + where + "/x";
+    std::string expected;
+    SUBCASE("the overall timeout cuts the TLS handshake") {
+        o.connect_timeout = milliseconds(10000);
+        o.timeout = milliseconds(100);
+        expected = "timed out after 100 ms (ClientOptions::timeout) connecting to " + where;
+    }
+    SUBCASE("connect_timeout cuts the TLS handshake") {
+        o.connect_timeout = milliseconds(100);
+        o.timeout = milliseconds(10000);
+        expected = "timed out after 100 ms (ClientOptions::connect_timeout) connecting to " + where;
+    }
+    SUBCASE("the overall timeout cuts the wait for the answer") {
+        o.connect_timeout = milliseconds(10000);
+        o.timeout = milliseconds(100);
+        url = "http://" + where + "/x";
+        expected = "timed out after 100 ms (ClientOptions::timeout) reading the response from " + where;
+    }
+    cfimages::curl::Client client(o);
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto r = client.send_raw(get(url));
+    CHECK(std::chrono::steady_clock::now() - t0 < milliseconds(2000));
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().kind == cfimages::ErrorKind::transport);
+    CHECK_MESSAGE(r.error().message.find(expected) != std::string::npos, r.error().message);
+}

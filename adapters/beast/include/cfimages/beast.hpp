@@ -493,9 +493,7 @@ private:
     /// what the last connection tried saw.
     std::optional<HttpResponse> attempt_once(const Url& url, const HttpRequest& request,
                                              bool idempotent, Failure& failure) {
-        const auto start = Clock::now();
-        const auto deadline = start + options_.timeout;
-        const auto connect_deadline = std::min(deadline, start + options_.connect_timeout);
+        const auto deadline = Clock::now() + options_.timeout;
         const std::string& key = parsed_.origin;
 
         make_head(url, request, head_);
@@ -512,7 +510,7 @@ private:
                 }
             }
             if (it == pool_.end()) {
-                auto conn = connect(url, connect_deadline, failure);
+                auto conn = connect(url, deadline, failure);
                 if (!conn) return std::nullopt;
                 it = pool_.emplace(key, std::move(conn)).first;
             }
@@ -559,11 +557,26 @@ private:
         out.append("\r\n");
     }
 
-    /// Resolves, connects and (for https) handshakes, within `deadline`.
-    std::unique_ptr<Connection> connect(const Url& url, Clock::time_point deadline, Failure& failure) {
+    /// Resolves, connects and (for https) handshakes, within
+    /// `connect_timeout` from now and the attempt's `attempt_deadline`,
+    /// whichever comes first; a timeout names the one that did.
+    std::unique_ptr<Connection> connect(const Url& url, Clock::time_point attempt_deadline, Failure& failure) {
         namespace asio = boost::asio;
         using tcp = asio::ip::tcp;
         const std::string where = url.host_port();
+        const auto now = Clock::now();
+        const auto deadline = std::min(attempt_deadline, now + options_.connect_timeout);
+        // In whole milliseconds, so that equal limits name connect_timeout.
+        const bool overall =
+            std::chrono::ceil<std::chrono::milliseconds>(attempt_deadline - now) < options_.connect_timeout;
+        const auto timed_out = [&](const std::string& what) {
+            return fail_with(failure,
+                             "timed out after " +
+                                 (overall ? ms_text(options_.timeout) + " (ClientOptions::timeout) "
+                                          : ms_text(options_.connect_timeout) + " (ClientOptions::connect_timeout) ") +
+                                 what,
+                             true, true);
+        };
 
         // Resolve (a literal needs no lookup).
         std::vector<tcp::endpoint> endpoints;
@@ -587,8 +600,7 @@ private:
             if (!done) {
                 resolver.cancel();
                 run_all(ioc_);
-                return fail_with(failure, "timed out after " + ms_text(options_.connect_timeout) +
-                                              " resolving " + where, true, true);
+                return timed_out("resolving " + where);
             }
             if (ec) return fail_with(failure, "cannot resolve " + where + ": " + ec_text(ec), true);
             for (const auto& entry : results) endpoints.push_back(entry.endpoint());
@@ -612,8 +624,7 @@ private:
         tcp_layer.async_connect(endpoints, [&](const boost::system::error_code& e, const tcp::endpoint&) { ec = e; });
         run_all(ioc_);
         if (ec == boost::beast::error::timeout)
-            return fail_with(failure, "timed out after " + ms_text(options_.connect_timeout) +
-                                          " connecting to " + where, true, true);
+            return timed_out("connecting to " + where);
         if (ec) return fail_with(failure, "cannot connect to " + where + ": " + ec_text(ec), true);
         // Requests go out in one write; never hold a segment back (Nagle).
         tcp_layer.socket().set_option(tcp::no_delay(true), ec);
@@ -631,8 +642,7 @@ private:
                                           [&](const boost::system::error_code& e) { ec = e; });
             run_all(ioc_);
             if (ec == boost::beast::error::timeout)
-                return fail_with(failure, "timed out after " + ms_text(options_.connect_timeout) +
-                                              " in the TLS handshake with " + where, true, true);
+                return timed_out("in the TLS handshake with " + where);
             if (ec) {
                 const long verify = SSL_get_verify_result(ssl);
                 if (options_.verify_peer && verify != X509_V_OK)

@@ -542,6 +542,29 @@ private:
 #endif
     }
 
+    /// Says which limit cut the transfer, and in which phase. Until the
+    /// connection is ready (resolved, connected, TLS handshake done: libcurl
+    /// 7.88 does not tell these steps apart after a timeout) libcurl
+    /// applies both limits, from the start of the transfer, so the smaller
+    /// one fired (connect_timeout when they are equal); after that only
+    /// `timeout` applies.
+    std::string timeout_text(const Origin& origin) const {
+        CURL* h = easy_.get();
+        curl_off_t ready = 0;
+        long request_size = 0;
+        curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &ready);
+        curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
+        const bool connecting = ready == 0;
+        const bool overall = !connecting || options_.timeout < options_.connect_timeout;
+        return "timed out after " +
+               (overall ? ms_text(options_.timeout) + " (ClientOptions::timeout) "
+                        : ms_text(options_.connect_timeout) + " (ClientOptions::connect_timeout) ") +
+               (connecting             ? "connecting to "
+                : request_size > 0     ? "reading the response from "
+                                       : "sending the request to ") +
+               origin.host_port();
+    }
+
     /// Turns a libcurl error into a one-line `transport` message.
     void describe(CURLcode rc, const Origin& origin, const Transfer& t, Failure& failure) const {
         const std::string where = origin.host_port();
@@ -569,11 +592,7 @@ private:
                 msg = "cannot connect to " + where + ": " + detail_text;
                 break;
             case CURLE_OPERATION_TIMEDOUT:
-                msg = failure.wire.request_started
-                          ? "timed out after " + ms_text(options_.timeout) +
-                                " (ClientOptions::timeout) waiting for the response from " + where
-                          : "timed out after " + ms_text(options_.connect_timeout) +
-                                " (ClientOptions::connect_timeout) connecting to " + where;
+                msg = timeout_text(origin);
                 break;
             case CURLE_PEER_FAILED_VERIFICATION:
             case CURLE_SSL_CACERT_BADFILE:
