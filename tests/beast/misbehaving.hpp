@@ -12,10 +12,13 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -245,6 +248,43 @@ void check_unanswered_get(Client& client, bool tls) {
     CHECK(r->body == "answer /again");
     CHECK(count_requests(*server, "GET", "/again") == 2);
     CHECK(server->connections() == 2);
+}
+
+// Answers `/chunked/<size>` with a chunked body of `size` bytes 'b',
+// written from one 64 KiB block (the server holds no copy of the whole
+// body, so the process's peak memory is the client's).
+inline std::unique_ptr<LocalServer> chunked_server() {
+    return make_server(false, [](Conn& c) {
+        while (auto r = c.read_request()) {
+            std::size_t left = std::stoul(r->target.substr(r->target.rfind('/') + 1));
+            if (!c.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")) return;
+            const auto chunk = [](std::size_t n) {
+                char head[32];
+                std::snprintf(head, sizeof head, "%zx\r\n", n);
+                return head + std::string(n, 'b') + "\r\n";
+            };
+            const std::size_t block = 64 * 1024;
+            const std::string full = chunk(block);
+            for (; left >= block; left -= block)
+                if (!c.write(full)) return;
+            if (!c.write((left > 0 ? chunk(left) : std::string()) + "0\r\n\r\n")) return;
+        }
+    });
+}
+
+// Reads chunked bodies of the given sizes through one connection and
+// checks each arrived whole.
+template <class Client>
+void check_chunked_bodies(Client& client, std::initializer_list<std::size_t> sizes) {
+    auto server = chunked_server();
+    for (std::size_t size : sizes) {
+        CAPTURE(size);
+        const auto r = client.send_raw(get(server->url("/chunked/" + std::to_string(size))));
+        REQUIRE_MESSAGE(r.has_value(), error_text(r));
+        CHECK(r->body.size() == size);
+        CHECK(r->body.find_first_not_of('b') == std::string::npos);
+    }
+    CHECK(server->connections() == 1);
 }
 
 } // namespace misbehaving

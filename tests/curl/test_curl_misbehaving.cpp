@@ -117,3 +117,12 @@ TEST_CASE("curl: a timeout message names the limit that fired") {
     CHECK(r.error().kind == cfimages::ErrorKind::transport);
     CHECK_MESSAGE(r.error().message.find(expected) != std::string::npos, r.error().message);
 }
+
+// Peak memory of the reader: compare
+//   /usr/bin/time -v build/bin/cfimages_curl_tests -tc='curl: chunked bodies*' -sc='33 MiB'
+// with -sc='small' (33 MiB: just past a doubling of a string grown by appending).
+TEST_CASE("curl: chunked bodies are read whole") {
+    cfimages::curl::Client client(options());
+    SUBCASE("small") { check_chunked_bodies(client, {0, 100, (1u << 20) + 1}); }
+    SUBCASE("33 MiB") { check_chunked_bodies(client, {33u << 20, 100}); }
+}

@@ -40,6 +40,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <new>
 #include <optional>
 #include <random>
 #include <string>
@@ -298,10 +299,12 @@ public:
     /// header strings and body are overwritten in place, so their memory
     /// is reused. `expected_headers`: room to reserve, so the header
     /// vector does not grow through 1, 2, 4, 8, 16 on every response.
-    ResponseReader(HttpResponse& out, std::size_t expected_headers) : out_(out) {
+    /// `limit`: the body limit (the parser enforces it).
+    ResponseReader(HttpResponse& out, std::size_t expected_headers, std::uint64_t limit) : out_(out), limit_(limit) {
         out_.status = 0;
         out_.body.clear();
         out_.headers.reserve(expected_headers);
+        body_limit(limit);
     }
 
 private:
@@ -331,17 +334,41 @@ private:
             out_.body.reserve(static_cast<std::size_t>(*length));
     }
     std::size_t on_body_impl(string_view body, error_code&) override {
-        out_.body.append(body.data(), body.size());
+        append(body);
         return body.size();
     }
     void on_chunk_header_impl(std::uint64_t, string_view, error_code&) override {}
     std::size_t on_chunk_body_impl(std::uint64_t, string_view body, error_code&) override {
-        out_.body.append(body.data(), body.size());
+        append(body);
         return body.size();
+    }
+    void append(string_view bytes) {
+        if (out_.body.capacity() - out_.body.size() < bytes.size()) make_room(bytes.size());
+        out_.body.append(bytes.data(), bytes.size());
+    }
+    // A body of unknown length (chunked, or up to the end of the
+    // connection) grows by doubling while small. Past 1 MiB, room for the
+    // whole body limit is reserved at once, so the body is never copied
+    // again: each copy to a larger buffer holds the old and the new one at
+    // the same time, up to twice the body at the last one. The reservation
+    // is address space; the system backs its pages as they are written.
+    // Bodies with a Content-Length were reserved exactly (on_body_init_impl).
+    void make_room(std::size_t more) {
+        constexpr std::size_t doubling_up_to = std::size_t{1} << 20;
+        const std::size_t need = out_.body.size() + more;
+        if (need <= doubling_up_to) return; // append doubles
+        const std::uint64_t cap = std::min<std::uint64_t>(limit_, out_.body.max_size());
+        if (need > cap) return;
+        try {
+            out_.body.reserve(static_cast<std::size_t>(cap));
+        } catch (const std::bad_alloc&) {
+            // Not that much address space: append doubles, as before.
+        }
     }
     void on_finish_impl(error_code&) override {}
 
     HttpResponse& out_;
+    std::uint64_t limit_;
     std::size_t fields_ = 0;
 };
 
@@ -693,8 +720,7 @@ private:
         // one message after another while they are interim answers.
         HttpResponse out = std::move(spare_);
         for (;;) {
-            ResponseReader parser(out, header_hint_);
-            parser.body_limit(options_.body_limit);
+            ResponseReader parser(out, header_hint_, options_.body_limit);
             parser.header_limit(options_.header_limit);
             done = false;
             http::async_read(stream, conn.buffer, parser, [&](const boost::system::error_code& e, std::size_t) {
@@ -793,8 +819,7 @@ private:
         // first instead of paying for a recv that fails with EAGAIN.
         bool readable = false;
         for (;;) {
-            ResponseReader parser(out, header_hint_);
-            parser.body_limit(options_.body_limit);
+            ResponseReader parser(out, header_hint_, options_.body_limit);
             parser.header_limit(options_.header_limit);
             parser.eager(true);
             bool fresh = true; // the buffer holds bytes the parser has not been given

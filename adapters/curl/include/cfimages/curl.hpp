@@ -38,6 +38,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <optional>
 #include <random>
 #include <string>
@@ -207,12 +208,41 @@ struct EasyDeleter {
 /// What one transfer collects through libcurl's callbacks.
 struct Transfer {
     HttpResponse response;
+    CURL* handle = nullptr;
     std::uint64_t body_limit = 0;
     std::uint32_t header_limit = 0;
     std::uint64_t header_bytes = 0;
     bool body_over = false;    ///< Aborted: the body passed `body_limit`.
     bool header_over = false;  ///< Aborted: the headers passed `header_limit`.
 };
+
+/// Makes room in `t.response.body` for `more` bytes. A body with a
+/// Content-Length is reserved exactly. One of unknown length (chunked, or
+/// up to the end of the connection) grows by doubling while small; past
+/// 1 MiB, room for the whole body limit is reserved at once, so the body
+/// is never copied again: each copy to a larger buffer holds the old and
+/// the new one at the same time, up to twice the body at the last one.
+/// The reservation is address space; the system backs its pages as they
+/// are written.
+inline void make_room(Transfer& t, std::size_t more) {
+    std::string& body = t.response.body;
+    const std::uint64_t cap = std::min<std::uint64_t>(t.body_limit, body.max_size());
+    try {
+        if (body.empty()) {
+            curl_off_t length = -1;
+            if (curl_easy_getinfo(t.handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK &&
+                length > 0 && static_cast<std::uint64_t>(length) <= cap) {
+                body.reserve(static_cast<std::size_t>(length));
+                return;
+            }
+        }
+        constexpr std::size_t doubling_up_to = std::size_t{1} << 20;
+        const std::size_t need = body.size() + more;
+        if (need > doubling_up_to && need <= cap) body.reserve(static_cast<std::size_t>(cap));
+    } catch (const std::bad_alloc&) {
+        // Not that much address space: append doubles.
+    }
+}
 
 /// `CURLOPT_WRITEFUNCTION`: appends body bytes, aborting past the limit.
 inline std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
@@ -222,6 +252,7 @@ inline std::size_t on_body(char* data, std::size_t size, std::size_t count, void
         t->body_over = true;
         return 0; // makes libcurl fail with CURLE_WRITE_ERROR
     }
+    if (t->response.body.capacity() - t->response.body.size() < n) make_room(*t, n);
     t->response.body.append(data, n);
     return n;
 }
@@ -381,6 +412,7 @@ private:
         }
 
         Transfer t;
+        t.handle = h;
         t.body_limit = options_.body_limit;
         t.header_limit = options_.header_limit;
         errbuf_[0] = '\0';
