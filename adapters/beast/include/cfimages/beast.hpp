@@ -15,12 +15,20 @@
 /// - HTTPS through OpenSSL (TLS 1.2+, peer certificate and host name
 ///   verified against the system CA store by default, SNI) and plain HTTP.
 /// - Keeps connections alive and reuses one per origin (scheme, host,
-///   port); a kept-alive connection the server has closed is replaced
-///   transparently, once, without counting as a retry.
+///   port). Before reuse, a connection the server has closed (FIN, TLS
+///   close_notify) or that holds bytes nobody asked for is dropped. A
+///   request that fails on a reused connection before any answer is sent
+///   once more on a new one, not counted as a retry, when that is safe: it
+///   is idempotent, or it was not completely written.
+/// - Interim answers (100 Continue, 103 Early Hints) are skipped: a call
+///   gets the final answer.
 /// - A connect timeout (resolve, TCP connect and TLS handshake) and a total
-///   timeout per attempt (from connect to the last body byte).
+///   timeout per attempt (from connect to the last body byte); a timeout
+///   message names the limit that fired.
 /// - A response body limit: past it the client stops reading, closes the
-///   connection and reports a `transport` error; memory stays bounded.
+///   connection and reports a `transport` error; memory stays bounded
+///   (about the body's size: a body of unknown length past 1 MiB reserves
+///   the limit as address space at once, backed as it is written).
 /// - Follows no redirect: a 3xx becomes an `api` error naming the target
 ///   origin, so credentials never travel to a host they were not meant for.
 /// - Retries according to `RetryPolicy` (`cfimages/retry.hpp`), sleeping

@@ -15,10 +15,16 @@
 /// What it does:
 /// - One libcurl easy handle per client, kept between calls, so libcurl's
 ///   connection cache reuses connections (and TLS sessions); a cached
-///   connection the server has closed is replaced by libcurl itself.
+///   connection the server has closed is replaced by libcurl itself, and
+///   one on which bytes arrived since its last answer (a stray answer, a
+///   TLS close_notify) is ended before the next call instead of reused.
+/// - A request that is not idempotent goes out on a new connection of its
+///   own, closed after it: libcurl sends a request once more when a reused
+///   connection gives no answer, which could create something twice.
 /// - TLS peer and host name verification always on unless
 ///   `ClientOptions::verify_peer` is turned off; TLS 1.2 or newer.
-/// - A connect timeout and a total timeout per attempt.
+/// - A connect timeout and a total timeout per attempt; a timeout message
+///   names the limit that fired.
 /// - A response body limit and a header limit: past them the transfer is
 ///   aborted and a `transport` error reported; memory stays bounded.
 /// - Follows no redirect: `send` turns a 3xx into an `api` error naming the
