@@ -67,6 +67,12 @@ struct CallOptions {
     /// The rate limiter the call draws on; null: none. Not owned: it must
     /// outlive the call (the clients keep theirs in a `shared_ptr`).
     RateLimiter* limiter = nullptr;
+    /// Longest wait for the rate limiter the call accepts. A longer one
+    /// (say, Cloudflare blocking a credential for five minutes after a
+    /// 429) ends the call at once: with the last answer when there was
+    /// one, else with a `transport` error carrying `retry_after`. A bulk
+    /// job that would rather wait sets more (the deadline still applies).
+    std::chrono::milliseconds max_rate_limit_wait{60000};
     /// Return a 3xx answer as it came (for `send_raw`) instead of turning
     /// it into an `api` error. Redirects are never followed either way.
     bool pass_redirects = false;
@@ -103,6 +109,24 @@ struct AttemptLimits {
         return m;
     }
 };
+
+/// Returns the limit that bounds connecting (resolve, TCP, TLS) in an
+/// attempt that starts at `start`: `connect_timeout` from then, or the
+/// attempt's own limit when that ends first. Equal limits (in whole
+/// milliseconds) name `connect_name`, the one a user set for this phase.
+/// @param attempt         the attempt's limit (`CallMachine::limits()`).
+/// @param connect_timeout the transport's connect limit.
+/// @param start           when connecting starts.
+/// @param connect_name    how messages name `connect_timeout`.
+/// @return the limit to connect within, with its name for messages.
+inline AttemptLimits connect_limits(const AttemptLimits& attempt, std::chrono::milliseconds connect_timeout,
+                                    CallClock::time_point start,
+                                    std::string_view connect_name = "ClientOptions::connect_timeout") {
+    if (attempt.deadline != CallClock::time_point::max() &&
+        std::chrono::ceil<std::chrono::milliseconds>(attempt.deadline - start) < connect_timeout)
+        return attempt;
+    return AttemptLimits{start + connect_timeout, connect_timeout, connect_name};
+}
 
 /// How much of a request left before an attempt failed. Decides whether
 /// a request that creates something may be sent again.
@@ -259,11 +283,9 @@ public:
         if (options_.limiter != nullptr && !skip_limiter_) {
             const auto wait = options_.limiter->acquire(key_, now);
             if (wait > CallClock::duration::zero()) {
-                if (now + wait >= deadline_) {
-                    finish(ApiError::make(ErrorKind::transport,
-                                          "rate limit for " + url_.host_port() + ": the next request may go in " +
-                                              std::to_string(std::chrono::ceil<std::chrono::milliseconds>(wait).count()) +
-                                              " ms, after the deadline (" + std::string(options_.deadline_name) + ")"));
+                const bool too_long = wait > options_.max_rate_limit_wait;
+                if (too_long || now + wait >= deadline_) {
+                    finish_rate_limited(wait, too_long);
                     return Step::done;
                 }
                 wake_at_ = now + wait;
@@ -294,6 +316,9 @@ public:
         const auto decision = decide_retry(options_.retry, response, retries_, idempotent_,
                                            date ? parse_http_date(*date) : std::nullopt, jitter());
         if (!decision.retry || now + decision.delay >= deadline_) return finish(std::move(response));
+        // Kept: if the rate limiter will not let the retry go in time, this
+        // answer is the call's outcome.
+        last_response_ = std::move(response);
         wait(now + decision.delay);
     }
 
@@ -371,6 +396,21 @@ private:
         state_ = State::done;
     }
     void finish(ApiError e) { finish(Result<HttpResponse>(fail(std::move(e)))); }
+
+    /// Ends a call the rate limiter would hold longer than it may wait.
+    void finish_rate_limited(CallClock::duration wait, bool too_long) {
+        if (last_response_) return finish(std::move(*last_response_));
+        const auto ms = std::chrono::ceil<std::chrono::milliseconds>(wait);
+        ApiError e = ApiError::make(
+            ErrorKind::transport,
+            "rate limited: the next request to " + url_.host_port() + " may go in " + std::to_string(ms.count()) +
+                " ms, " +
+                (too_long ? "longer than the call waits (CallOptions::max_rate_limit_wait)"
+                          : "after the deadline (" + std::string(options_.deadline_name) + ")") +
+                "; not sent");
+        e.retry_after = ms;
+        finish(std::move(e));
+    }
     void finish(HttpResponse r) { finish(Result<HttpResponse>(std::move(r))); }
 
     double jitter() const noexcept {
@@ -392,6 +432,7 @@ private:
     bool stale_retry_used_ = false;
     bool skip_limiter_ = false;
     std::optional<Result<HttpResponse>> result_;
+    std::optional<HttpResponse> last_response_;
 };
 
 /// A call of a built `Request<T>`: `CallMachine` plus the typed parse.

@@ -76,6 +76,9 @@ struct CommonClientOptions {
     /// `Client`, drawing on one budget). Null: the client makes its own
     /// from `rate_limit`.
     std::shared_ptr<RateLimiter> rate_limiter;
+    /// Longest a call waits for the rate limiter; past it the call ends
+    /// at once (see `CallOptions::max_rate_limit_wait`).
+    std::chrono::milliseconds rate_limit_max_wait{60000};
     /// Most requests in flight to one origin at a time (asynchronous
     /// clients; further calls wait in order). A blocking client has one.
     std::size_t max_connections = 8;
@@ -96,6 +99,7 @@ inline CallOptions call_options(const CommonClientOptions& options, RateLimiter*
     c.attempt_timeout = options.timeout;
     c.deadline = options.deadline;
     c.limiter = limiter;
+    c.max_rate_limit_wait = options.rate_limit_max_wait;
     c.seed = seed;
     c.attempt_timeout_name = options.timeout_name;
     c.deadline_name = options.deadline_name;

@@ -61,11 +61,17 @@ struct Url {
     /// Returns the host in lower case, an IPv6 literal in brackets.
     std::string host_text() const {
         std::string s;
-        s.reserve(host.size() + 2);
-        if (ipv6) s.push_back('[');
-        for (char c : host) s.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
-        if (ipv6) s.push_back(']');
+        append_host(s, false);
         return s;
+    }
+    /// Appends the host in lower case (an IPv6 literal in brackets) to
+    /// `out`, and `:port` when `with_port` and the port is not the
+    /// scheme's default: the `Host` header value, without a temporary.
+    void append_host(std::string& out, bool with_port) const {
+        if (ipv6) out.push_back('[');
+        for (char c : host) out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+        if (ipv6) out.push_back(']');
+        if (with_port && explicit_port()) out.append(":").append(std::to_string(port));
     }
     /// Returns true when `a` and `b` name the same origin (scheme, host
     /// ignoring case, port): the test for reusing a connection.

@@ -230,15 +230,37 @@ TEST_CASE("hostile: endless 429s -> bounded retries, Retry-After honoured within
     auto opts = hostile_options();
     opts.retry.max_retries = 3;
     opts.retry.max_delay = milliseconds(60);
-    cfimages::beast::Client client(opts);
-    const auto t0 = Clock::now();
-    const auto img = client.send(cfimages::v1::get(config_for(server.url()), "x"));
-    const auto elapsed = Clock::now() - t0;
-    REQUIRE_FALSE(img.has_value());
-    CHECK(img.error().kind == cfimages::ErrorKind::api);
-    CHECK(img.error().http_status == 429);
-    CHECK(server.requests().size() == 4);        // 1 + 3 retries, then it stops
-    CHECK(elapsed >= milliseconds(3 * 60));      // each wait was the cap (asked: an hour)
-    CHECK(elapsed < milliseconds(1500));
-    CHECK(server.connections() == 1);            // and all on one kept-alive connection
+    SUBCASE("rate limiting off: the retry policy alone, each wait at its cap") {
+        opts.rate_limit.enabled = false;
+        cfimages::beast::Client client(opts);
+        const auto t0 = Clock::now();
+        const auto img = client.send(cfimages::v1::get(config_for(server.url()), "x"));
+        const auto elapsed = Clock::now() - t0;
+        REQUIRE_FALSE(img.has_value());
+        CHECK(img.error().kind == cfimages::ErrorKind::api);
+        CHECK(img.error().http_status == 429);
+        CHECK(server.requests().size() == 4);        // 1 + 3 retries, then it stops
+        CHECK(elapsed >= milliseconds(3 * 60));      // each wait was the cap (asked: an hour)
+        CHECK(elapsed < milliseconds(1500));
+        CHECK(server.connections() == 1);            // and all on one kept-alive connection
+    }
+    SUBCASE("rate limiting on (default): the server's hour is longer than a call waits, so no retry is sent") {
+        cfimages::beast::Client client(opts);
+        const auto t0 = Clock::now();
+        const auto img = client.send(cfimages::v1::get(config_for(server.url()), "x"));
+        REQUIRE_FALSE(img.has_value());
+        CHECK(img.error().kind == cfimages::ErrorKind::api);
+        CHECK(img.error().http_status == 429);
+        CHECK(img.error().code() == 971);
+        CHECK(server.requests().size() == 1);
+        CHECK(Clock::now() - t0 < milliseconds(1500));
+        // The next call is not sent either: the limiter remembers.
+        const auto again = client.send(cfimages::v1::get(config_for(server.url()), "y"));
+        REQUIRE_FALSE(again.has_value());
+        CHECK(again.error().kind == cfimages::ErrorKind::transport);
+        CHECK(again.error().message.find("rate limited") != std::string::npos);
+        REQUIRE(again.error().retry_after);
+        CHECK(*again.error().retry_after > std::chrono::seconds(3500));
+        CHECK(server.requests().size() == 1);
+    }
 }

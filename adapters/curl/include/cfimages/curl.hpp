@@ -23,14 +23,16 @@
 ///   connection gives no answer, which could create something twice.
 /// - TLS peer and host name verification always on unless
 ///   `ClientOptions::verify_peer` is turned off; TLS 1.2 or newer.
-/// - A connect timeout and a total timeout per attempt; a timeout message
-///   names the limit that fired.
+/// - A connect timeout and the attempt's limit (`timeout`, or what is
+///   left of `deadline`); a timeout message names the limit that fired.
 /// - A response body limit and a header limit: past them the transfer is
 ///   aborted and a `transport` error reported; memory stays bounded.
-/// - Follows no redirect: `send` turns a 3xx into an `api` error naming the
-///   target origin only; `send_raw` returns the 3xx as is.
-/// - Retries according to `RetryPolicy` (`cfimages/retry.hpp`), sleeping
-///   between attempts, with jitter from its own random engine.
+/// - Streamed request bodies (`HttpRequest::body_source`) are read in
+///   chunks as libcurl sends them; the body is never held whole.
+/// - What to send, when to wait and when to give up (retries, rate limits,
+///   redirect refusal, deadlines) is the call state machine's
+///   (`cfimages/call.hpp`), as for every transport: this client performs
+///   attempts.
 /// - Every failure without a response is `ErrorKind::transport`, with a
 ///   message saying what failed and where (`host:port`); never a header,
 ///   the URL's path or query, or any credential.
@@ -63,42 +65,25 @@
 #include <unistd.h>
 #endif
 
-#include <cfimages/config.hpp>
+#include <cfimages/call.hpp>
+#include <cfimages/client.hpp>
 #include <cfimages/http.hpp>
-#include <cfimages/paging.hpp>
-#include <cfimages/request.hpp>
 #include <cfimages/result.hpp>
-#include <cfimages/retry.hpp>
+#include <cfimages/url.hpp>
 
 namespace cfimages {
 namespace curl {
 
-/// Settings of a `Client`; the defaults suit the Cloudflare API and match
-/// `cfimages::beast::ClientOptions`.
-struct ClientOptions {
-    /// Limit for resolving the host, connecting and the TLS handshake.
-    std::chrono::milliseconds connect_timeout{10000};
-    /// Limit for one attempt as a whole: connect, send the request, read
-    /// the whole response. Retries each get their own.
-    std::chrono::milliseconds timeout{60000};
-    /// Largest response body accepted; past it the transfer is aborted
-    /// and a `transport` error reported.
-    std::uint64_t body_limit = 64u * 1024u * 1024u;
-    /// Largest response header block accepted (all header lines together).
-    std::uint32_t header_limit = 64u * 1024u;
-    /// When and how long to retry (default: 2 retries, backoff 0.5 s .. 8 s).
-    RetryPolicy retry;
-    /// Verify the server certificate and host name. Turn off only for a
-    /// local test server; never against the real API.
-    bool verify_peer = true;
+/// Settings of a `Client`: everything in `CommonClientOptions`
+/// (timeouts, limits, retries, rate limiting), plus libcurl's CA and
+/// proxy settings. The defaults suit the Cloudflare API.
+struct ClientOptions : CommonClientOptions {
     /// A PEM file of CA certificates to trust instead of libcurl's default
     /// store (e.g. a corporate proxy CA, or a test CA). Empty: the default.
     std::string ca_file;
     /// PEM text of CA certificates to trust instead of the default store
     /// (needs libcurl 7.77 or newer). Empty: the default.
     std::string ca_pem;
-    /// Keep connections open between calls and reuse them.
-    bool keep_alive = true;
     /// Honour the `http_proxy` / `https_proxy` / `no_proxy` environment
     /// variables, as libcurl does by default. Off: always connect directly.
     bool use_environment_proxy = true;
@@ -112,92 +97,11 @@ inline bool curl_global_ready() {
     return ok;
 }
 
-/// The parts of a URL that error messages may show: `scheme://host:port`
-/// and `host:port`, never a path, query or user information.
-struct Origin {
-    bool tls = false;     ///< `https`.
-    std::string host;     ///< Host as written (IPv6 literal with brackets).
-    std::string port;     ///< Explicit port, or "443" / "80" by scheme.
-
-    /// Returns `host:port`, for messages.
-    std::string host_port() const { return host + ":" + port; }
-};
-
-/// Checks an absolute `http://` or `https://` URL and returns its origin.
-/// @return nullopt for another scheme, an empty host, an invalid port, user
-///         information (`user:pass@`, refused so credentials in URLs are
-///         never sent or printed), or spaces, control characters or
-///         backslashes anywhere.
-inline std::optional<Origin> parse_origin(std::string_view url) {
-    for (char c : url) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || u == 0x7f || c == '\\') return std::nullopt;
-    }
-    const auto sep = url.find("://");
-    if (sep == std::string_view::npos) return std::nullopt;
-    Origin o;
-    const std::string_view scheme = url.substr(0, sep);
-    if (iequals(scheme, "https")) o.tls = true;
-    else if (!iequals(scheme, "http")) return std::nullopt;
-    std::string_view rest = url.substr(sep + 3);
-    const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-    if (authority.empty() || authority.find('@') != std::string_view::npos) return std::nullopt;
-    std::string_view host = authority, port;
-    if (authority.front() == '[') {
-        const auto close = authority.find(']');
-        if (close == std::string_view::npos || close == 1) return std::nullopt;
-        host = authority.substr(0, close + 1);
-        const std::string_view after = authority.substr(close + 1);
-        if (!after.empty()) {
-            if (after.front() != ':') return std::nullopt;
-            port = after.substr(1);
-        }
-    } else {
-        const auto colon = authority.find(':');
-        if (colon != std::string_view::npos) {
-            host = authority.substr(0, colon);
-            port = authority.substr(colon + 1);
-        }
-    }
-    if (host.empty()) return std::nullopt;
-    if (port.empty()) {
-        o.port = o.tls ? "443" : "80";
-    } else {
-        if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos)
-            return std::nullopt;
-        const unsigned long n = std::stoul(std::string(port));
-        if (n == 0 || n > 65535) return std::nullopt;
-        o.port = std::to_string(n);
-    }
-    o.host.assign(host);
-    return o;
-}
-
-/// Returns true for a valid header field name (RFC 9110 token).
-inline bool is_token(std::string_view s) noexcept {
-    if (s.empty()) return false;
-    for (char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        const bool ok = (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
-                        std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-        if (!ok) return false;
-    }
-    return true;
-}
-
-/// Returns true for a header value without CR, LF or NUL (no header injection).
-inline bool is_safe_value(std::string_view s) noexcept {
-    return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
-}
-
 /// Returns true for headers libcurl writes itself from the request.
 inline bool is_framing_header(std::string_view name) noexcept {
     return iequals(name, "host") || iequals(name, "content-length") ||
            iequals(name, "transfer-encoding") || iequals(name, "connection");
 }
-
-/// Returns the milliseconds of `d` for messages.
-inline std::string ms_text(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
 
 /// Owns a `curl_slist`.
 struct SlistDeleter {
@@ -288,39 +192,54 @@ inline std::size_t on_header(char* data, std::size_t size, std::size_t count, vo
     return n;
 }
 
-/// What one attempt did on the wire, as far as libcurl tells: the facts
-/// that decide whether a failed attempt may go out again. libcurl itself
-/// sends a request once more on a new connection when a reused one gives
-/// nothing back; these describe the last connection it tried.
-struct WireFacts {
-    bool reused = false;           ///< The connection was kept alive from an earlier call.
-    bool request_started = false;  ///< Some bytes of the request may have reached the server.
-    bool response_started = false; ///< Some bytes of a response (an interim 1xx included) arrived.
+/// `CURLOPT_READFUNCTION` state for a streamed body.
+struct Upload {
+    const BodySource* source = nullptr;
+    std::uint64_t offset = 0;
+    std::optional<ApiError> error;  ///< Why the source could not be read.
 };
 
-/// What went wrong in one attempt that got no response.
-struct Failure {
-    ApiError error;
-    bool retryable = true;  ///< A connection error worth retrying (not TLS verification, limits, protocol).
-    WireFacts wire;         ///< What reached the wire; `wire.request_started`: the request may have reached the server.
-};
+/// `CURLOPT_READFUNCTION`: the next chunk of a streamed body.
+inline std::size_t on_read(char* out, std::size_t size, std::size_t count, void* user) {
+    auto* u = static_cast<Upload*>(user);
+    const std::uint64_t total = u->source->size();
+    if (u->offset >= total) return 0;
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(size * count, total - u->offset));
+    auto got = u->source->read(u->offset, out, n);
+    if (!got || *got == 0 || *got > n) {
+        u->error = got ? ApiError::make(ErrorKind::transport, "the request body source ended before its size")
+                       : got.error();
+        return CURL_READFUNC_ABORT;
+    }
+    u->offset += *got;
+    return *got;
+}
 
-/// The client's state (behind a pointer so that `Client` can move while
-/// libcurl keeps pointers into it during a transfer).
-class ClientImpl {
+/// The libcurl transport: one attempt at a time on one easy handle,
+/// whose connection cache keeps connections alive between calls.
+class CurlTransport {
 public:
-    /// Keeps the options; the handle is made on first use.
-    explicit ClientImpl(ClientOptions options)
-        : options_(std::move(options)), rng_(std::random_device{}()) {}
+    /// Keeps a reference to the client's options (they outlive it); the
+    /// handle is made on first use.
+    explicit CurlTransport(const ClientOptions& options) : options_(options) {}
 
-    ClientImpl(const ClientImpl&) = delete;
-    ClientImpl& operator=(const ClientImpl&) = delete;
+    CurlTransport(const CurlTransport&) = delete;
+    CurlTransport& operator=(const CurlTransport&) = delete;
     /// Closes the cached connections while `sockets_` still exists (their
     /// close callback points here).
-    ~ClientImpl() { close(); }
+    ~CurlTransport() { close(); }
 
-    /// Returns the options the client was made with.
-    const ClientOptions& options() const noexcept { return options_; }
+    /// Reads the clock the state machine is timed with.
+    static CallClock::time_point now() { return CallClock::now(); }
+    /// Blocks until `t` (between retries, and while rate limited).
+    static void sleep_until(CallClock::time_point t) { std::this_thread::sleep_until(t); }
+    /// A seed for the retry jitter.
+    static std::uint64_t seed() {
+        std::random_device rd;
+        return (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+    }
+    /// Responses are not recycled: libcurl's callbacks fill new ones.
+    void recycle(HttpResponse&&) noexcept {}
 
     /// Drops the handle and with it every cached connection.
     void close() {
@@ -328,61 +247,25 @@ public:
         sockets_.clear();
     }
 
-    /// Sends with retries.
-    Result<HttpResponse> send_with_retries(const HttpRequest& request, bool idempotent) {
-        const auto origin = parse_origin(request.url);
-        if (!origin)
-            return ApiError::make(ErrorKind::invalid_argument,
-                                  "url: not an absolute http(s) URL with a valid host and port "
-                                  "(user information is refused)");
-        for (const Header& h : request.headers) {
-            if (!is_token(h.name))
-                return ApiError::make(ErrorKind::invalid_argument, "header name is not a valid token");
-            if (!is_safe_value(h.value))
-                return ApiError::make(ErrorKind::invalid_argument,
-                                      "header " + h.name + ": value contains CR, LF or NUL");
-        }
-        std::uniform_real_distribution<double> jitter(0.0, 1.0);
-        for (int attempt = 0;; ++attempt) {
-            Failure failure;
-            auto response = attempt_once(*origin, request, idempotent, failure);
-            RetryDecision decision;
-            if (response) {
-                decision = decide_retry(options_.retry, *response, attempt, idempotent,
-                                        std::chrono::system_clock::now(), jitter(rng_));
-                if (!decision.retry) return std::move(*response);
-            } else {
-                // Nothing can have been created when the request never left.
-                if (failure.retryable)
-                    decision = decide_retry(options_.retry, failure.error, attempt,
-                                            idempotent || !failure.wire.request_started, jitter(rng_));
-                if (!decision.retry) {
-                    if (attempt > 0)
-                        failure.error.message +=
-                            " (gave up after " + std::to_string(attempt + 1) + " attempts)";
-                    return failure.error;
-                }
-            }
-            if (decision.delay.count() > 0) std::this_thread::sleep_for(decision.delay);
-        }
-    }
-
-private:
-    /// One transfer on the kept handle. A request that is not idempotent
-    /// gets a new connection of its own (see below).
-    std::optional<HttpResponse> attempt_once(const Origin& origin, const HttpRequest& request, bool idempotent,
-                                             Failure& failure) {
-        const std::string where = origin.host_port();
+    /// One transfer of `call.request()` on the kept handle. A request
+    /// that is not idempotent gets a new connection of its own (see
+    /// below). True with `out` filled, or false with `failure`.
+    bool attempt(CallMachine& call, HttpResponse& out, AttemptFailure& failure) {
+        const Url& url = call.url();
+        const HttpRequest& request = call.request();
+        const bool idempotent = call.idempotent();
+        const auto start = CallClock::now();
+        const AttemptLimits& limits = call.limits();
+        failure = AttemptFailure{};
+        failure.sent = Sent::nothing;
         if (!curl_global_ready()) {
-            failure.error = ApiError::make(ErrorKind::transport, "libcurl initialisation failed");
-            failure.retryable = false;
-            return std::nullopt;
+            set(failure, "libcurl initialisation failed", false);
+            return false;
         }
         if (!easy_) easy_.reset(curl_easy_init());
         if (!easy_) {
-            failure.error = ApiError::make(ErrorKind::transport, "cannot create a libcurl handle");
-            failure.retryable = false;
-            return std::nullopt;
+            set(failure, "cannot create a libcurl handle", false);
+            return false;
         }
         CURL* h = easy_.get();
         // Reset keeps the connection cache, the DNS cache and TLS sessions.
@@ -405,27 +288,39 @@ private:
             // "Name;" is libcurl's way to send a header with an empty value.
             ok = ok && add_header(hd.value.empty() ? hd.name + ";" : hd.name + ": " + hd.value);
         }
-        const bool with_body = !request.body.empty() || request.method == Method::post ||
+        const bool with_body = request.body_size() != 0 || request.method == Method::post ||
                                request.method == Method::put || request.method == Method::patch;
         // libcurl would add its own form content type and `Expect: 100-continue`.
         if (with_body && !has_content_type) ok = ok && add_header("Content-Type:");
         ok = ok && add_header("Expect:");
         if (!options_.keep_alive) ok = ok && add_header("Connection: close");
         if (!ok) {
-            failure.error = ApiError::make(ErrorKind::transport, "out of memory building the request headers");
-            failure.retryable = false;
-            return std::nullopt;
+            set(failure, "out of memory building the request headers", false);
+            return false;
         }
 
         Transfer t;
+        t.response = std::move(out);
+        t.response.headers.clear();
+        t.response.body.clear();
         t.handle = h;
         t.body_limit = options_.body_limit;
         t.header_limit = options_.header_limit;
+        Upload upload;
+        upload.source = request.body_source.get();
         errbuf_[0] = '\0';
 
-        CURLcode set = CURLE_OK;
+        // libcurl applies both limits from the start of the transfer.
+        const auto ms_left = [&](CallClock::time_point deadline) -> long {
+            if (deadline == CallClock::time_point::max()) return 0; // none
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - start).count();
+            return left < 1 ? 1L : static_cast<long>(left);
+        };
+        const AttemptLimits connect = cfimages::connect_limits(limits, options_.connect_timeout, start);
+
+        CURLcode set_rc = CURLE_OK;
         auto opt = [&](CURLoption o, auto value) {
-            if (set == CURLE_OK) set = curl_easy_setopt(h, o, value);
+            if (set_rc == CURLE_OK) set_rc = curl_easy_setopt(h, o, value);
         };
         opt(CURLOPT_URL, request.url.c_str());
 #if LIBCURL_VERSION_NUM >= 0x075500
@@ -436,8 +331,8 @@ private:
         opt(CURLOPT_NOSIGNAL, 1L);
         opt(CURLOPT_ERRORBUFFER, errbuf_);
         opt(CURLOPT_FOLLOWLOCATION, 0L);
-        opt(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
-        opt(CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+        opt(CURLOPT_CONNECTTIMEOUT_MS, ms_left(connect.deadline));
+        opt(CURLOPT_TIMEOUT_MS, ms_left(limits.deadline));
         opt(CURLOPT_SSL_VERIFYPEER, options_.verify_peer ? 1L : 0L);
         opt(CURLOPT_SSL_VERIFYHOST, options_.verify_peer ? 2L : 0L);
         opt(CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
@@ -447,10 +342,8 @@ private:
         if (!options_.ca_pem.empty()) opt(CURLOPT_CAINFO_BLOB, &blob);
 #else
         if (!options_.ca_pem.empty()) {
-            failure.error = ApiError::make(ErrorKind::transport,
-                                           "ClientOptions::ca_pem needs libcurl 7.77 or newer; use ca_file");
-            failure.retryable = false;
-            return std::nullopt;
+            set(failure, "ClientOptions::ca_pem needs libcurl 7.77 or newer; use ca_file", false);
+            return false;
         }
 #endif
         if (!options_.use_environment_proxy) opt(CURLOPT_PROXY, "");
@@ -466,7 +359,7 @@ private:
         opt(CURLOPT_FORBID_REUSE, options_.keep_alive && idempotent ? 0L : 1L);
         // Every connection made from here on reports its socket's closing
         // (see drop_connections_with_unread_bytes).
-        opt(CURLOPT_CLOSESOCKETFUNCTION, &ClientImpl::on_close_socket);
+        opt(CURLOPT_CLOSESOCKETFUNCTION, &CurlTransport::on_close_socket);
         opt(CURLOPT_CLOSESOCKETDATA, static_cast<void*>(this));
         opt(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.body_limit));
         opt(CURLOPT_WRITEFUNCTION, &on_body);
@@ -483,46 +376,63 @@ private:
             opt(CURLOPT_CUSTOMREQUEST, to_string(request.method));
         if (with_body) {
             if (request.method == Method::get) opt(CURLOPT_CUSTOMREQUEST, "GET");
-            opt(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-            opt(CURLOPT_POSTFIELDS, request.body.data());
+            if (request.method != Method::post) opt(CURLOPT_POST, 1L);
+            opt(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body_size()));
+            if (upload.source != nullptr) {
+                opt(CURLOPT_READFUNCTION, &on_read);
+                opt(CURLOPT_READDATA, static_cast<void*>(&upload));
+            } else {
+                opt(CURLOPT_POSTFIELDS, request.body.data());
+            }
         }
-        if (set != CURLE_OK) {
-            failure.error = ApiError::make(ErrorKind::transport,
-                                           std::string("libcurl refused an option: ") + curl_easy_strerror(set));
-            failure.retryable = false;
-            return std::nullopt;
+        if (set_rc != CURLE_OK) {
+            set(failure, std::string("libcurl refused an option: ") + curl_easy_strerror(set_rc), false);
+            return false;
         }
 
         const CURLcode rc = curl_easy_perform(h);
-        // Whether anything reached the server decides if a non-idempotent
-        // request may be repeated.
+        // Whether anything reached the server decides if a request that is
+        // not idempotent may be repeated. libcurl does not say reliably
+        // whether all of it was written: any byte counts as all.
         long request_size = 0;
         long header_size = 0;
         long connects = 0;
         curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
         curl_easy_getinfo(h, CURLINFO_HEADER_SIZE, &header_size);
         curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &connects);
-        failure.wire.request_started = request_size > 0;
-        failure.wire.response_started = header_size > 0 || !t.response.body.empty();
-        failure.wire.reused = failure.wire.request_started && connects == 0;
+        failure.sent = request_size > 0 ? Sent::completely : Sent::nothing;
+        failure.response_started = header_size > 0 || !t.response.body.empty();
+        failure.reused_connection = request_size > 0 && connects == 0;
         if (rc == CURLE_OK) {
             long status = 0;
             curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
             t.response.status = static_cast<int>(status);
             remember_connection(h);
-            return std::move(t.response);
+            out = std::move(t.response);
+            return true;
         }
-        describe(rc, origin, t, failure);
+        if (upload.error) {
+            failure.error = *upload.error;
+            failure.retryable = false;
+        } else {
+            describe(rc, url, limits, connect, t, failure);
+        }
         // A broken transfer may leave a half-read connection: start afresh.
         if (rc != CURLE_COULDNT_RESOLVE_HOST && rc != CURLE_COULDNT_CONNECT) close();
-        return std::nullopt;
+        return false;
+    }
+
+private:
+    static void set(AttemptFailure& f, std::string message, bool retryable) {
+        f.error = ApiError::make(ErrorKind::transport, std::move(message));
+        f.retryable = retryable;
     }
 
     /// `CURLOPT_CLOSESOCKETFUNCTION`: closes a connection's socket for
     /// libcurl and forgets it. libcurl keeps this callback per connection,
     /// so it runs also after the options were reset.
     static int on_close_socket(void* user, curl_socket_t fd) {
-        auto& sockets = static_cast<ClientImpl*>(user)->sockets_;
+        auto& sockets = static_cast<CurlTransport*>(user)->sockets_;
         sockets.erase(std::remove(sockets.begin(), sockets.end(), fd), sockets.end());
 #if defined(_WIN32)
         return ::closesocket(fd);
@@ -583,29 +493,23 @@ private:
     /// Says which limit cut the transfer, and in which phase. Until the
     /// connection is ready (resolved, connected, TLS handshake done: libcurl
     /// 7.88 does not tell these steps apart after a timeout) libcurl
-    /// applies both limits, from the start of the transfer, so the smaller
-    /// one fired (connect_timeout when they are equal); after that only
-    /// `timeout` applies.
-    std::string timeout_text(const Origin& origin) const {
+    /// applies both limits, from the start of the transfer, so the one
+    /// that ends first fired; after that only the attempt's.
+    std::string timeout_text(const Url& url, const AttemptLimits& limits, const AttemptLimits& connect) const {
         CURL* h = easy_.get();
         curl_off_t ready = 0;
         long request_size = 0;
         curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &ready);
         curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
-        const bool connecting = ready == 0;
-        const bool overall = !connecting || options_.timeout < options_.connect_timeout;
-        return "timed out after " +
-               (overall ? ms_text(options_.timeout) + " (ClientOptions::timeout) "
-                        : ms_text(options_.connect_timeout) + " (ClientOptions::connect_timeout) ") +
-               (connecting             ? "connecting to "
-                : request_size > 0     ? "reading the response from "
-                                       : "sending the request to ") +
-               origin.host_port();
+        const std::string where = url.host_port();
+        if (ready == 0) return connect.timed_out("connecting to " + where);
+        return limits.timed_out((request_size > 0 ? "reading the response from " : "sending the request to ") + where);
     }
 
     /// Turns a libcurl error into a one-line `transport` message.
-    void describe(CURLcode rc, const Origin& origin, const Transfer& t, Failure& failure) const {
-        const std::string where = origin.host_port();
+    void describe(CURLcode rc, const Url& url, const AttemptLimits& limits, const AttemptLimits& connect,
+                  const Transfer& t, AttemptFailure& failure) const {
+        const std::string where = url.host_port();
         std::string detail_text = errbuf_[0] != '\0' ? std::string(errbuf_) : std::string(curl_easy_strerror(rc));
         for (char& c : detail_text)
             if (c == '\n' || c == '\r') c = ' ';
@@ -630,7 +534,8 @@ private:
                 msg = "cannot connect to " + where + ": " + detail_text;
                 break;
             case CURLE_OPERATION_TIMEDOUT:
-                msg = timeout_text(origin);
+                msg = timeout_text(url, limits, connect);
+                failure.timed_out = true;
                 break;
             case CURLE_PEER_FAILED_VERIFICATION:
             case CURLE_SSL_CACERT_BADFILE:
@@ -670,125 +575,29 @@ private:
         failure.retryable = retryable;
     }
 
-    ClientOptions options_;
+    const ClientOptions& options_;
     /// Sockets of the connections in libcurl's cache (see
     /// drop_connections_with_unread_bytes).
     std::vector<curl_socket_t> sockets_;
     std::unique_ptr<CURL, EasyDeleter> easy_;
-    std::mt19937_64 rng_;
     char errbuf_[CURL_ERROR_SIZE] = {};
 };
 
-/// Returns the `scheme://host:port` of a redirect target for messages
-/// (never its path or query, which may carry tokens), or "another location".
-inline std::string redirect_origin(const HttpResponse& response) {
-    if (auto loc = response.header("location"))
-        if (auto o = parse_origin(*loc)) return std::string(o->tls ? "https://" : "http://") + o->host_port();
-    return "another location";
-}
-
 } // namespace detail
 
-/// A synchronous HTTP(S) transport for cfimages requests, on libcurl.
-class Client {
+/// A blocking HTTP(S) client for cfimages requests on libcurl: `send`,
+/// `send_raw`, `for_each_image` and `list_all` (see
+/// `cfimages::BasicClient`), the same shape as `beast::Client`. Not
+/// thread-safe: use one per thread. Movable.
+class Client : public BasicClient<detail::CurlTransport, ClientOptions> {
 public:
     /// A client with the default options (TLS verified, keep-alive,
-    /// 10 s connect / 60 s total timeout, 64 MiB body limit, 2 retries).
-    Client() : Client(ClientOptions{}) {}
+    /// 10 s connect / 60 s per attempt, 64 MiB body limit, 2 retries,
+    /// Cloudflare's rate limits).
+    Client() : BasicClient(ClientOptions{}) {}
     /// A client with the given options.
-    explicit Client(ClientOptions options)
-        : impl_(std::make_unique<detail::ClientImpl>(std::move(options))) {}
-
-    /// Returns the options the client was made with.
-    const ClientOptions& options() const noexcept { return impl_->options(); }
-
-    /// Sends a built request (retrying as `options().retry` allows) and
-    /// parses the answer.
-    /// @return the typed value; `transport` when no response came,
-    ///         `api` for a non-2xx answer (a 3xx included: redirects are
-    ///         not followed) or `success: false`, `decode` for a 2xx body
-    ///         of the wrong shape.
-    template <class T>
-    Result<T> send(const Request<T>& request) {
-        auto response = send_checked(request.http, request.idempotent);
-        if (!response) return fail(std::move(response).error());
-        return request.parse(*response);
-    }
-
-    /// Sends the request a builder made, or passes the builder's error
-    /// (`invalid_argument`) through untouched without sending anything.
-    /// @return as `send(const Request<T>&)`.
-    template <class T>
-    Result<T> send(const Result<Request<T>>& request) {
-        if (!request) return fail(request.error());
-        return send(*request);
-    }
-
-    /// Sends a list request (`v1::list`, `v2::list`) and decodes the answer
-    /// into `page`, overwriting the images it already holds so their
-    /// memory is reused (`cfimages::parse_into`): the way to fetch page
-    /// after page, or the same listing again and again.
-    /// @return the number of images on the page, or the error `send`
-    ///         would give; on error `page` is left empty.
-    /// A builder's error is passed through without sending anything.
-    /// `request`: a `Request<Page>` or the builder's `Result<Request<Page>>`.
-    template <class Req, class Page>
-    Result<std::size_t> send(const Req& request, Page& page) {
-        return cfimages::send_into([this](const HttpRequest& r) { return send_checked(r, true); }, request, page);
-    }
-
-    /// Sends any request and returns the raw answer, whatever its status
-    /// (a 3xx is returned as is, never followed). POST is taken as not
-    /// idempotent (retried only when it never left), everything else as
-    /// idempotent.
-    /// @return the response, `transport` when none came, or
-    ///         `invalid_argument` for a URL or header the client refuses.
-    Result<HttpResponse> send_raw(const HttpRequest& request) {
-        return impl_->send_with_retries(request, request.method != Method::post);
-    }
-    /// Same as `send_raw(const HttpRequest&)` with an explicit idempotency flag.
-    /// @return as `send_raw(const HttpRequest&)`.
-    Result<HttpResponse> send_raw(const HttpRequest& request, bool idempotent) {
-        return impl_->send_with_retries(request, idempotent);
-    }
-
-    /// Visits every image of a listing (`v2::ListParams` pages on
-    /// continuation tokens, `v1::ListParams` on page numbers); see
-    /// `cfimages::for_each_image`. `on_image(const Image&)` may return
-    /// `false` to stop.
-    /// @return the number of images visited, or the first error.
-    template <class Params, class OnImage>
-    Result<std::size_t> for_each_image(const Config& cfg, const Params& params, OnImage&& on_image) {
-        return cfimages::for_each_image([this](const HttpRequest& r) { return send_checked(r, true); },
-                                        cfg, params, std::forward<OnImage>(on_image));
-    }
-
-    /// Collects every image of a listing (see `for_each_image`).
-    /// @return all images in order, or the first error.
-    template <class Params>
-    Result<std::vector<Image>> list_all(const Config& cfg, const Params& params) {
-        return cfimages::list_all_images([this](const HttpRequest& r) { return send_checked(r, true); },
-                                         cfg, params);
-    }
-
-    /// Closes every kept-alive connection (the next call opens a new one).
-    void close() { impl_->close(); }
-
-private:
-    /// Sends, and turns a 3xx into an `api` error (redirects are not followed).
-    Result<HttpResponse> send_checked(const HttpRequest& request, bool idempotent) {
-        auto response = impl_->send_with_retries(request, idempotent);
-        if (response && response->status >= 300 && response->status <= 399)
-            return ApiError::make(ErrorKind::api,
-                                  "HTTP " + std::to_string(response->status) + " redirect to " +
-                                      detail::redirect_origin(*response) +
-                                      " not followed (cfimages follows no redirects, so "
-                                      "credentials stay with the host they were meant for)",
-                                  response->status);
-        return response;
-    }
-
-    std::unique_ptr<detail::ClientImpl> impl_;
+    /// @param options the settings.
+    explicit Client(ClientOptions options) : BasicClient(std::move(options)) {}
 };
 
 } // namespace curl

@@ -2,8 +2,10 @@
 #define CFIMAGES_BEAST_URL_HPP
 
 /// @file
-/// `beast::Url` and `beast::split_url`: the parts of an absolute
-/// `http`/`https` URL a connection needs. Pure; no Boost.Beast needed.
+/// Deprecated: `beast::Url` and `beast::split_url` were the Beast client's
+/// own URL splitter; every transport now uses `cfimages::split_url`
+/// (`<cfimages/url.hpp>`), which takes the same URLs apart without
+/// allocating. Kept for one release.
 
 #include <cstddef>
 #include <optional>
@@ -13,8 +15,8 @@
 namespace cfimages {
 namespace beast {
 
-/// An absolute URL taken apart for connecting.
-struct Url {
+/// An absolute URL taken apart for connecting (deprecated: use `cfimages::Url`).
+struct [[deprecated("use cfimages::Url and cfimages::split_url (<cfimages/url.hpp>)")]] Url {
     bool tls = false;        ///< `https`.
     std::string host;        ///< Host name or IP literal, without IPv6 brackets, lower case.
     std::string port;        ///< Explicit port, or "443" / "80" by scheme.
@@ -43,6 +45,11 @@ struct Url {
 ///         host, a port outside 1..65535, user information (`user:pass@`,
 ///         refused so credentials in URLs are never sent or printed), or
 ///         control characters, spaces or backslashes anywhere.
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+[[deprecated("use cfimages::split_url (<cfimages/url.hpp>)")]]
 inline std::optional<Url> split_url(std::string_view url) {
     for (char c : url) {
         const auto u = static_cast<unsigned char>(c);
@@ -102,6 +109,9 @@ inline std::optional<Url> split_url(std::string_view url) {
     else out.target.assign(path);
     return out;
 }
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
 
 } // namespace beast
 } // namespace cfimages
