@@ -5,25 +5,21 @@
 #include <cfimages/beast.hpp>
 #include <cfimages/cfimages.hpp>
 
-#include <cstdlib>
 #include <iostream>
 
 int main() {
-    const char* token = std::getenv("CLOUDFLARE_API_TOKEN");
-    const char* account = std::getenv("CLOUDFLARE_ACCOUNT_ID");
-    if (token == nullptr || account == nullptr) {
-        std::cerr << "set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID\n";
+    // CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY),
+    // CLOUDFLARE_ACCOUNT_ID, and CLOUDFLARE_BASE_URL for a local mock.
+    auto cfg = cfimages::config_from_env();
+    if (!cfg) {
+        std::cerr << cfg.error() << '\n';  // e.g. "invalid_argument: CLOUDFLARE_ACCOUNT_ID: not set"
         return 2;
     }
-    cfimages::Config cfg;
-    cfg.account_id = account;
-    cfg.credentials = cfimages::ApiToken{token};
-    if (const char* base = std::getenv("CLOUDFLARE_BASE_URL")) cfg.base_url = base;
 
     cfimages::beast::Client client;  // TLS verified, keep-alive, timeouts, 2 retries
     cfimages::v2::ListParams params;
     params.per_page = 1000;
-    auto n = client.for_each_image(cfg, params, [](const cfimages::Image& img) {
+    auto n = client.for_each_image(*cfg, params, [](const cfimages::Image& img) {
         std::cout << img.id << '\t' << img.filename.value_or("-") << '\n';
         return true;
     });

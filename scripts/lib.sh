@@ -26,7 +26,7 @@ CFIMAGES_DEBIAN_PACKAGES=(
     build-essential cmake ninja-build g++ clang pkg-config python3
     libboost1.81-dev libboost-json1.81-dev doctest-dev meson libssl-dev
     nodejs npm libbenchmark-dev valgrind libclang-rt-14-dev
-    libcurl4-openssl-dev doxygen
+    libcurl4-openssl-dev doxygen zsh
 )
 
 _cfimages_log() {

@@ -9,6 +9,7 @@
 #include <cfimages/result.hpp>
 #include <cfimages/http.hpp>
 #include <cfimages/config.hpp>
+#include <cfimages/env.hpp>
 #include <cfimages/request.hpp>
 #include <cfimages/models.hpp>
 #include <cfimages/file.hpp>

@@ -5,7 +5,9 @@
 /// `ApiError` and `Result<T>`: how every builder, parser and transport in
 /// cfimages reports failure. Nothing in the library throws for bad input or
 /// bad responses; `Result<T>::value()` is the only place that may throw, and
-/// only when the caller asks for a value that is not there.
+/// only when the caller asks for a value that is not there. Built without
+/// exceptions (`-fno-exceptions`), `value()` on an error aborts instead, as
+/// `std::expected::value()` does there.
 
 #include <chrono>
 #include <cstdint>
@@ -17,6 +19,8 @@
 #include <utility>
 #include <new>
 #include <vector>
+
+#include <cfimages/detail/no_exceptions.hpp>
 
 namespace cfimages {
 
@@ -101,7 +105,8 @@ inline std::ostream& operator<<(std::ostream& os, const ApiError& e) {
     return os << ": " << e.message;
 }
 
-/// Thrown only by `Result<T>::value()` when it holds an error.
+/// Thrown only by `Result<T>::value()` when it holds an error (in a build
+/// without exceptions, `value()` aborts instead).
 class BadResultAccess : public std::runtime_error {
 public:
     /// Carries `e`; `what()` is its message.
@@ -186,11 +191,14 @@ public:
     /// Returns true when a value is held.
     explicit operator bool() const noexcept { return ok_; }
 
-    /// Returns the value; throws `BadResultAccess` when an error is held.
+    /// Returns the value; throws `BadResultAccess` when an error is held
+    /// (aborts instead when built without exceptions).
     T& value() & { check(); return value_; }
-    /// Returns the value; throws `BadResultAccess` when an error is held.
+    /// Returns the value; throws `BadResultAccess` when an error is held
+    /// (aborts instead when built without exceptions).
     const T& value() const& { check(); return value_; }
-    /// Returns the value; throws `BadResultAccess` when an error is held.
+    /// Returns the value; throws `BadResultAccess` when an error is held
+    /// (aborts instead when built without exceptions).
     T&& value() && { check(); return std::move(value_); }
 
     /// Returns the error. Precondition: `!has_value()`.
@@ -219,7 +227,12 @@ public:
 
 private:
     void check() const {
-        if (!ok_) throw BadResultAccess(error_);
+        if (ok_) return;
+#if defined(CFIMAGES_NO_EXCEPTIONS)
+        detail::fatal("Result<T>::value() called on an error: ", error_.message);
+#else
+        throw BadResultAccess(error_);
+#endif
     }
     void destroy() noexcept {
         if (ok_) value_.~T();

@@ -221,6 +221,19 @@ expect "verify a tampered exp: exit 1" 1 'd["valid"] is False and d["reason"].st
     verify "${signed/exp=2000000000/exp=2000000001}" --key "$key" --now 1900000000
 expect "verify with the wrong key: exit 1" 1 'd["valid"] is False and d["reason"].startswith("sig:")' -- \
     verify "$signed" --key "another-key-entirely" --now 1900000000
+# Redaction scrubs secrets, not words (issue 14): a value shorter than 8
+# characters is no Cloudflare credential but an ordinary word, and is not
+# scrubbed, so the tool's own text and the URL it signs come out whole;
+# longer values are scrubbed wherever they appear, also inside longer text.
+expect "verify --key wrong: the reason is not garbled by redaction" 1 \
+    'd["reason"] == "sig: does not match (wrong key, or the URL was changed after signing)" and "(wrong key," in err and "redacted" not in out + err' -- \
+    verify "$signed" --key wrong --now 1900000000
+public_sig="d[\"url\"] == \"$url?exp=2000000000&sig=\" + __import__(\"hmac\").new(b\"public\", b\"/$hash/$id/public?exp=2000000000\", \"sha256\").hexdigest()"
+expect "sign --key public: the signed URL keeps its variant name" 0 "$public_sig" -- \
+    sign "$url" --key public --exp 2000000000
+expect "a long secret is scrubbed also inside longer text" 0 \
+    'd["url"].startswith("https://imagedelivery.net/'"$hash/$id"'/<redacted>x?exp=2000000000&sig=")' -- \
+    --api-token "$token" sign "https://imagedelivery.net/$hash/$id/${token}x" --key "$key" --exp 2000000000
 expect "verify expired (--now == exp): exit 1" 1 \
     'd == {"valid": False, "reason": "exp: expired at 2000000000 (now 2000000000)"} and err.startswith("error invalid: exp:")' -- \
     verify "$signed" --key "$key" --now 2000000000
@@ -267,6 +280,28 @@ expect "usage: upload-to with a missing file" 2 'err.startswith("error usage: --
     upload-to "$local_base/upload/x" --file "$work/nope.png"
 expect "upload-to a closed port: transport, exit 3" 3 'err.startswith("error transport:")' -- \
     --timeout 5 upload-to "http://127.0.0.1:9/x" --file "$work/pixel.png"
+
+# ---- settings: options and environment through config_from_env --------------------
+acct=023e105f4ecef8ad9ca31a8372d0c353
+hdr="(lambda r, n: [v for k, v in r['headers'] if k.lower() == n.lower()])"
+EXPECT_ENV="CLOUDFLARE_API_TOKEN=$token CLOUDFLARE_ACCOUNT_ID=$acct CLOUDFLARE_BASE_URL=$local_base//" \
+expect "environment only: token, account and base URL (trailing slashes dropped)" 0 \
+    "len(reqs) == 1 and reqs[0]['path'] == '/accounts/$acct/images/v2' and $hdr(reqs[0], 'Authorization') == ['Bearer $token']" -- \
+    images list-v2
+EXPECT_ENV="CLOUDFLARE_API_TOKEN=$token CLOUDFLARE_ACCOUNT_ID=$acct" \
+expect "--api-email/--api-key hide the environment's token" 0 \
+    "len(reqs) == 1 and $hdr(reqs[0], 'X-Auth-Key') == ['$api_key'] and not $hdr(reqs[0], 'Authorization')" -- \
+    --api-email "$api_email" --api-key "$api_key" --base-url "$local_base" images list-v2
+EXPECT_ENV="CLOUDFLARE_ACCOUNT_ID=$acct CLOUDFLARE_API_KEY=$api_key" \
+expect "CLOUDFLARE_API_KEY without CLOUDFLARE_EMAIL: named, exit 2, nothing sent" 2 \
+    'err.startswith("error usage: CLOUDFLARE_EMAIL: required with CLOUDFLARE_API_KEY") and not reqs' -- images list-v2
+EXPECT_ENV="CLOUDFLARE_ACCOUNT_ID=$acct CLOUDFLARE_BASE_URL=ftp://example.com" \
+expect "a bad CLOUDFLARE_BASE_URL is named" 2 \
+    'err.startswith("error usage: CLOUDFLARE_BASE_URL: must start with https:// or http://")' -- \
+    --api-token "$token" images list-v2
+expect "a bad --base-url is named as the option" 2 \
+    'err.startswith("error usage: --base-url: must start with https:// or http://")' -- \
+    --api-token "$token" --account-id "$acct" --base-url ftp://example.com images list-v2
 
 # ---- images list-v2 --meta ---------------------------------------------------------
 creds=(--api-token "$token" --account-id 023e105f4ecef8ad9ca31a8372d0c353 --base-url "$local_base")

@@ -14,7 +14,8 @@
 //
 // Credentials never reach the output: the tool prints no option or
 // environment value, usage errors name options without their values, and
-// everything written to stdout or stderr passes through `redact`.
+// everything written to stdout or stderr passes through `redact` (see
+// `min_scrubbed_secret` for which values it scrubs).
 
 #include <cerrno>
 #include <chrono>
@@ -43,6 +44,7 @@
 #include <cfimages/detail/text.hpp>
 
 #include "args.hpp"
+#include "docs.hpp"
 #include "output.hpp"
 
 namespace cfimages_cli {
@@ -100,15 +102,26 @@ std::optional<std::string> env(const char* name) {
 
 // Every credential value the tool was given, from options or environment,
 // collected before anything else is parsed, so even a usage error is
-// redacted. Very short values would blank out ordinary text; no real
-// credential is that short.
+// redacted.
 std::set<std::string>& secrets() {
     static std::set<std::string> s;
     return s;
 }
 
+// Which secrets are scrubbed. The tool itself never prints a credential
+// (no option or variable value is echoed; usage errors name options, not
+// values); scrubbing is the second line, for text that comes from elsewhere
+// (a server's answer, a base URL a token was pasted into). It takes every
+// occurrence of a value of at least this many characters, also inside
+// longer text. Shorter values are left alone: no credential Cloudflare
+// issues is that short, and such values are ordinary words ("wrong",
+// "public", "test") whose every occurrence would be blanked, garbling the
+// tool's own messages ("(<redacted> key, ...") and even the URL `sign`
+// prints when the key equals its variant name.
+constexpr std::size_t min_scrubbed_secret = 8;
+
 void add_secret(const std::string& s) {
-    if (s.size() >= 4) secrets().insert(s);
+    if (s.size() >= min_scrubbed_secret) secrets().insert(s);
 }
 
 void collect_secrets(const std::vector<std::string>& args) {
@@ -141,28 +154,13 @@ std::string redact(std::string s) {
 // and output that never carries a secret.
 class Context {
 public:
-    explicit Context(const ParsedArgs& a) {
-        base_url_ = a.get("base-url");
-        if (!base_url_) base_url_ = env("CLOUDFLARE_BASE_URL");
-        account_id_ = a.get("account-id");
-        if (!account_id_) account_id_ = env("CLOUDFLARE_ACCOUNT_ID");
-
-        auto opt_token = a.get("api-token");
-        auto opt_email = a.get("api-email");
-        auto opt_key = a.get("api-key");
-        if (opt_token && (opt_email || opt_key))
+    explicit Context(const ParsedArgs& a)
+        : base_url_(a.get("base-url")), account_id_(a.get("account-id")), token_(a.get("api-token")),
+          email_(a.get("api-email")), key_(a.get("api-key")) {
+        if (token_ && (email_ || key_))
             throw UsageError("give --api-token or --api-email with --api-key, not both");
-        if (opt_token) {
-            credentials_ = cfimages::ApiToken{*opt_token};
-        } else if (opt_email || opt_key) {
-            if (!opt_email || !opt_key)
-                throw UsageError("--api-email and --api-key go together");
-            credentials_ = cfimages::ApiKey{*opt_email, *opt_key};
-        } else if (auto t = env("CLOUDFLARE_API_TOKEN")) {
-            credentials_ = cfimages::ApiToken{*t};
-        } else if (auto e = env("CLOUDFLARE_EMAIL"), k = env("CLOUDFLARE_API_KEY"); e && k) {
-            credentials_ = cfimages::ApiKey{*e, *k};
-        }
+        if (email_.has_value() != key_.has_value() && !token_)
+            throw UsageError("--api-email and --api-key go together");
 
         if (auto t = a.get("timeout")) timeout_seconds_ = parse_seconds("timeout", *t);
         if (auto r = a.get("max-retries")) {
@@ -172,24 +170,31 @@ public:
         }
     }
 
-    // The Config for the library; refuses to go on without an account or
-    // credentials (a usage error: nothing can be sent).
+    // The Config for the library, from the options and the environment
+    // through cfimages::config_from_env; refuses to go on without an account
+    // or credentials (a usage error: nothing can be sent).
     cfimages::Config config() const {
-        if (!account_id_)
+        auto given = [this](const char* var) {
+            const char* v = setting(var);
+            return v != nullptr && *v != '\0';
+        };
+        if (!given(cfimages::env_account_id))
             throw UsageError("no account: give --account-id or set CLOUDFLARE_ACCOUNT_ID");
-        if (credentials_.index() == 0)
+        if (!given(cfimages::env_api_token) && !given(cfimages::env_email) && !given(cfimages::env_api_key))
             throw UsageError("no credentials: give --api-token (or --api-email and --api-key), "
                              "or set CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and "
                              "CLOUDFLARE_API_KEY)");
-        cfimages::Config cfg;
-        cfg.account_id = *account_id_;
-        cfg.credentials = credentials_;
-        if (base_url_) {
-            std::string b = *base_url_;
-            while (!b.empty() && b.back() == '/') b.pop_back();
-            cfg.base_url = b;
-        }
-        return cfg;
+        auto cfg = cfimages::config_from_env([this](const char* var) { return setting(var); });
+        if (cfg) return std::move(*cfg);
+        // The message starts with the variable's name; name the option
+        // instead when the value came from one.
+        std::string msg = cfg.error().message;
+        for (const auto& [var, option] : sources())
+            if (msg.compare(0, std::strlen(var), var) == 0 && option_value(var) != nullptr) {
+                msg = std::string("--") + option + msg.substr(std::strlen(var));
+                break;
+            }
+        throw UsageError(msg);
     }
 
     cfimages::beast::Client& client() {
@@ -244,9 +249,45 @@ public:
     }
 
 private:
+    // Each variable config_from_env reads, and the option that wins over it.
+    static const std::vector<std::pair<const char*, const char*>>& sources() {
+        static const std::vector<std::pair<const char*, const char*>> s = {
+            {cfimages::env_api_token, "api-token"}, {cfimages::env_email, "api-email"},
+            {cfimages::env_api_key, "api-key"},     {cfimages::env_account_id, "account-id"},
+            {cfimages::env_base_url, "base-url"},
+        };
+        return s;
+    }
+
+    // The option's value for `var`, or nullptr when that option was not given.
+    const char* option_value(std::string_view var) const {
+        const std::optional<std::string>* o = nullptr;
+        if (var == cfimages::env_api_token) o = &token_;
+        else if (var == cfimages::env_email) o = &email_;
+        else if (var == cfimages::env_api_key) o = &key_;
+        else if (var == cfimages::env_account_id) o = &account_id_;
+        else if (var == cfimages::env_base_url) o = &base_url_;
+        return o != nullptr && o->has_value() ? (*o)->c_str() : nullptr;
+    }
+
+    // What config_from_env sees for `var`: the option when given, else the
+    // environment. Credentials come whole from one side: any credential
+    // option hides all three credential variables, so --api-email/--api-key
+    // are never overridden by a CLOUDFLARE_API_TOKEN in the environment.
+    const char* setting(const char* var) const {
+        const std::string_view v = var;
+        const bool credential = v == cfimages::env_api_token || v == cfimages::env_email ||
+                                v == cfimages::env_api_key;
+        if (credential && (token_ || email_ || key_)) return option_value(v);
+        if (const char* o = option_value(v)) return o;
+        return std::getenv(var);
+    }
+
     std::optional<std::string> base_url_;
     std::optional<std::string> account_id_;
-    cfimages::Credentials credentials_;
+    std::optional<std::string> token_;
+    std::optional<std::string> email_;
+    std::optional<std::string> key_;
     std::optional<double> timeout_seconds_;
     std::optional<int> max_retries_;
     std::unique_ptr<cfimages::beast::Client> client_;
@@ -582,6 +623,10 @@ int upload_to(Context& ctx, const ParsedArgs& a) {
     return run(ctx, std::move(req));
 }
 
+// Defined after the help text they are generated from.
+int completion(Context& ctx, const ParsedArgs& a);
+int man(Context& ctx, const ParsedArgs& a);
+
 // ---------------------------------------------------------------------------
 // The command table.
 
@@ -752,6 +797,22 @@ const std::vector<Command>& commands() {
          {{"key", true}, {"now", true}},
          {"URL"},
          verify},
+        {{"completion"},
+         "bash|zsh",
+         "print a shell completion script",
+         "  bash|zsh                the shell: load it with  source <(cfimages completion bash),\n"
+         "                          or install it (bash: share/bash-completion/completions/cfimages,\n"
+         "                          zsh: a file _cfimages on $fpath)\n",
+         {},
+         {"SHELL"},
+         completion},
+        {{"man"},
+         "",
+         "print the manual page, cfimages(1), in roff (read it with  man -l <(cfimages man))",
+         "",
+         {},
+         {},
+         man},
     };
     return table;
 }
@@ -768,6 +829,7 @@ const char* const global_help =
     "  --timeout SECONDS       give up on a call after this long (connect and total)\n"
     "  --max-retries N         retries of a failed idempotent call (default 2)\n"
     "  --help                  show help (also after a command)\n"
+    "  --version, -V           print the version and exit\n"
     "\n"
     "Environment (options win): CLOUDFLARE_API_TOKEN, CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY,\n"
     "CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_BASE_URL.\n"
@@ -837,6 +899,34 @@ void out(const std::string& s) {
 
 bool is_help(std::string_view a) { return a == "--help" || a == "-h"; }
 
+bool is_version(std::string_view a) { return a == "--version" || a == "-V"; }
+
+// The command table as the completion and man page generators see it.
+std::vector<CommandDoc> command_docs() {
+    std::vector<CommandDoc> d;
+    for (const Command& c : commands())
+        d.push_back({words_of(c), c.synopsis, c.summary, c.details, c.options});
+    return d;
+}
+
+int completion(Context&, const ParsedArgs& a) {
+    const std::string& shell = a.positionals[0];
+    if (shell == "bash") out(bash_completion(command_docs(), global_options()));
+    else if (shell == "zsh") out(zsh_completion(command_docs(), global_options()));
+    else throw UsageError("SHELL: expected bash or zsh");
+    return exit_ok;
+}
+
+int man(Context&, const ParsedArgs&) {
+    // The synopsis is the overview's usage lines.
+    const std::string usage = tool_usage();
+    const std::size_t b = usage.find("cfimages ");
+    const std::size_t e = usage.find("\n\n");
+    std::string synopsis = usage.substr(b, e - b) + "\ncfimages --version";
+    out(man_page(command_docs(), synopsis, global_help, CFIMAGES_VERSION_STRING));
+    return exit_ok;
+}
+
 int usage_error(const std::string& message, std::string_view hint_command) {
     std::string line = redact("error usage: " + message);
     line += "\n(run 'cfimages ";
@@ -858,6 +948,10 @@ int main_impl(int argc, char** argv) {
         if (is_help(args[i])) {
             if (word_at.empty()) { out(tool_usage()); return exit_ok; }
             break;
+        }
+        if (is_version(args[i]) && word_at.empty()) {
+            out(std::string("cfimages ") + CFIMAGES_VERSION_STRING + "\n");
+            return exit_ok;
         }
         if (is_global_option(args[i], takes_value)) {
             if (takes_value) ++i;

@@ -27,6 +27,8 @@
 
 #include <boost/json/memory_resource.hpp>
 
+#include <cfimages/detail/no_exceptions.hpp>
+
 namespace cfimages {
 namespace detail {
 
@@ -73,7 +75,13 @@ private:
     }
 
     void* do_allocate(std::size_t n, std::size_t align) override {
-        if (align > grain) throw std::bad_alloc();  // Boost.JSON never asks for more than max_align_t
+        if (align > grain) {  // Boost.JSON never asks for more than max_align_t
+#if defined(CFIMAGES_NO_EXCEPTIONS)
+            fatal("PageArena: alignment above max_align_t requested");
+#else
+            throw std::bad_alloc();
+#endif
+        }
         n = round_up(n == 0 ? 1 : n);
         for (;;) {
             Block* b = current_.load(std::memory_order_acquire);
