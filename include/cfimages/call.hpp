@@ -178,16 +178,43 @@ struct AttemptFailure {
 
 namespace detail {
 
+/// The characters of an RFC 9110 token, one table lookup per byte.
+struct TokenChars {
+    bool ok[256] = {};
+    constexpr TokenChars() {
+        for (int c = '0'; c <= '9'; ++c) ok[c] = true;
+        for (int c = 'a'; c <= 'z'; ++c) ok[c] = ok[c - 32] = true;
+        for (char c : {'!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~'})
+            ok[static_cast<unsigned char>(c)] = true;
+    }
+};
+inline constexpr TokenChars token_chars{};
+
 /// Returns true for a valid header field name (an RFC 9110 token).
 inline bool is_token(std::string_view s) noexcept {
     if (s.empty()) return false;
-    for (char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        const bool ok = (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
-                        std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-        if (!ok) return false;
-    }
+    for (char c : s)
+        if (!token_chars.ok[static_cast<unsigned char>(c)]) return false;
     return true;
+}
+
+/// Returns the `invalid_argument` error for the first header no
+/// transport may send (a name that is not a token, a value with CR, LF or
+/// NUL), or nullopt.
+inline std::optional<ApiError> check_headers(const Headers& headers) {
+    for (const Header& h : headers) {
+        if (!is_token(h.name)) return ApiError::make(ErrorKind::invalid_argument, "header name is not a valid token");
+        if (has_crlf(h.value))
+            return ApiError::make(ErrorKind::invalid_argument, "header " + h.name + ": value contains CR, LF or NUL");
+    }
+    return std::nullopt;
+}
+
+/// The error for a URL split_url refuses.
+inline ApiError bad_url_error() {
+    return ApiError::make(ErrorKind::invalid_argument,
+                          "url: not an absolute http(s) URL with a valid host and port, without "
+                          "spaces or control characters (user information is refused)");
 }
 
 /// splitmix64: a small, good mixing step for per-call jitter.
@@ -207,18 +234,8 @@ inline std::uint64_t splitmix64(std::uint64_t x) noexcept {
 /// @param request the request about to be sent.
 /// @return nullopt when it may be sent, else the `invalid_argument` error.
 inline std::optional<ApiError> check_request(const HttpRequest& request) {
-    if (!split_url(request.url))
-        return ApiError::make(ErrorKind::invalid_argument,
-                              "url: not an absolute http(s) URL with a valid host and port, without "
-                              "spaces or control characters (user information is refused)");
-    for (const Header& h : request.headers) {
-        if (!detail::is_token(h.name))
-            return ApiError::make(ErrorKind::invalid_argument, "header name is not a valid token");
-        if (detail::has_crlf(h.value))
-            return ApiError::make(ErrorKind::invalid_argument,
-                                  "header " + h.name + ": value contains CR, LF or NUL");
-    }
-    return std::nullopt;
+    if (!split_url(request.url)) return detail::bad_url_error();
+    return detail::check_headers(request.headers);
 }
 
 /// Returns the `api` error for a redirect cfimages does not follow: it
@@ -252,7 +269,11 @@ public:
         : request_(&request), options_(options), idempotent_(idempotent) {
         if (options_.deadline.count() > 0) deadline_ = now + options_.deadline;
         auto url = split_url(request.url);
-        if (auto bad = check_request(request)) {
+        if (!url) {
+            finish(detail::bad_url_error());
+            return;
+        }
+        if (auto bad = detail::check_headers(request.headers)) {
             finish(std::move(*bad));
             return;
         }
@@ -299,6 +320,7 @@ public:
             limits_ = AttemptLimits{now + options_.attempt_timeout, options_.attempt_timeout,
                                     options_.attempt_timeout_name};
         ++attempts_;
+        sent_at_ = now;
         state_ = State::sending;
         return Step::send;
     }
@@ -308,7 +330,7 @@ public:
     /// @param now      the time it was complete.
     void on_response(HttpResponse response, CallClock::time_point now) {
         if (state_ != State::sending) return;
-        if (options_.limiter != nullptr) options_.limiter->observe(key_, response, now);
+        if (options_.limiter != nullptr) options_.limiter->observe(key_, response, now, sent_at_);
         const int status = response.status;
         if (status >= 200 && status <= 299) return finish(std::move(response));
         if (status >= 300 && status <= 399 && !options_.pass_redirects) return finish(redirect_error(response));
@@ -426,6 +448,7 @@ private:
     CallClock::time_point deadline_ = CallClock::time_point::max();
     AttemptLimits limits_;
     CallClock::time_point wake_at_{};
+    CallClock::time_point sent_at_{};
     State state_ = State::ready;
     int attempts_ = 0;
     int retries_ = 0;

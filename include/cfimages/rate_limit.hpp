@@ -249,8 +249,14 @@ public:
         Bucket& b = bucket(key);
         CallClock::duration wait = CallClock::duration::zero();
         if (now < b.blocked_until) wait = b.blocked_until - now;
-        if (b.budget && now < b.budget_reset && b.budget_used >= *b.budget)
-            wait = std::max<CallClock::duration>(wait, b.budget_reset - now);
+        if (b.budget && now < b.budget_reset && b.budget_used >= *b.budget) {
+            // r = 0: the server has nothing left until the reset. r > 0
+            // used up by requests still in flight: their answers will say
+            // more, so ask again soon rather than sleep to the reset.
+            const auto to_reset = b.budget_reset - now;
+            wait = std::max<CallClock::duration>(
+                wait, *b.budget == 0 ? to_reset : std::min<CallClock::duration>(to_reset, b.recheck_after()));
+        }
         for (const Quota& q : b.quotas) wait = std::max(wait, b.wait(q, now));
         if (wait > CallClock::duration::zero()) return wait;
         b.record(now);
@@ -261,7 +267,17 @@ public:
     /// Learns from an answer to a request that drew on `key`: its
     /// `Ratelimit-Policy` and `Ratelimit` headers, and a 429's
     /// `retry-after`. Never fails; what it cannot read it ignores.
-    void observe(const RateKey& key, const HttpResponse& response, CallClock::time_point now) {
+    /// @param key      the budget the request drew on.
+    /// @param response the answer.
+    /// @param now      when it arrived.
+    /// @param sent_at  when the request was sent: the `r` of `Ratelimit`
+    ///                 counts what the server had seen by then, so requests
+    ///                 sent after it are taken off; an answer older than
+    ///                 the one already read does not replace it. Default:
+    ///                 `now` (nothing in flight is taken off).
+    void observe(const RateKey& key, const HttpResponse& response, CallClock::time_point now,
+                 std::optional<CallClock::time_point> sent_at = std::nullopt) {
+        const CallClock::time_point sent = sent_at.value_or(now);
         if (!options_.enabled) return;
         std::lock_guard<std::mutex> lock(mutex_);
         Bucket& b = bucket(key);
@@ -285,10 +301,11 @@ public:
                         reset_seconds = std::min<std::int64_t>(*item.t, 86'400);
                     }
                 }
-                if (r) {
+                if (r && (!b.budget || sent >= b.budget_sent_at)) {
                     b.budget = static_cast<std::uint64_t>(*r);
                     b.budget_reset = now + std::chrono::seconds(*reset_seconds);
-                    b.budget_used = 0;
+                    b.budget_sent_at = sent;
+                    b.budget_used = b.sends_after(sent);
                 }
             }
         }
@@ -350,7 +367,23 @@ private:
         CallClock::time_point blocked_until{};
         std::optional<std::uint64_t> budget;   ///< `r` of the last `Ratelimit`.
         CallClock::time_point budget_reset{};  ///< When that budget ends.
-        std::uint64_t budget_used = 0;         ///< Sends since it was announced.
+        CallClock::time_point budget_sent_at{};  ///< When the request it answered was sent.
+        std::uint64_t budget_used = 0;         ///< Sends since then.
+
+        /// How soon to ask again while a budget with `r > 0` is used up
+        /// by requests in flight: one pacing interval, at least 20 ms.
+        CallClock::duration recheck_after() const {
+            CallClock::duration d = std::chrono::milliseconds(20);
+            for (const Quota& q : quotas) d = std::max(d, q.interval);
+            return d;
+        }
+
+        /// How many of the recorded sends are later than `t`.
+        std::uint64_t sends_after(CallClock::time_point t) const {
+            std::uint64_t n = 0;
+            for (std::size_t k = 1; k <= count && recent(k) > t; ++k) ++n;
+            return n;
+        }
 
         /// The k-th most recent send (1 = the last one); k <= count.
         CallClock::time_point recent(std::size_t k) const {

@@ -87,6 +87,37 @@ struct Url {
     }
 };
 
+namespace detail {
+
+/// Character classes of URLs, one table lookup per byte (every request
+/// of every transport is split here, so this is on the measured path).
+struct UrlChars {
+    bool host[256] = {};  ///< Allowed in a host name: letters, digits, `-._~`.
+    bool hex[256] = {};   ///< Allowed in an IPv6 literal: hex digits, `:`, `.`.
+    unsigned char forbidden[256] = {};  ///< Never in a URL cfimages sends: space, controls, backslash.
+    constexpr UrlChars() {
+        for (int c = 0; c <= 0x20; ++c) forbidden[c] = 1;
+        forbidden[0x7f] = forbidden[static_cast<unsigned char>('\\')] = 1;
+        for (int c = 'a'; c <= 'z'; ++c) host[c] = host[c - 32] = true;
+        for (int c = '0'; c <= '9'; ++c) host[c] = hex[c] = true;
+        host[static_cast<unsigned char>('-')] = host[static_cast<unsigned char>('.')] = true;
+        host[static_cast<unsigned char>('_')] = host[static_cast<unsigned char>('~')] = true;
+        for (int c = 'a'; c <= 'f'; ++c) hex[c] = hex[c - 32] = true;
+        hex[static_cast<unsigned char>(':')] = hex[static_cast<unsigned char>('.')] = true;
+    }
+};
+inline constexpr UrlChars url_chars{};
+
+/// Returns true when `s` holds a space, a control character or a
+/// backslash (one table lookup per byte, no branch).
+inline bool has_url_forbidden(std::string_view s) noexcept {
+    unsigned bad = 0;
+    for (char c : s) bad |= url_chars.forbidden[static_cast<unsigned char>(c)];
+    return bad != 0;
+}
+
+} // namespace detail
+
 /// Splits an absolute `http://` or `https://` URL (scheme in any case).
 ///
 /// @return the parts, or nullopt for: another scheme; an empty or invalid
@@ -96,31 +127,26 @@ struct Url {
 ///         control character or backslash anywhere (nothing may split the
 ///         request line). A fragment is dropped, as HTTP never sends one.
 inline std::optional<Url> split_url(std::string_view url) noexcept {
-    for (char c : url) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || u == 0x7f || c == '\\') return std::nullopt;
-    }
+    if (detail::has_url_forbidden(url)) return std::nullopt;
     Url out;
-    const auto sep = url.find("://");
-    if (sep == std::string_view::npos || sep < 4 || sep > 5) return std::nullopt;
-    const std::string_view scheme = url.substr(0, sep);
-    auto is_scheme = [&](std::string_view want) {
-        if (scheme.size() != want.size()) return false;
-        for (std::size_t i = 0; i < want.size(); ++i) {
-            char c = scheme[i];
-            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-            if (c != want[i]) return false;
-        }
-        return true;
-    };
-    if (is_scheme("https")) out.tls = true;
-    else if (!is_scheme("http")) return std::nullopt;
+    std::size_t sep;
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    if (url.size() >= 8 && lower(url[0]) == 'h' && lower(url[1]) == 't' && lower(url[2]) == 't' &&
+        lower(url[3]) == 'p' && lower(url[4]) == 's' && url.compare(5, 3, "://") == 0) {
+        out.tls = true;
+        sep = 5;
+    } else if (url.size() >= 7 && lower(url[0]) == 'h' && lower(url[1]) == 't' && lower(url[2]) == 't' &&
+               lower(url[3]) == 'p' && url.compare(4, 3, "://") == 0) {
+        sep = 4;
+    } else {
+        return std::nullopt;
+    }
 
     const std::string_view rest = url.substr(sep + 3);
-    const auto end = rest.find_first_of("/?#");
+    std::size_t end = 0;
+    while (end < rest.size() && rest[end] != '/' && rest[end] != '?' && rest[end] != '#') ++end;
     const std::string_view authority = rest.substr(0, end);
-    std::string_view path = end == std::string_view::npos ? std::string_view() : rest.substr(end);
-    if (authority.find('@') != std::string_view::npos) return std::nullopt;
+    std::string_view path = rest.substr(end);
 
     std::string_view host, port;
     if (!authority.empty() && authority.front() == '[') {
@@ -133,22 +159,25 @@ inline std::optional<Url> split_url(std::string_view url) noexcept {
             port = after.substr(1);
             if (port.empty()) return std::nullopt;
         }
-        if (host.empty() || host.find(':') == std::string_view::npos ||
-            host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos)
-            return std::nullopt;
+        if (host.empty() || host.find(':') == std::string_view::npos) return std::nullopt;
+        for (char c : host)
+            if (!detail::url_chars.hex[static_cast<unsigned char>(c)]) return std::nullopt;
         out.ip_literal = out.ipv6 = true;
     } else {
-        const auto colon = authority.find(':');
-        host = authority.substr(0, colon);
-        if (colon != std::string_view::npos) {
-            port = authority.substr(colon + 1);
+        std::size_t i = 0;
+        bool digits_and_dots = true;
+        for (; i < authority.size() && authority[i] != ':'; ++i) {
+            const auto u = static_cast<unsigned char>(authority[i]);
+            if (!detail::url_chars.host[u]) return std::nullopt; // '@' (user information) included
+            digits_and_dots = digits_and_dots && ((u >= '0' && u <= '9') || u == '.');
+        }
+        host = authority.substr(0, i);
+        if (i < authority.size()) {
+            port = authority.substr(i + 1);
             if (port.empty()) return std::nullopt;
         }
-        if (host.empty() ||
-            host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~") !=
-                std::string_view::npos)
-            return std::nullopt;
-        out.ip_literal = host.find_first_not_of("0123456789.") == std::string_view::npos;
+        if (host.empty()) return std::nullopt;
+        out.ip_literal = digits_and_dots;
     }
     out.host = host;
     if (port.empty()) {
@@ -163,8 +192,8 @@ inline std::optional<Url> split_url(std::string_view url) noexcept {
         if (n == 0 || n > 65535) return std::nullopt;
         out.port = static_cast<std::uint16_t>(n);
     }
-    path = path.substr(0, path.find('#'));
-    out.target = path;
+    const auto hash = path.find('#');
+    out.target = hash == std::string_view::npos ? path : path.substr(0, hash);
     return out;
 }
 

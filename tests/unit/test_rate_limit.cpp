@@ -115,11 +115,24 @@ TEST_CASE("rate limit: learns quotas from Ratelimit-Policy and budgets from Rate
     l.observe(k2, answer(200, {{"Ratelimit", R"("default";r=0;t=30)"}}), t0);
     CHECK(l.acquire(k2, t0) == seconds(30));
     CHECK(l.acquire(k2, t0 + seconds(30)) == CallClock::duration::zero());
-    // r=2: two more, then wait for the reset.
+    // r=2: two more; then, while their answers are awaited, ask again
+    // soon (20 ms here: no quota gives a longer pacing interval).
     const auto k3 = key_for("http://localhost:9/z", "third");
     l.observe(k3, answer(200, {{"ratelimit", R"("default";r=2;t=10)"}}), t0);
-    CHECK(admitted_now(l, k3, t0, 5) == 2);
-    CHECK(l.acquire(k3, t0 + seconds(1)) == seconds(9));
+    CHECK(admitted_now(l, k3, t0 + milliseconds(1), 1) == 1);
+    CHECK(admitted_now(l, k3, t0 + milliseconds(2), 1) == 1);
+    CHECK(l.acquire(k3, t0 + seconds(1)) == milliseconds(20));
+    // The answer to the first of those two says r=1: the request sent
+    // after it is taken off, so nothing is left.
+    l.observe(k3, answer(200, {{"ratelimit", R"("default";r=1;t=9)"}}), t0 + seconds(1), t0 + milliseconds(1));
+    CHECK(l.acquire(k3, t0 + seconds(1)) == milliseconds(20));
+    // An answer older than the one read (sent before t0) changes nothing.
+    l.observe(k3, answer(200, {{"ratelimit", R"("default";r=50;t=9)"}}), t0 + seconds(1), t0 - seconds(1));
+    CHECK(l.acquire(k3, t0 + seconds(1)) == milliseconds(20));
+    // A fresh answer with room lets requests go again; the reset ends it all.
+    l.observe(k3, answer(200, {{"ratelimit", R"("default";r=3;t=9)"}}), t0 + seconds(2), t0 + seconds(2));
+    CHECK(admitted_now(l, k3, t0 + seconds(2), 5) == 3);
+    CHECK(admitted_now(l, k3, t0 + seconds(12), 5) == 5);
 }
 
 TEST_CASE("rate limit: unknown or malformed values are ignored, never an error") {

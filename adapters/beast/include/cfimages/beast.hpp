@@ -242,11 +242,11 @@ private:
                         HttpResponse& out, bool& keep, AttemptFailure& failure) {
         const int fd = conn.plain->socket().native_handle();
         const auto deadline = limits.deadline;
-        const std::string where = url.host_port();
+        // Messages name host:port; built only when one is needed.
         auto send_failed = [&](const std::string& what) {
             conn.close();
-            if (what == "timeout") set_failure(failure, limits.timed_out("sending the request to " + where), true, true);
-            else set_failure(failure, "cannot send the request to " + where + ": " + what, true);
+            if (what == "timeout") set_failure(failure, limits.timed_out("sending the request to " + url.host_port()), true, true);
+            else set_failure(failure, "cannot send the request to " + url.host_port() + ": " + what, true);
             return false;
         };
 
@@ -332,7 +332,7 @@ private:
             failure.response_started = failure.response_started || parser.got_some();
             if (!in_time) {
                 conn.close();
-                set_failure(failure, limits.timed_out("reading the response from " + where), true, true);
+                set_failure(failure, limits.timed_out("reading the response from " + url.host_port()), true, true);
                 return false;
             }
             if (ec) {

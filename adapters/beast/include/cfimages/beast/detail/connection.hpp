@@ -287,7 +287,6 @@ struct Connection {
     bool secure_origin = false;          ///< https.
     bool connected = false;              ///< Connected (and handshaken): may carry requests.
     std::size_t header_hint = 8;         ///< The most headers an answer had (up to 64).
-    std::uint64_t idle_epoch = 0;        ///< Bumped whenever it leaves or enters a pool's idle list.
 
     /// Returns true when this connection goes to `url`'s origin.
     bool serves(const Url& url) const noexcept {
