@@ -83,6 +83,12 @@ ERRORS = [
     (200, {}, b'{"success":"yes","result":{}}'),
     (204, {}, b""),
     (413, {"cf-images": "err=5413"}, b"Payload too large"),
+    # Not the v4 envelope, as real hosts answer (issue 11).
+    (403, {"content-type": "application/json"}, b'{"code":"103","message":"forbidden endpoint"}'),
+    (415, {"content-type": "application/json"}, b'{"code":5550}'),
+    (400, {}, b'{"success":false,"message":"metadata must be an object"}'),
+    (400, {}, b'{"success":false,"errors":{"code":5400,"message":"Bad request"},"messages":[]}'),
+    (429, {}, b"error code: 1015"),
 ]
 
 
