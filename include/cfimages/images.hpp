@@ -38,7 +38,9 @@ struct CreateParams {
     std::optional<std::string> url;                ///< ...or have Cloudflare fetch this URL.
     std::optional<std::string> id;                 ///< Custom ID (see `v1::create` for the rules).
     std::optional<std::string> creator;            ///< Creator tag, at most 1024 characters.
-    std::optional<boost::json::value> metadata;    ///< A JSON object, at most 1024 bytes serialized.
+    /// A JSON object, at most 1024 bytes serialized; finite numbers and
+    /// UTF-8 text only (anything else would not be JSON on the wire).
+    std::optional<boost::json::value> metadata;
     std::optional<bool> require_signed_urls;       ///< `requireSignedURLs`.
 };
 
@@ -51,7 +53,9 @@ struct ListParams {
 
 /// Parameters of `v1::edit`; fields left empty are not changed.
 struct EditParams {
-    std::optional<boost::json::value> metadata;  ///< Replaces `meta`: a JSON object, at most 1024 bytes.
+    /// Replaces `meta`: a JSON object, at most 1024 bytes serialized;
+    /// finite numbers and UTF-8 text only.
+    std::optional<boost::json::value> metadata;
     std::optional<bool> require_signed_urls;     ///< Changing it gives the image a new ID server-side.
     std::optional<std::string> creator;          ///< New creator tag.
 };
@@ -158,8 +162,11 @@ namespace v1 {
 ///   file and url; the file is empty or over `Config::max_upload_bytes`;
 ///   its type is unknown and not given; the custom ID breaks a rule (over
 ///   1024 characters, leading/trailing `/`, a UUID, dot segments, or with
-///   `require_signed_urls = true`); metadata is not an object or over 1024
-///   bytes; creator over 1024 characters; the Config is incomplete.
+///   `require_signed_urls = true`); metadata is not an object, is over
+///   1024 bytes, or holds a number that is not finite (inf, NaN) or a
+///   string or key that is not UTF-8 (the message names the field inside
+///   it, `metadata.a.b[2]: ...`); creator over 1024 characters; the Config
+///   is incomplete.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/create/
 CFIMAGES_DECL Result<Request<Image>> create(const Config& cfg, const CreateParams& p) {
     if (p.file.has_value() == p.url.has_value())
@@ -227,8 +234,10 @@ CFIMAGES_DECL Result<Request<Image>> get(const Config& cfg, std::string_view ima
 /// body holding only the fields to change (`metadata`,
 /// `requireSignedURLs`, `creator`, in that order).
 /// @return the request, or `invalid_argument` when nothing would change,
-///   metadata is not an object or over 1024 bytes, creator is too long, or
-///   the ID or Config is bad.
+///   metadata is not an object, is over 1024 bytes or would not be valid
+///   JSON (a number that is not finite, text that is not UTF-8: the
+///   message names the field inside it), creator is too long, or the ID or
+///   Config is bad.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/edit/
 CFIMAGES_DECL Result<Request<Image>> edit(const Config& cfg, std::string_view image_id, const EditParams& p) {
     if (!p.metadata && !p.require_signed_urls && !p.creator)

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -212,6 +213,45 @@ const std::vector<Row>& rows() {
             "metadata: is 1025 bytes as JSON; the limit is 1024 bytes"),
         row("metadata of 1024 bytes", [] { auto p = with_file(); p.metadata = big_metadata(1024); return v1::create(cfg(), p); },
             ""),
+        // Metadata that would not be JSON on the wire (issue 11): Boost.JSON
+        // writes inf as Infinity and NaN as NaN, and strings as raw bytes.
+        row("metadata with inf", [] {
+                auto p = with_file();
+                p.metadata = boost::json::object{{"n", std::numeric_limits<double>::infinity()}};
+                return v1::create(cfg(), p);
+            },
+            "metadata.n: must be a finite number (JSON has no Infinity or NaN)"),
+        row("metadata with NaN deep inside", [] {
+                auto p = with_file();
+                p.metadata = boost::json::parse(R"({"a":{"b":[1,2.5,null]}})");
+                p.metadata->at("a").at("b").as_array()[2] = std::numeric_limits<double>::quiet_NaN();
+                return v1::create(cfg(), p);
+            },
+            "metadata.a.b[2]: must be a finite number (JSON has no Infinity or NaN)"),
+        row("metadata with 1e400 as parsed (inf)", [] {
+                auto p = with_file();
+                p.metadata = boost::json::parse(R"({"n":1e400})");
+                return v1::create(cfg(), p);
+            },
+            "metadata.n: must be a finite number (JSON has no Infinity or NaN)"),
+        row("metadata string not UTF-8", [] {
+                auto p = with_file();
+                p.metadata = boost::json::object{{"s", "caf\xe9"}};
+                return v1::create(cfg(), p);
+            },
+            "metadata.s: must be valid UTF-8"),
+        row("metadata key not UTF-8", [] {
+                auto p = with_file();
+                p.metadata = boost::json::object{{"ok", 1}, {"\xc3\x28", 1}};
+                return v1::create(cfg(), p);
+            },
+            "metadata: has a key that is not valid UTF-8"),
+        row("metadata in UTF-8, big and small numbers", [] {
+                auto p = with_file();
+                p.metadata = boost::json::parse(R"({"caf\u00e9":"\u00fc\ud83d\ude00","n":1e308,"m":-1e-300,"i":-9223372036854775808})");
+                return v1::create(cfg(), p);
+            },
+            ""),
         row("creator over 1024", [] { auto p = with_file(); p.creator = std::string(1025, 'c'); return v1::create(cfg(), p); },
             "creator: must be at most 1024 characters"),
         row("creator with LF", [] { auto p = with_file(); p.creator = "a\nb"; return v1::create(cfg(), p); },
@@ -254,6 +294,25 @@ const std::vector<Row>& rows() {
             "metadata: must be a JSON object"),
         row("edit metadata too big", [] { v1::EditParams p; p.metadata = big_metadata(2000); return v1::edit(cfg(), "x", p); },
             "metadata: is 2000 bytes as JSON; the limit is 1024 bytes"),
+        row("edit metadata with inf and NaN", [] {
+                v1::EditParams p;
+                p.metadata = boost::json::object{{"n", std::numeric_limits<double>::infinity()},
+                                                 {"q", std::numeric_limits<double>::quiet_NaN()}};
+                return v1::edit(cfg(), "x", p);
+            },
+            "metadata.n: must be a finite number (JSON has no Infinity or NaN)"),
+        row("edit metadata with -inf in an array", [] {
+                v1::EditParams p;
+                p.metadata = boost::json::object{{"list", boost::json::array{1, -std::numeric_limits<double>::infinity()}}};
+                return v1::edit(cfg(), "x", p);
+            },
+            "metadata.list[1]: must be a finite number (JSON has no Infinity or NaN)"),
+        row("edit metadata string not UTF-8", [] {
+                v1::EditParams p;
+                p.metadata = boost::json::object{{"a", boost::json::object{{"b", "\xed\xa0\x80"}}}};
+                return v1::edit(cfg(), "x", p);
+            },
+            "metadata.a.b: must be valid UTF-8"),
         row("edit creator too long", [] { v1::EditParams p; p.creator = std::string(1025, 'c'); return v1::edit(cfg(), "x", p); },
             "creator: must be at most 1024 characters"),
 
@@ -330,6 +389,18 @@ const std::vector<Row>& rows() {
                 return v2::direct_uploads::create(cfg(), p);
             },
             "metadata: is 1025 bytes as JSON; the limit is 1024 bytes"),
+        row("direct upload metadata with NaN", [] {
+                v2::DirectUploadParams p;
+                p.metadata = boost::json::object{{"q", std::numeric_limits<double>::quiet_NaN()}};
+                return v2::direct_uploads::create(cfg(), p);
+            },
+            "metadata.q: must be a finite number (JSON has no Infinity or NaN)"),
+        row("direct upload metadata key not UTF-8", [] {
+                v2::DirectUploadParams p;
+                p.metadata = boost::json::object{{"\xff", "x"}};
+                return v2::direct_uploads::create(cfg(), p);
+            },
+            "metadata: has a key that is not valid UTF-8"),
         row("direct upload creator with CR", [] {
                 v2::DirectUploadParams p;
                 p.creator = "a\rb";
