@@ -30,6 +30,9 @@ struct Image {
     /// last object using it is gone. To keep one meta long after its page
     /// without keeping the arena, copy it into the default resource:
     /// `boost::json::object(img.meta, {})`.
+    /// A number beyond the range of a double (`1e400`) is held as
+    /// infinity, which `boost::json::serialize` writes as `Infinity`, not
+    /// JSON: check `std::isfinite` before writing such a value out.
     boost::json::object meta;
     bool require_signed_urls = false;       ///< `requireSignedURLs`.
     /// Upload time (`uploaded`); the epoch when the server sent none.

@@ -207,8 +207,16 @@ public:
         return *client_;
     }
 
-    // Prints one JSON document and a newline on stdout.
-    void print(const boost::json::value& v) const {
+    // Prints one JSON document and a newline on stdout. The document is
+    // always JSON (RFC 8259): a number the server sent beyond the range of
+    // a double (1e400), which Boost.JSON holds as infinity and would print
+    // as `Infinity`, is printed as null, with a warning naming where.
+    void print(boost::json::value v) const {
+        const std::vector<std::string> nulled = null_non_finite(v);
+        for (std::size_t i = 0; i < nulled.size() && i < 5; ++i)
+            warn(nulled[i] + ": a number beyond the range of a double (such as 1e400) is printed as null");
+        if (nulled.size() > 5)
+            warn(std::to_string(nulled.size() - 5) + " more such numbers are printed as null");
         std::string out = redact(boost::json::serialize(v));
         out.push_back('\n');
         std::fwrite(out.data(), 1, out.size(), stdout);
