@@ -198,8 +198,10 @@ CFIMAGES_DECL Result<Request<Image>> create(const Config& cfg, const CreateParam
 
 /// Builds `GET /accounts/{account_id}/images/v1?page&per_page&creator`.
 ///
-/// The v1 list has no cursor; `ImagePage::has_more()` says whether the page
-/// was full, and `next_page` (paging.hpp) builds the following request.
+/// The v1 list has no cursor, and the server may put fewer images on a
+/// page than `per_page` asks; `ImagePage::has_more()` says whether another
+/// page may follow, and `next_page` (paging.hpp) builds the following
+/// request.
 /// @return the request, or `invalid_argument` when page < 1, per_page is
 ///   outside 10..10000, creator is over 1024 characters, or the Config is
 ///   incomplete.

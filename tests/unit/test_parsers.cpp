@@ -211,7 +211,7 @@ TEST_CASE("parsers: the spec's example responses, every endpoint") {
     };
     const std::vector<Row> rows = {
         {"v1_create", spec_image},
-        {"v1_list", "{page=1 per_page=10 more=false n=1 " + spec_image + "}"},
+        {"v1_list", "{page=1 per_page=10 more=true n=1 " + spec_image + "}"},
         {"v1_get", spec_image},
         {"v1_edit", spec_image},
         {"v1_remove", "deleted"},
@@ -286,7 +286,7 @@ TEST_CASE("parsers: realistic successes") {
          "{id=x filename=null creator=null meta={} rsu=false uploaded=0us variants=[] draft=false}"},
         // v1 pages: full page (per_page=10) -> more; short page -> last.
         {"v1_list", "@v1_list_full_page.json", "{page=1 per_page=10 more=true n=10 " + img0 + "..."},
-        {"v1_list", "@v1_list_short_page.json", "{page=1 per_page=10 more=false n=3 " + img0 + "..."},
+        {"v1_list", "@v1_list_short_page.json", "{page=1 per_page=10 more=true n=3 " + img0 + "..."},
         {"v1_list", envelope(R"({"images":[]})"), "{page=1 per_page=10 more=false n=0}"},
         // v2 pages: with and without a continuation token.
         {"v2_list", "@v2_list_more.json", "{token=aGVsbG8gd29ybGQ more=true n=2 " + img0 + "..."},
@@ -335,15 +335,29 @@ TEST_CASE("parsers: the v1 page knows its page and size from the request") {
     CHECK(page->page == 3);
     CHECK(page->per_page == 10);
     CHECK(page->has_more());
+    CHECK(page->has_more(10));
+    CHECK(page->has_more(9));
+    CHECK_FALSE(page->has_more(11));
+    // A page shorter than asked is not the last on its own (the server may
+    // page at fewer than per_page); after a fuller page of the listing it is.
     page = req->parse(json_response(200, read_data("responses/v1_list_short_page.json")));
     REQUIRE(page);
-    CHECK_FALSE(page->has_more());
-    // No per_page: the server default (1000) decides.
+    CHECK(page->has_more());
+    CHECK(page->has_more(3));
+    CHECK_FALSE(page->has_more(10));
+    // No per_page: the same rules.
     auto req2 = cfimages::v1::list(cfg());
     REQUIRE(req2);
     auto page2 = req2->parse(json_response(200, read_data("responses/v1_list_full_page.json")));
     REQUIRE(page2);
+    CHECK(page2->per_page == 0);
+    CHECK(page2->has_more());
+    CHECK_FALSE(page2->has_more(100));
+    // Only an empty page is the last whatever came before.
+    page2 = req2->parse(json_response(200, R"({"success":true,"errors":[],"messages":[],"result":{"images":[]}})"));
+    REQUIRE(page2);
     CHECK_FALSE(page2->has_more());
+    CHECK_FALSE(page2->has_more(0));
 }
 
 TEST_CASE("parsers: blob bytes and content type") {
