@@ -163,6 +163,9 @@ def main():
         (4, PNG), (4, b"\xff\xd8\xff\xe0"), (4, b"RIFF\x00\x00\x00\x00WEBPVP8 "), (4, b"\x00\x00\x00\x1cftypavif"),
         (4, b"\xef\xbb\xbf  <?xml version=\"1.0\"?><svg/>"),
         (5, b"\x03file\x04a.pngimage/png\x89PNG body --cfimages-0123 \x02id\x05a\"b\\c"),
+        # IDs are counted in characters, and must be UTF-8 (issue 11).
+        (0, ("photos/" + "\u00e9" * 1017).encode()), (0, "\u00e9".encode() * 1025), (0, b"caf\xc3"),
+        (0, b"a\xed\xa0\x80/b"),
     ]
     for i, (mode, data) in enumerate(enc):
         write("fuzz_encoding", "%02d" % i, bytes([mode]) + data)

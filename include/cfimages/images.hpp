@@ -160,8 +160,9 @@ namespace v1 {
 /// Not idempotent: the retry policy leaves it alone unless told otherwise.
 /// @return the request, or `invalid_argument` when: both or neither of
 ///   file and url; the file is empty or over `Config::max_upload_bytes`;
-///   its type is unknown and not given; the custom ID breaks a rule (over
-///   1024 characters, leading/trailing `/`, a UUID, dot segments, or with
+///   its type is unknown and not given; the custom ID breaks a rule (not
+///   UTF-8, over 1024 characters (code points, not bytes), leading or
+///   trailing `/`, a UUID, dot segments, or with
 ///   `require_signed_urls = true`); metadata is not an object, is over
 ///   1024 bytes, or holds a number that is not finite (inf, NaN) or a
 ///   string or key that is not UTF-8 (the message names the field inside
@@ -224,7 +225,8 @@ CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParam
 
 /// Builds `GET /accounts/{account_id}/images/v1/{image_id}`.
 /// @return the request, or `invalid_argument` for an empty, dot or
-///   control-character ID, or an incomplete Config.
+///   control-character ID, one that is not UTF-8 or is over 1024
+///   characters, or an incomplete Config.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/get/
 CFIMAGES_DECL Result<Request<Image>> get(const Config& cfg, std::string_view image_id) {
     auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1"), detail::param("image_id", image_id)});

@@ -73,6 +73,12 @@ v2::DirectUploadParams direct_with_id(std::string id, std::optional<bool> signed
     return p;
 }
 
+std::string repeat(std::string_view s, std::size_t n) {
+    std::string out;
+    for (std::size_t i = 0; i < n; ++i) out.append(s);
+    return out;
+}
+
 boost::json::object big_metadata(std::size_t serialized_size) {
     // {"k":"xxx..."} is 8 bytes plus the string.
     boost::json::object o;
@@ -262,6 +268,31 @@ const std::vector<Row>& rows() {
         row("custom id of 1025", [] { return v1::create(cfg(), with_id(std::string(1025, 'a'))); },
             "id: must be at most 1024 characters"),
         row("custom id of 1024", [] { return v1::create(cfg(), with_id(std::string(1024, 'a'))); }, ""),
+        // Lengths count characters (code points), not bytes (issue 11).
+        row("custom id of 600 'é' (1200 bytes)", [] { return v1::create(cfg(), with_id(repeat("\xc3\xa9", 600))); }, ""),
+        row("custom id of 1024 'é' (2048 bytes)", [] { return v1::create(cfg(), with_id(repeat("\xc3\xa9", 1024))); }, ""),
+        row("custom id of 1025 'é'", [] { return v1::create(cfg(), with_id(repeat("\xc3\xa9", 1025))); },
+            "id: must be at most 1024 characters"),
+        row("custom id of 1024 emoji (4096 bytes)", [] { return v1::create(cfg(), with_id(repeat("\xf0\x9f\x98\x80", 1024))); }, ""),
+        row("custom id of 1023 'a' and one '日'", [] { return v1::create(cfg(), with_id(std::string(1023, 'a') + "\xe6\x97\xa5")); }, ""),
+        row("custom id with a stray byte", [] { return v1::create(cfg(), with_id("a\xff" "b")); }, "id: must be valid UTF-8"),
+        row("custom id with a lone continuation byte", [] { return v1::create(cfg(), with_id("caf\xa9")); },
+            "id: must be valid UTF-8"),
+        row("custom id with an overlong '/'", [] { return v1::create(cfg(), with_id("a\xc0\xaf" "b")); }, "id: must be valid UTF-8"),
+        row("custom id with a surrogate", [] { return v1::create(cfg(), with_id("a\xed\xa0\x80")); }, "id: must be valid UTF-8"),
+        row("custom id cut inside a character", [] { return v1::create(cfg(), with_id("caf\xc3")); }, "id: must be valid UTF-8"),
+        row("custom id of 1025 bytes, invalid UTF-8", [] { return v1::create(cfg(), with_id(std::string(1024, 'a') + "\xff")); },
+            "id: must be valid UTF-8"),
+        row("direct upload custom id of 1024 'é'", [] { return v2::direct_uploads::create(cfg(), direct_with_id(repeat("\xc3\xa9", 1024))); }, ""),
+        row("direct upload custom id with a stray byte", [] { return v2::direct_uploads::create(cfg(), direct_with_id("\x80")); },
+            "id: must be valid UTF-8"),
+        row("get by a custom id of 600 'é'", [] { return v1::get(cfg(), repeat("\xc3\xa9", 600)); }, ""),
+        row("get by a custom id of 1025 'é'", [] { return v1::get(cfg(), repeat("\xc3\xa9", 1025)); },
+            "image_id: must be at most 1024 characters"),
+        row("delete by an id that is not UTF-8", [] { return v1::remove(cfg(), "a\xff" "b"); }, "image_id: must be valid UTF-8"),
+        row("creator of 1024 'ü' (2048 bytes)", [] { auto p = with_file(); p.creator = repeat("\xc3\xbc", 1024); return v1::create(cfg(), p); }, ""),
+        row("creator of 1025 'ü'", [] { auto p = with_file(); p.creator = repeat("\xc3\xbc", 1025); return v1::create(cfg(), p); },
+            "creator: must be at most 1024 characters"),
         row("custom id leading /", [] { return v1::create(cfg(), with_id("/a/b")); },
             "id: must not start or end with '/'"),
         row("custom id trailing /", [] { return v1::create(cfg(), with_id("a/b/")); },

@@ -23,13 +23,15 @@ namespace detail {
 
 inline constexpr std::size_t max_metadata_bytes = 1024;
 
-// Custom IDs: at most 1024 characters, may hold `/` but not at either end,
-// not a UUID, no dot segments, and never with requireSignedURLs (Cloudflare
-// cannot sign a custom-ID URL).
+// Custom IDs: UTF-8 of at most 1024 characters (code points: the spec's
+// "Up to 1024 chars ... and utf8 characters", JSON Schema maxLength), may
+// hold `/` but not at either end, not a UUID, no dot segments, and never
+// with requireSignedURLs (Cloudflare cannot sign a custom-ID URL).
 inline std::optional<ApiError> check_custom_id(std::string_view field, std::string_view id,
                                                bool require_signed) {
     if (id.empty()) return ApiError::invalid(field, "must not be empty");
-    if (id.size() > 1024) return ApiError::invalid(field, "must be at most 1024 characters");
+    if (!is_utf8(id)) return ApiError::invalid(field, "must be valid UTF-8");
+    if (!utf8_at_most(id, 1024)) return ApiError::invalid(field, "must be at most 1024 characters");
     if (has_control(id)) return ApiError::invalid(field, "must not contain control characters");
     if (id.front() == '/' || id.back() == '/') return ApiError::invalid(field, "must not start or end with '/'");
     if (is_uuid(id)) return ApiError::invalid(field, "must not be a UUID");
@@ -46,12 +48,14 @@ inline std::optional<ApiError> check_custom_id(std::string_view field, std::stri
     return std::nullopt;
 }
 
+// Creator tags: UTF-8 of at most 1024 characters (code points, as for
+// custom IDs), no control characters.
 inline std::optional<ApiError> check_creator(std::string_view field, std::string_view c) {
-    if (c.size() > 1024) return ApiError::invalid(field, "must be at most 1024 characters");
     if (has_control(c)) return ApiError::invalid(field, "must not contain control characters");
     // It travels as a JSON string in edit's body: invalid UTF-8 would make
     // that body invalid JSON.
     if (!is_utf8(c)) return ApiError::invalid(field, "must be valid UTF-8");
+    if (!utf8_at_most(c, 1024)) return ApiError::invalid(field, "must be at most 1024 characters");
     return std::nullopt;
 }
 
