@@ -201,7 +201,9 @@ def main():
               b"\x01" + hashlib.sha256(b"seed%d" % i).digest() + b"secret-key-%d" % i)
 
     filters = [b"status[eq]=active", b"meta.a.b.c[in]=x|y|z", b"size[gte:number]=-1.5e3", b"ok[eq:boolean]=true",
-               b"x y[eq:string]=a&b=c#d", b"tag[in:string]=a||b", b"[eq]=1", b"a..b[lt]=1", b"f[zz]=1", b"a[eq]=x]=y"]
+               b"x y[eq:string]=a&b=c#d", b"tag[in:string]=a||b", b"[eq]=1", b"a..b[lt]=1", b"f[zz]=1", b"a[eq]=x]=y",
+               # Documented typed operators (issue 11: only eq and in are).
+               b"size[eq:number]=-1.5e3", b"ratings[in:number]=4|5|1E+2"]
     for i, f in enumerate(filters):
         write("fuzz_meta_filter", "parse-%02d" % i, b"\x00" + f)
     for i in range(3):

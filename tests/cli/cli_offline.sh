@@ -285,8 +285,8 @@ expect "upload-to a closed port: transport, exit 3" 3 'err.startswith("error tra
 # ---- images list-v2 --meta ---------------------------------------------------------
 creds=(--api-token "$token" --account-id 023e105f4ecef8ad9ca31a8372d0c353 --base-url "$local_base")
 expect "list-v2 --meta (three filters) on the wire" 0 \
-    "len(reqs) == 1 and reqs[0]['path'] == '/accounts/023e105f4ecef8ad9ca31a8372d0c353/images/v2?creator=c&meta.status[eq]=active&meta.region.name[in]=eu|us&meta.priority[gte]=5' and len(d['images']) == 1" -- \
-    "${creds[@]}" images list-v2 --creator c --meta 'status[eq]=active' --meta 'meta.region.name[in]=eu|us' --meta 'priority[gte]=5'
+    "len(reqs) == 1 and reqs[0]['path'] == '/accounts/023e105f4ecef8ad9ca31a8372d0c353/images/v2?creator=c&meta.status[eq]=active&meta.region.name[in]=eu|us&meta.priority[eq:number]=5' and len(d['images']) == 1" -- \
+    "${creds[@]}" images list-v2 --creator c --meta 'status[eq]=active' --meta 'meta.region.name[in]=eu|us' --meta 'priority[eq:number]=5'
 expect "list-v2 --meta encodes what must be encoded" 0 \
     "reqs[0]['path'].endswith('images/v2?meta.a%20b[eq:string]=x%26y%3D1')" -- \
     "${creds[@]}" images list-v2 '--meta=a b[eq:string]=x&y=1'
@@ -297,9 +297,12 @@ expect "list-v2 --meta unknown operator: exit 2, nothing sent" 2 \
     "${creds[@]}" images list-v2 --meta 'status[like]=x'
 expect "list-v2 --meta not field[op]=value: exit 2" 2 'err.startswith("error invalid_argument: meta: must look like") and not reqs' -- \
     "${creds[@]}" images list-v2 --meta 'status=active'
-expect "list-v2 --meta gte with a non-number: exit 2, says which --meta" 2 \
+expect "list-v2 --meta eq:number with a non-number: exit 2, says which --meta" 2 \
     'err.startswith("error invalid_argument: meta") and "(--meta number 2)" in err and not reqs' -- \
-    "${creds[@]}" images list-v2 --meta 'a[eq]=1' --meta 'priority[gte]=high'
+    "${creds[@]}" images list-v2 --meta 'a[eq]=1' --meta 'priority[eq:number]=high'
+expect "list-v2 --meta range operator (not documented by Cloudflare): exit 2, nothing sent" 2 \
+    'err.startswith("error invalid_argument: meta: operator '"'"'gte'"'"' is not in Cloudflare'"'"'s list-v2 documentation") and not reqs' -- \
+    "${creds[@]}" images list-v2 --meta 'priority[gte]=5'
 expect "list-v2 --meta in with 11 values: exit 2" 2 'err.startswith("error invalid_argument: meta") and not reqs' -- \
     "${creds[@]}" images list-v2 --meta 's[in]=1|2|3|4|5|6|7|8|9|10|11'
 expect "list-v2 six --meta filters: exit 2" 2 'err.startswith("error invalid_argument: meta") and not reqs' -- \

@@ -639,10 +639,10 @@ const std::vector<Command>& commands() {
          "  --creator C             only images with this creator tag\n"
          "  --meta FILTER           only images whose metadata matches FILTER, written\n"
          "                          field[op]=value (e.g. status[eq]=active,\n"
-         "                          region.name[in]=eu|us, priority[gte]=5); op is eq,\n"
-         "                          eq:string, eq:number, eq:boolean, in, in:string,\n"
-         "                          in:number, gt, gte, lt or lte; repeat for up to 5\n"
-         "                          filters (all must match)\n"
+         "                          region.name[in]=eu|us, priority[eq:number]=5); op is\n"
+         "                          eq, eq:string, eq:number, eq:boolean, in, in:string or\n"
+         "                          in:number (the operators Cloudflare documents); repeat\n"
+         "                          for up to 5 filters (all must match)\n"
          "  --all                   follow continuation tokens through every page\n",
          {{"continuation-token", true}, {"per-page", true}, {"sort-order", true},
           {"creator", true}, {"meta", true, true}, {"all", false}},
