@@ -7,7 +7,8 @@
 //     {"success": bool, "errors": [...], "messages": [...], "result": ...}
 // except when it does not: a 404 can be the text `ERROR 5404: Image not
 // found` with a `cf-images: err=5404` header, a proxy 502 is HTML, a code
-// can arrive as a string. `parse_envelope` sorts any response into one of
+// can arrive as a string, other hosts answer a bare `{"code":5550}` or
+// `{"code":"103","message":...}`, the edge says `error code: 1015`. `parse_envelope` sorts any response into one of
 // three outcomes, in this order:
 //   1. the server refused (non-2xx, or `success: false` under any status)
 //      -> `api`, with codes and messages recovered from whatever shape the
