@@ -126,8 +126,17 @@ inline std::optional<ApiError> check_path_param(std::string_view field, std::str
                                                 std::size_t max_len = 1024) {
     if (v.empty()) return ApiError::invalid(field, "must not be empty");
     if (v == "." || v == "..") return ApiError::invalid(field, "must not be '.' or '..'");
-    if (has_control(v)) return ApiError::invalid(field, "must not contain control characters");
-    if (!is_utf8(v)) return ApiError::invalid(field, "must be valid UTF-8");
+    // Every builder checks its account ID and most an image ID: one
+    // branch-free pass settles printable ASCII, the usual case.
+    bool printable_ascii = true;
+    for (char ch : v) {
+        const auto c = static_cast<unsigned char>(ch);
+        printable_ascii &= c >= 0x20 && c < 0x7f;
+    }
+    if (!printable_ascii) {
+        if (has_control(v)) return ApiError::invalid(field, "must not contain control characters");
+        if (!is_utf8(v)) return ApiError::invalid(field, "must be valid UTF-8");
+    }
     if (!utf8_at_most(v, max_len))
         return ApiError::invalid(field, "must be at most " + int_to_string(static_cast<std::int64_t>(max_len)) +
                                             " characters");
