@@ -21,6 +21,9 @@
 #include <cfimages/upload_to.hpp>
 #include <cfimages/paging.hpp>
 #include <cfimages/retry.hpp>
+#include <cfimages/url.hpp>
+#include <cfimages/rate_limit.hpp>
+#include <cfimages/call.hpp>
 #include <cfimages/error_codes.hpp>
 #include <cfimages/delivery.hpp>
 #include <cfimages/signing.hpp>

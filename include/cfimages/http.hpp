@@ -7,12 +7,16 @@
 /// nothing else from cfimages.
 
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <cfimages/result.hpp>
 
 namespace cfimages {
 
@@ -71,6 +75,23 @@ inline std::optional<std::string_view> find_header(const Headers& headers,
     return std::nullopt;
 }
 
+/// A request body read in pieces instead of held in memory: an upload
+/// streamed from disk or flash. The streamed builders
+/// (`v1::create` with a `FileSource`, `upload_to::build`) make one that
+/// yields the multipart head, the file and the tail; a transport reads it
+/// in bounded chunks, as often as it needs (each attempt reads from 0).
+class BodySource {
+public:
+    virtual ~BodySource() = default;
+    /// Returns the exact size in bytes (sent as `Content-Length`).
+    virtual std::uint64_t size() const noexcept = 0;
+    /// Copies up to `n` bytes starting at `offset` (< `size()`) into `out`.
+    /// @return the number of bytes copied, at least 1; or why they could
+    ///         not be read (the attempt then fails with that error and is
+    ///         not retried).
+    virtual Result<std::size_t> read(std::uint64_t offset, char* out, std::size_t n) const = 0;
+};
+
 /// A request ready to send: method, absolute URL, headers in order, body bytes.
 ///
 /// Built by the endpoint builders; a transport sends exactly these bytes.
@@ -80,11 +101,17 @@ struct HttpRequest {
     Method method = Method::get;  ///< The request method.
     std::string url;     ///< Absolute, percent-encoded.
     Headers headers;     ///< In the order they are sent.
-    std::string body;    ///< Raw bytes; empty when the request has no body.
+    std::string body;    ///< Raw bytes; empty when the request has no body or streams it.
+    /// When set, the body is streamed from here (and `body` is empty).
+    std::shared_ptr<const BodySource> body_source;
 
     /// Returns the first header named `name` (any case), if present.
     std::optional<std::string_view> header(std::string_view name) const noexcept {
         return find_header(headers, name);
+    }
+    /// Returns the body's size in bytes, streamed or not.
+    std::uint64_t body_size() const noexcept {
+        return body_source ? body_source->size() : static_cast<std::uint64_t>(body.size());
     }
 };
 
@@ -116,7 +143,7 @@ inline std::ostream& operator<<(std::ostream& os, const HttpRequest& r) {
         os << h.name << ": " << (is_secret_header(h.name) ? std::string_view("<redacted>")
                                                           : std::string_view(h.value))
            << '\n';
-    return os << "<body: " << r.body.size() << " bytes>";
+    return os << "<body: " << r.body_size() << " bytes" << (r.body_source ? ", streamed>" : ">");
 }
 
 /// Writes the response status, headers and body size for debugging.

@@ -157,21 +157,32 @@ inline std::optional<std::chrono::system_clock::time_point> parse_http_date(std:
 }
 
 /// Returns the wait the server asked for in `retry-after-ms`, or else in
-/// `retry-after` (delta seconds or an IMF-fixdate relative to `now`; a
-/// date in the past means no wait), uncapped; nullopt when neither header
-/// is present and valid.
+/// `retry-after` (delta seconds, or an IMF-fixdate taken relative to
+/// `now`; a date in the past means no wait), uncapped; nullopt when
+/// neither header is present and valid, or when the header is a date and
+/// `now` is nullopt. This is the one reading of these headers in cfimages
+/// (`ApiError::retry_after` and the retry policy both use it).
 inline std::optional<std::chrono::milliseconds>
-server_retry_delay(const HttpResponse& response, std::chrono::system_clock::time_point now) noexcept {
+server_retry_delay(const HttpResponse& response,
+                   std::optional<std::chrono::system_clock::time_point> now) noexcept {
     if (auto ms = response.header("retry-after-ms"))
         if (auto v = detail::parse_decimal_ms(*ms, 1)) return v;
     if (auto ra = response.header("retry-after")) {
         if (auto v = detail::parse_decimal_ms(*ra, 1000)) return v;
+        if (!now) return std::nullopt;
         if (auto when = parse_http_date(*ra)) {
-            if (*when <= now) return std::chrono::milliseconds(0);
-            return std::chrono::ceil<std::chrono::milliseconds>(*when - now);
+            if (*when <= *now) return std::chrono::milliseconds(0);
+            return std::chrono::ceil<std::chrono::milliseconds>(*when - *now);
         }
     }
     return std::nullopt;
+}
+
+/// Same as above with a known current time.
+/// @return as above.
+inline std::optional<std::chrono::milliseconds>
+server_retry_delay(const HttpResponse& response, std::chrono::system_clock::time_point now) noexcept {
+    return server_retry_delay(response, std::optional<std::chrono::system_clock::time_point>(now));
 }
 
 /// Returns true for the statuses worth repeating: 408 (timeout), 409
@@ -206,12 +217,13 @@ inline std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int at
 /// @param attempt    retries already made for this call (0 after the
 ///                   first attempt).
 /// @param idempotent `Request<T>::idempotent` of the call.
-/// @param now        the current time, to resolve an HTTP-date `Retry-After`.
+/// @param now        the current time, to resolve an HTTP-date
+///                   `Retry-After`; nullopt to ignore that form (backoff then).
 /// @param jitter     a random number in [0, 1) from the caller's source.
 /// @return `{true, delay}` to wait `delay` and try again, else `{false, 0}`.
 inline RetryDecision decide_retry(const RetryPolicy& policy, const HttpResponse& response,
                                   int attempt, bool idempotent,
-                                  std::chrono::system_clock::time_point now,
+                                  std::optional<std::chrono::system_clock::time_point> now,
                                   double jitter) noexcept {
     if (attempt < 0 || attempt >= policy.max_retries) return {};
     if (!idempotent && !policy.retry_non_idempotent) return {};
@@ -227,6 +239,15 @@ inline RetryDecision decide_retry(const RetryPolicy& policy, const HttpResponse&
         return {true, *wait < cap ? *wait : cap};
     }
     return {true, backoff_delay(policy, attempt, jitter)};
+}
+
+/// Same as above with a known current time.
+/// @return as above.
+inline RetryDecision decide_retry(const RetryPolicy& policy, const HttpResponse& response,
+                                  int attempt, bool idempotent,
+                                  std::chrono::system_clock::time_point now, double jitter) noexcept {
+    return decide_retry(policy, response, attempt, idempotent,
+                        std::optional<std::chrono::system_clock::time_point>(now), jitter);
 }
 
 /// Decides whether to repeat a request whose attempt failed without a

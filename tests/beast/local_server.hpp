@@ -5,17 +5,22 @@
 // 127.0.0.1 on an ephemeral port, runs one thread per accepted connection,
 // and hands each connection to a handler that reads requests and writes
 // whatever bytes it likes (well-formed or hostile). Plain POSIX sockets, so
-// the server shares no code with the client under test. Optionally TLS
-// (Asio/OpenSSL) with a fixed certificate, for the verification tests.
+// the server shares no code with the client under test. Optionally TLS with
+// a fixed certificate: OpenSSL straight on the socket (no Asio), so a
+// handler can also misbehave at the TLS layer (close_notify while idle).
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <csignal>
 #include <memory>
 #include <chrono>
 #include <cstring>
@@ -29,13 +34,7 @@
 #include <utility>
 #include <vector>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read_until.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/stream.hpp>
-#include <boost/asio/streambuf.hpp>
-#include <boost/asio/write.hpp>
 
 namespace cfimages_test {
 
@@ -79,21 +78,28 @@ inline std::string ok_json(std::string_view result) {
 
 class LocalServer;
 
-// One accepted connection, as seen by a handler.
+// One accepted connection, as seen by a handler: plain, or TLS after a
+// completed handshake.
 class Conn {
 public:
-    Conn(int fd, int index, LocalServer& server) : fd_(fd), index_(index), server_(server) {}
+    Conn(int fd, int index, LocalServer& server, SSL* ssl = nullptr)
+        : fd_(fd), index_(index), server_(server), ssl_(ssl) {}
 
     int index() const { return index_; }
+    bool tls() const { return ssl_ != nullptr; }
 
     // Reads one request (headers and a Content-Length body). Returns
     // nullopt when the peer closes, the server stops, or `timeout` passes.
     std::optional<SeenRequest> read_request(std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
 
-    // Writes all of `bytes`; false when the peer is gone.
+    // Writes all of `bytes` (over TLS: one record per call, or more for
+    // large writes); false when the peer is gone.
     bool write(std::string_view bytes) {
         while (!bytes.empty()) {
-            const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+            if (fd_ < 0) return false;
+            const int chunk = static_cast<int>(std::min<std::size_t>(bytes.size(), 1u << 20));
+            const ssize_t n = ssl_ != nullptr ? ::SSL_write(ssl_, bytes.data(), chunk)
+                                              : ::send(fd_, bytes.data(), static_cast<std::size_t>(chunk), MSG_NOSIGNAL);
             if (n <= 0) return false;
             bytes.remove_prefix(static_cast<std::size_t>(n));
             bytes_written_ += static_cast<std::size_t>(n);
@@ -102,16 +108,34 @@ public:
     }
     std::size_t bytes_written() const { return bytes_written_; }
 
-    // Closes with a TCP reset (SO_LINGER 0).
+    // Over TLS: sends close_notify and keeps the TCP connection open (as a
+    // server closing an idle connection does before, or without, its FIN).
+    void close_notify() {
+        if (ssl_ != nullptr && fd_ >= 0 && !notified_) ::SSL_shutdown(ssl_);
+        notified_ = true;
+    }
+    // Over TLS 1.3: sends a NewSessionTicket now, a record that carries no
+    // application data (servers may send one at any time). False when it
+    // could not be sent.
+    bool send_session_ticket() {
+        return ssl_ != nullptr && fd_ >= 0 && ::SSL_new_session_ticket(ssl_) == 1 && ::SSL_do_handshake(ssl_) == 1;
+    }
+    // Returns the bytes that arrive within `d`, read from the socket as
+    // they come (over TLS: the raw records, not decrypted); stops early
+    // when the peer closes or the server stops.
+    std::size_t raw_bytes_within(std::chrono::milliseconds d);
+
+    // Closes with a TCP reset (SO_LINGER 0), without close_notify.
     void reset() {
         if (fd_ < 0) return;
         linger l{};
         l.l_onoff = 1;
         l.l_linger = 0;
         ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+        notified_ = true;
         close();
     }
-    // Closes normally (FIN).
+    // Closes normally: over TLS close_notify (unless sent already), then FIN.
     void close();
     // Sleeps for `d`, or less when the server stops. Returns false on stop.
     bool sleep(std::chrono::milliseconds d);
@@ -122,6 +146,8 @@ private:
     int fd_;
     int index_;
     LocalServer& server_;
+    SSL* ssl_;
+    bool notified_ = false;
     std::string pending_;
     std::size_t bytes_written_ = 0;
 };
@@ -134,15 +160,22 @@ public:
 
     explicit LocalServer(Handler handler) : handler_(std::move(handler)) { start(); }
 
-    // A TLS server presenting `cert_pem` / `key_pem` and answering every
-    // request on a connection with `response`.
-    LocalServer(const std::string& cert_pem, const std::string& key_pem, std::string response)
-        : tls_(std::make_unique<boost::asio::ssl::context>(boost::asio::ssl::context::tls_server)),
-          tls_response_(std::move(response)) {
+    // A TLS server presenting `cert_pem` / `key_pem`; `handler` gets each
+    // connection after the handshake.
+    LocalServer(const std::string& cert_pem, const std::string& key_pem, Handler handler)
+        : handler_(std::move(handler)),
+          tls_(std::make_unique<boost::asio::ssl::context>(boost::asio::ssl::context::tls_server)) {
         tls_->use_certificate_chain(boost::asio::buffer(cert_pem));
         tls_->use_private_key(boost::asio::buffer(key_pem), boost::asio::ssl::context::pem);
+        // SSL_write and SSL_shutdown write with write(2), which raises
+        // SIGPIPE when the client has gone; a test process wants EPIPE.
+        std::signal(SIGPIPE, SIG_IGN);
         start();
     }
+
+    // A TLS server answering every request on a connection with `response`.
+    LocalServer(const std::string& cert_pem, const std::string& key_pem, std::string response)
+        : LocalServer(cert_pem, key_pem, script({std::move(response)})) {}
 
     // Serves `responses` in order, one per request, all connections
     // sharing the script; after the last, repeats the last forever.
@@ -226,52 +259,39 @@ private:
             if (::poll(&p, 1, 20) <= 0) continue;
             const int fd = ::accept(listen_fd_, nullptr, nullptr);
             if (fd < 0) continue;
+            // Each write goes out at once: with Nagle, a write after a
+            // small one (a TLS session ticket) waits for the client's
+            // delayed ACK, some 40 ms.
+            int one = 1;
+            ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
             const int index = connections_.fetch_add(1);
             {
                 std::lock_guard<std::mutex> lock(mutex_);
                 open_fds_.push_back(fd);
             }
             threads_.emplace_back([this, fd, index] {
+                SSL* ssl = nullptr;
                 if (tls_) {
-                    serve_tls(fd, index);
-                } else {
-                    Conn c(fd, index, *this);
-                    handler_(c);
-                    c.close();
+                    // A failed handshake (the client refused the certificate,
+                    // or the server stopped) never reaches the handler.
+                    ssl = ::SSL_new(tls_->native_handle());
+                    if (ssl == nullptr || ::SSL_set_fd(ssl, fd) != 1 || ::SSL_accept(ssl) != 1) {
+                        if (ssl != nullptr) ::SSL_free(ssl);
+                        forget(fd);
+                        ::close(fd);
+                        return;
+                    }
                 }
+                Conn c(fd, index, *this, ssl);
+                handler_(c);
+                c.close();
+                if (ssl != nullptr) ::SSL_free(ssl);
             });
         }
     }
 
-    void serve_tls(int fd, int index) {
-        namespace asio = boost::asio;
-        asio::io_context ioc;
-        asio::ip::tcp::socket sock(ioc);
-        boost::system::error_code ec;
-        sock.assign(asio::ip::tcp::v4(), fd, ec);
-        if (ec) return;
-        asio::ssl::stream<asio::ip::tcp::socket> stream(std::move(sock), *tls_);
-        stream.handshake(asio::ssl::stream_base::server, ec);
-        if (!ec) {
-            asio::streambuf buf;
-            while (!stopping_) {
-                asio::read_until(stream, buf, "\r\n\r\n", ec);
-                if (ec) break;
-                buf.consume(buf.size());
-                SeenRequest r;
-                r.connection = index;
-                record(std::move(r));
-                asio::write(stream, asio::buffer(tls_response_), ec);
-                if (ec) break;
-            }
-        }
-        forget(fd);
-        stream.lowest_layer().close(ec);
-    }
-
     Handler handler_;
     std::unique_ptr<boost::asio::ssl::context> tls_;
-    std::string tls_response_;
     int listen_fd_ = -1;
     unsigned short port_ = 0;
     std::atomic<bool> stopping_{false};
@@ -285,6 +305,7 @@ private:
 
 inline void Conn::close() {
     if (fd_ < 0) return;
+    close_notify();
     server_.forget(fd_);
     ::close(fd_);
     fd_ = -1;
@@ -299,17 +320,38 @@ inline bool Conn::sleep(std::chrono::milliseconds d) {
     return !server_.stopping();
 }
 
+inline std::size_t Conn::raw_bytes_within(std::chrono::milliseconds d) {
+    const auto end = std::chrono::steady_clock::now() + d;
+    std::size_t total = 0;
+    while (fd_ >= 0 && !server_.stopping() && std::chrono::steady_clock::now() < end) {
+        pollfd p{fd_, POLLIN, 0};
+        const int r = ::poll(&p, 1, 5);
+        if (r < 0) break;
+        if (r == 0) continue;
+        char buf[16384];
+        const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        total += static_cast<std::size_t>(n);
+    }
+    return total;
+}
+
 inline std::optional<SeenRequest> Conn::read_request(std::chrono::milliseconds timeout) {
     const auto end = std::chrono::steady_clock::now() + timeout;
     auto fill = [&]() -> bool { // reads more into pending_; false on EOF/stop/timeout
         while (true) {
             if (server_.stopping() || fd_ < 0 || std::chrono::steady_clock::now() >= end) return false;
-            pollfd p{fd_, POLLIN, 0};
-            const int r = ::poll(&p, 1, 20);
-            if (r < 0) return false;
-            if (r == 0) continue;
+            // Over TLS, a record already read from the socket may still
+            // hold bytes: poll only when OpenSSL has none.
+            if (ssl_ == nullptr || ::SSL_pending(ssl_) == 0) {
+                pollfd p{fd_, POLLIN, 0};
+                const int r = ::poll(&p, 1, 20);
+                if (r < 0) return false;
+                if (r == 0) continue;
+            }
             char buf[16384];
-            const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+            const ssize_t n = ssl_ != nullptr ? ::SSL_read(ssl_, buf, static_cast<int>(sizeof buf))
+                                              : ::recv(fd_, buf, sizeof buf, 0);
             if (n <= 0) return false;
             pending_.append(buf, static_cast<std::size_t>(n));
             return true;

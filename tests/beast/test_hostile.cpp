@@ -84,7 +84,7 @@ TEST_CASE("hostile: accepts but never answers the TLS handshake -> connect timeo
     CHECK(img.error().kind == cfimages::ErrorKind::transport);
     CHECK(elapsed >= milliseconds(290));
     CHECK(elapsed < milliseconds(2000));
-    CHECK(img.error().message.find("timed out after 300 ms in the TLS handshake with 127.0.0.1:" +
+    CHECK(img.error().message.find("timed out after 300 ms (ClientOptions::connect_timeout) in the TLS handshake with 127.0.0.1:" +
                                    std::to_string(server.port())) != std::string::npos);
 }
 

@@ -15,12 +15,20 @@
 /// - HTTPS through OpenSSL (TLS 1.2+, peer certificate and host name
 ///   verified against the system CA store by default, SNI) and plain HTTP.
 /// - Keeps connections alive and reuses one per origin (scheme, host,
-///   port); a kept-alive connection the server has closed is replaced
-///   transparently, once, without counting as a retry.
+///   port). Before reuse, a connection the server has closed (FIN, TLS
+///   close_notify) or that holds bytes nobody asked for is dropped. A
+///   request that fails on a reused connection before any answer is sent
+///   once more on a new one, not counted as a retry, when that is safe: it
+///   is idempotent, or it was not completely written.
+/// - Interim answers (100 Continue, 103 Early Hints) are skipped: a call
+///   gets the final answer.
 /// - A connect timeout (resolve, TCP connect and TLS handshake) and a total
-///   timeout per attempt (from connect to the last body byte).
+///   timeout per attempt (from connect to the last body byte); a timeout
+///   message names the limit that fired.
 /// - A response body limit: past it the client stops reading, closes the
-///   connection and reports a `transport` error; memory stays bounded.
+///   connection and reports a `transport` error; memory stays bounded
+///   (about the body's size: a body of unknown length past 1 MiB reserves
+///   the limit as address space at once, backed as it is written).
 /// - Follows no redirect: a 3xx becomes an `api` error naming the target
 ///   origin, so credentials never travel to a host they were not meant for.
 /// - Retries according to `RetryPolicy` (`cfimages/retry.hpp`), sleeping
@@ -40,6 +48,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <new>
 #include <optional>
 #include <random>
 #include <string>
@@ -120,20 +129,32 @@ struct Connection {
     /// Returns the TCP layer, whichever stream is in use.
     boost::beast::tcp_stream& tcp() { return plain ? *plain : secure->next_layer(); }
 
-    /// Returns true when the server has not closed the idle connection:
-    /// a non-blocking peek sees neither end-of-stream nor an error (nor,
-    /// on plain HTTP, unsolicited bytes).
-    bool looks_alive() {
+    /// Returns true when bytes past the last response were already read
+    /// from the socket: left in `buffer` by the parser, or decrypted and
+    /// still held by OpenSSL. Such a connection is never reused: those
+    /// bytes would become the next call's answer. No system call.
+    bool holds_unread() {
+        return buffer.size() != 0 || (secure && ::SSL_pending(secure->native_handle()) > 0);
+    }
+
+    /// Returns true when the idle connection can carry the next request:
+    /// the server has not closed it, and nothing has arrived on it since
+    /// the last response (bytes nobody asked for would be taken as the
+    /// next answer). One recv(MSG_PEEK) on the common path; over TLS,
+    /// records that did arrive are processed without blocking (`settle`)
+    /// to tell a close_notify or stray data (drop) from a session ticket
+    /// (keep).
+    bool looks_alive(boost::asio::io_context& ioc) {
         auto& sock = tcp().socket();
-        if (!sock.is_open()) return false;
+        if (!sock.is_open() || holds_unread()) return false;
 #if !defined(_WIN32)
         // One recv(MSG_PEEK | MSG_DONTWAIT): toggling asio's non-blocking
         // mode instead costs two ioctls here and a third in the next
         // operation, on every call.
         char c = 0;
         const auto n = ::recv(sock.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
-        if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
-        return n > 0 && secure;        // 0: end of stream; TLS may hold e.g. a session ticket
+        if (n == 0) return false; // end of stream
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return false;
 #else
         boost::system::error_code ec;
         sock.non_blocking(true, ec);
@@ -143,11 +164,16 @@ struct Connection {
                                            boost::asio::socket_base::message_peek, ec);
         boost::system::error_code ignored;
         sock.non_blocking(false, ignored);
-        if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again)
-            return true;
-        if (ec) return false;          // reset, or end of stream
-        return n > 0 && secure;        // TLS may hold e.g. a session ticket
+        if (ec && ec != boost::asio::error::would_block && ec != boost::asio::error::try_again)
+            return false;              // reset, or end of stream
+        if (!ec && n == 0) return false;
 #endif
+        const bool arrived = n > 0;
+        if (!secure) return !arrived;  // plain: bytes nobody asked for
+        SSL* ssl = secure->native_handle();
+        // Ciphertext may also wait inside OpenSSL or Asio's BIO pair.
+        if (!arrived && ::SSL_has_pending(ssl) == 0 && BIO_ctrl_pending(::SSL_get_rbio(ssl)) == 0) return true;
+        return settle(ioc);
     }
 
     /// Closes the socket (no TLS close_notify: the connection is dropped).
@@ -156,14 +182,67 @@ struct Connection {
         tcp().socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
         tcp().socket().close(ignored);
     }
+
+private:
+    /// Lets OpenSSL process the TLS records that have arrived on an idle
+    /// connection, without waiting for more; returns true when they held
+    /// no application data and no end of the connection (a session ticket
+    /// or key update: the connection stays usable). A close_notify, a FIN,
+    /// an error, application data, or a record still incomplete: false.
+    bool settle(boost::asio::io_context& ioc) {
+        char byte = 0;
+        bool done = false;
+        boost::system::error_code ec;
+        secure->async_read_some(boost::asio::buffer(&byte, 1),
+                                [&](const boost::system::error_code& e, std::size_t) {
+                                    ec = e;
+                                    done = true;
+                                });
+        ioc.restart();
+        ioc.poll(); // runs only what is ready: the read never waits
+        if (done) return false; // data, or the end of the connection
+        boost::system::error_code ignored;
+        tcp().socket().cancel(ignored);
+        ioc.restart();
+        ioc.run(); // the cancelled read completes at once
+        // Cancelled while waiting for more: what arrived was consumed
+        // whole, unless a record is still incomplete.
+        SSL* ssl = secure->native_handle();
+        return ec == boost::asio::error::operation_aborted && ::SSL_has_pending(ssl) == 0 &&
+               BIO_ctrl_pending(::SSL_get_rbio(ssl)) == 0;
+    }
 };
+
+/// What one attempt did on the wire: the facts that decide whether a
+/// failed attempt may go out again (see `may_resend`).
+struct WireFacts {
+    bool reused = false;           ///< The connection was kept alive from an earlier call.
+    bool request_started = false;  ///< Some bytes of the request may have reached the server.
+    bool request_complete = false; ///< The whole request was handed to the connection.
+    bool response_started = false; ///< Some bytes of a response (an interim 1xx included) arrived.
+};
+
+/// Returns true when an attempt that got no response may be sent once
+/// more on a new connection, without counting as a retry: it went out on
+/// a reused connection (which the server may have closed while it was
+/// idle), nothing came back, it did not run out of time, and the server
+/// cannot have acted on it: it is idempotent, or it was not written
+/// completely (a server acts only on a complete request).
+inline bool may_resend(const WireFacts& wire, bool idempotent, bool timed_out) noexcept {
+    return wire.reused && !wire.response_started && !timed_out && (idempotent || !wire.request_complete);
+}
+
+/// Returns true for an interim answer (1xx) that precedes the final one;
+/// 101 (Switching Protocols) is final: the connection then speaks another
+/// protocol.
+inline bool is_interim(int status) noexcept { return status >= 100 && status <= 199 && status != 101; }
 
 /// What went wrong in one attempt that got no response.
 struct Failure {
     ApiError error;
-    bool retryable = true; ///< A connection error worth retrying (not TLS verification, limits, protocol).
-    bool sent = false;     ///< Some of the request may have reached the server.
+    bool retryable = true;  ///< A connection error worth retrying (not TLS verification, limits, protocol).
     bool timed_out = false; ///< The attempt ran out of time (never replayed on a fresh connection).
+    WireFacts wire;         ///< What reached the wire; `wire.request_started`: the request may have reached the server.
 };
 
 /// Returns the milliseconds of `d` for messages.
@@ -228,10 +307,12 @@ public:
     /// header strings and body are overwritten in place, so their memory
     /// is reused. `expected_headers`: room to reserve, so the header
     /// vector does not grow through 1, 2, 4, 8, 16 on every response.
-    ResponseReader(HttpResponse& out, std::size_t expected_headers) : out_(out) {
+    /// `limit`: the body limit (the parser enforces it).
+    ResponseReader(HttpResponse& out, std::size_t expected_headers, std::uint64_t limit) : out_(out), limit_(limit) {
         out_.status = 0;
         out_.body.clear();
         out_.headers.reserve(expected_headers);
+        body_limit(limit);
     }
 
 private:
@@ -261,17 +342,41 @@ private:
             out_.body.reserve(static_cast<std::size_t>(*length));
     }
     std::size_t on_body_impl(string_view body, error_code&) override {
-        out_.body.append(body.data(), body.size());
+        append(body);
         return body.size();
     }
     void on_chunk_header_impl(std::uint64_t, string_view, error_code&) override {}
     std::size_t on_chunk_body_impl(std::uint64_t, string_view body, error_code&) override {
-        out_.body.append(body.data(), body.size());
+        append(body);
         return body.size();
+    }
+    void append(string_view bytes) {
+        if (out_.body.capacity() - out_.body.size() < bytes.size()) make_room(bytes.size());
+        out_.body.append(bytes.data(), bytes.size());
+    }
+    // A body of unknown length (chunked, or up to the end of the
+    // connection) grows by doubling while small. Past 1 MiB, room for the
+    // whole body limit is reserved at once, so the body is never copied
+    // again: each copy to a larger buffer holds the old and the new one at
+    // the same time, up to twice the body at the last one. The reservation
+    // is address space; the system backs its pages as they are written.
+    // Bodies with a Content-Length were reserved exactly (on_body_init_impl).
+    void make_room(std::size_t more) {
+        constexpr std::size_t doubling_up_to = std::size_t{1} << 20;
+        const std::size_t need = out_.body.size() + more;
+        if (need <= doubling_up_to) return; // append doubles
+        const std::uint64_t cap = std::min<std::uint64_t>(limit_, out_.body.max_size());
+        if (need > cap) return;
+        try {
+            out_.body.reserve(static_cast<std::size_t>(cap));
+        } catch (const std::bad_alloc&) {
+            // Not that much address space: append doubles, as before.
+        }
     }
     void on_finish_impl(error_code&) override {}
 
     HttpResponse& out_;
+    std::uint64_t limit_;
     std::size_t fields_ = 0;
 };
 
@@ -338,7 +443,7 @@ public:
                 // Nothing can have been created when the request never left.
                 if (failure.retryable)
                     decision = decide_retry(options_.retry, failure.error, attempt,
-                                            idempotent || !failure.sent, jitter(rng_));
+                                            idempotent || !failure.wire.request_started, jitter(rng_));
                 if (!decision.retry) {
                     if (attempt > 0)
                         failure.error.message += " (gave up after " + std::to_string(attempt + 1) + " attempts)";
@@ -418,21 +523,21 @@ private:
     }
 
     /// One attempt: a pooled or new connection, write, read. A reused
-    /// connection that turns out dead is replaced once.
+    /// connection that fails as a connection the server had closed while
+    /// idle would (`may_resend`) is replaced once. `failure.wire` holds
+    /// what the last connection tried saw.
     std::optional<HttpResponse> attempt_once(const Url& url, const HttpRequest& request,
                                              bool idempotent, Failure& failure) {
-        const auto start = Clock::now();
-        const auto deadline = start + options_.timeout;
-        const auto connect_deadline = std::min(deadline, start + options_.connect_timeout);
+        const auto deadline = Clock::now() + options_.timeout;
         const std::string& key = parsed_.origin;
 
         make_head(url, request, head_);
         for (int pass = 0; pass < 2; ++pass) {
-            bool reused = false;
+            failure = Failure{};
             auto it = pool_.find(key);
             if (it != pool_.end()) {
-                if (it->second->looks_alive()) {
-                    reused = true;
+                if (it->second->looks_alive(ioc_)) {
+                    failure.wire.reused = true;
                 } else {
                     it->second->close();
                     pool_.erase(it);
@@ -440,20 +545,18 @@ private:
                 }
             }
             if (it == pool_.end()) {
-                auto conn = connect(url, connect_deadline, failure);
+                auto conn = connect(url, deadline, failure);
                 if (!conn) return std::nullopt;
                 it = pool_.emplace(key, std::move(conn)).first;
             }
             Connection& conn = *it->second;
 
-            bool got_some = false;
-            bool write_failed = false;
 #if !defined(_WIN32)
-            auto response = conn.plain ? exchange_plain(conn, url, request, deadline, failure, got_some, write_failed)
-                                       : exchange(*conn.secure, conn, url, request, deadline, failure, got_some, write_failed);
+            auto response = conn.plain ? exchange_plain(conn, url, request, deadline, failure)
+                                       : exchange(*conn.secure, conn, url, request, deadline, failure);
 #else
-            auto response = conn.plain ? exchange(*conn.plain, conn, url, request, deadline, failure, got_some, write_failed)
-                                       : exchange(*conn.secure, conn, url, request, deadline, failure, got_some, write_failed);
+            auto response = conn.plain ? exchange(*conn.plain, conn, url, request, deadline, failure)
+                                       : exchange(*conn.secure, conn, url, request, deadline, failure);
 #endif
             if (response) {
                 if (!options_.keep_alive || !keep_) {
@@ -464,14 +567,7 @@ private:
             }
             conn.close();
             pool_.erase(key);
-            // The server closed an idle connection as we used it: try once
-            // more on a fresh one, unless the request may have been
-            // processed (something came back, or a non-idempotent request
-            // was fully written).
-            const bool stale = reused && !got_some && !failure.timed_out &&
-                               (write_failed || idempotent);
-            if (!(pass == 0 && stale)) return std::nullopt;
-            failure = Failure{};
+            if (pass > 0 || !may_resend(failure.wire, idempotent, failure.timed_out)) return std::nullopt;
         }
         return std::nullopt;
     }
@@ -496,12 +592,26 @@ private:
         out.append("\r\n");
     }
 
-    /// Resolves, connects and (for https) handshakes, within `deadline`.
-    std::unique_ptr<Connection> connect(const Url& url, Clock::time_point deadline, Failure& failure) {
+    /// Resolves, connects and (for https) handshakes, within
+    /// `connect_timeout` from now and the attempt's `attempt_deadline`,
+    /// whichever comes first; a timeout names the one that did.
+    std::unique_ptr<Connection> connect(const Url& url, Clock::time_point attempt_deadline, Failure& failure) {
         namespace asio = boost::asio;
         using tcp = asio::ip::tcp;
         const std::string where = url.host_port();
-        failure.sent = false;
+        const auto now = Clock::now();
+        const auto deadline = std::min(attempt_deadline, now + options_.connect_timeout);
+        // In whole milliseconds, so that equal limits name connect_timeout.
+        const bool overall =
+            std::chrono::ceil<std::chrono::milliseconds>(attempt_deadline - now) < options_.connect_timeout;
+        const auto timed_out = [&](const std::string& what) {
+            return fail_with(failure,
+                             "timed out after " +
+                                 (overall ? ms_text(options_.timeout) + " (ClientOptions::timeout) "
+                                          : ms_text(options_.connect_timeout) + " (ClientOptions::connect_timeout) ") +
+                                 what,
+                             true, true);
+        };
 
         // Resolve (a literal needs no lookup).
         std::vector<tcp::endpoint> endpoints;
@@ -525,8 +635,7 @@ private:
             if (!done) {
                 resolver.cancel();
                 run_all(ioc_);
-                return fail_with(failure, "timed out after " + ms_text(options_.connect_timeout) +
-                                              " resolving " + where, true, true);
+                return timed_out("resolving " + where);
             }
             if (ec) return fail_with(failure, "cannot resolve " + where + ": " + ec_text(ec), true);
             for (const auto& entry : results) endpoints.push_back(entry.endpoint());
@@ -550,8 +659,7 @@ private:
         tcp_layer.async_connect(endpoints, [&](const boost::system::error_code& e, const tcp::endpoint&) { ec = e; });
         run_all(ioc_);
         if (ec == boost::beast::error::timeout)
-            return fail_with(failure, "timed out after " + ms_text(options_.connect_timeout) +
-                                          " connecting to " + where, true, true);
+            return timed_out("connecting to " + where);
         if (ec) return fail_with(failure, "cannot connect to " + where + ": " + ec_text(ec), true);
         // Requests go out in one write; never hold a segment back (Nagle).
         tcp_layer.socket().set_option(tcp::no_delay(true), ec);
@@ -569,8 +677,7 @@ private:
                                           [&](const boost::system::error_code& e) { ec = e; });
             run_all(ioc_);
             if (ec == boost::beast::error::timeout)
-                return fail_with(failure, "timed out after " + ms_text(options_.connect_timeout) +
-                                              " in the TLS handshake with " + where, true, true);
+                return timed_out("in the TLS handshake with " + where);
             if (ec) {
                 const long verify = SSL_get_verify_result(ssl);
                 if (options_.verify_peer && verify != X509_V_OK)
@@ -586,18 +693,20 @@ private:
         return conn;
     }
 
-    /// Writes the request and reads the response on an open connection.
+    /// Writes the request and reads the response on an open connection
+    /// (TLS, and plain HTTP on Windows), skipping interim 1xx answers.
     template <class Stream>
     std::optional<HttpResponse> exchange(Stream& stream, Connection& conn, const Url& url, const HttpRequest& request,
-                                         Clock::time_point deadline, Failure& failure, bool& got_some,
-                                         bool& write_failed) {
+                                         Clock::time_point deadline, Failure& failure) {
         namespace http = boost::beast::http;
         boost::system::error_code ec;
         bool done = false;
         // The deadline is enforced by run_until (no per-operation timer);
         // on expiry the socket is closed and the aborted handlers drained.
         conn.tcp().expires_never();
-        failure.sent = true;
+        // Over TLS, how much of the request reached the socket is not
+        // known once a write has begun.
+        failure.wire.request_started = true;
         const std::array<boost::asio::const_buffer, 2> wire{boost::asio::buffer(head_),
                                                            boost::asio::buffer(request.body)};
         boost::asio::async_write(stream, wire, [&](const boost::system::error_code& e, std::size_t) {
@@ -610,36 +719,38 @@ private:
             return timeout_failure(failure, "sending the request to " + url.host_port());
         }
         if (ec) {
-            write_failed = true;
             fail_with(failure, "cannot send the request to " + url.host_port() + ": " + ec_text(ec), true);
             return std::nullopt;
         }
+        failure.wire.request_complete = true;
 
-        // Read 64 KiB at a time straight into the response (ResponseReader).
+        // Read 64 KiB at a time straight into the response (ResponseReader),
+        // one message after another while they are interim answers.
         HttpResponse out = std::move(spare_);
-        ResponseReader parser(out, header_hint_);
-        parser.body_limit(options_.body_limit);
-        parser.header_limit(options_.header_limit);
-        done = false;
-        http::async_read(stream, conn.buffer, parser, [&](const boost::system::error_code& e, std::size_t) {
-            ec = e;
-            done = true;
-        });
-        if (!run_until(ioc_, deadline, done)) {
-            conn.close();
-            run_all(ioc_);
-            got_some = parser.got_some();
-            return timeout_failure(failure, "reading the response from " + url.host_port());
+        for (;;) {
+            ResponseReader parser(out, header_hint_, options_.body_limit);
+            parser.header_limit(options_.header_limit);
+            done = false;
+            http::async_read(stream, conn.buffer, parser, [&](const boost::system::error_code& e, std::size_t) {
+                ec = e;
+                done = true;
+            });
+            const bool in_time = run_until(ioc_, deadline, done);
+            if (!in_time) {
+                conn.close();
+                run_all(ioc_);
+            }
+            failure.wire.response_started = failure.wire.response_started || parser.got_some();
+            if (!in_time) return timeout_failure(failure, "reading the response from " + url.host_port());
+            if (ec) {
+                read_failure(ec, failure.wire.response_started, url, failure);
+                return std::nullopt;
+            }
+            if (is_interim(out.status)) continue;
+            keep_ = parser.keep_alive() && !parser.need_eof() && out.status != 101 && !conn.holds_unread();
+            header_hint_ = std::min<std::size_t>(std::max(header_hint_, out.headers.size()), 64);
+            return out;
         }
-        got_some = parser.got_some();
-        if (ec) {
-            read_failure(ec, got_some, url, failure);
-            return std::nullopt;
-        }
-
-        keep_ = parser.keep_alive() && !parser.need_eof();
-        header_hint_ = std::min<std::size_t>(std::max(header_hint_, out.headers.size()), 64);
-        return out;
     }
 
 #if !defined(_WIN32)
@@ -665,11 +776,9 @@ private:
     /// sendmsg, poll, recv do the work of sendmsg, three epoll_waits and
     /// recvmsg.
     std::optional<HttpResponse> exchange_plain(Connection& conn, const Url& url, const HttpRequest& request,
-                                               Clock::time_point deadline, Failure& failure, bool& got_some,
-                                               bool& write_failed) {
+                                               Clock::time_point deadline, Failure& failure) {
         namespace http = boost::beast::http;
         const int fd = conn.plain->socket().native_handle();
-        failure.sent = true;
 
         std::array<iovec, 2> iov{iovec{head_.data(), head_.size()},
                                  iovec{const_cast<char*>(request.body.data()), request.body.size()}};
@@ -688,12 +797,12 @@ private:
                     }
                     continue;
                 }
-                write_failed = true;
                 fail_with(failure, "cannot send the request to " + url.host_port() + ": " +
                                        ec_text(boost::system::error_code(err, boost::asio::error::get_system_category())),
                           true);
                 return std::nullopt;
             }
+            failure.wire.request_started = true;
             auto sent = static_cast<std::size_t>(n);
             while (msg.msg_iovlen > 0 && sent >= msg.msg_iov->iov_len) {
                 sent -= msg.msg_iov->iov_len;
@@ -705,73 +814,84 @@ private:
                 msg.msg_iov->iov_len -= sent;
             }
         }
+        failure.wire.request_complete = true;
 
         // As http::async_read drives the parser (read_some_op): parse what
         // is buffered, read at most 64 KiB more when it needs more, turn a
-        // clean end of stream into put_eof or end_of_stream.
+        // clean end of stream into put_eof or end_of_stream. One message
+        // after another while they are interim answers.
         HttpResponse out = std::move(spare_);
-        ResponseReader parser(out, header_hint_);
-        parser.body_limit(options_.body_limit);
-        parser.header_limit(options_.header_limit);
-        parser.eager(true);
         auto& buffer = conn.buffer;
         boost::system::error_code ec;
         // The answer is rarely there the moment the request is out: wait
         // first instead of paying for a recv that fails with EAGAIN.
         bool readable = false;
-        bool fresh = true; // the buffer holds bytes the parser has not been given
         for (;;) {
-            if (fresh && buffer.size() > 0) {
-                const std::size_t used = parser.put(buffer.data(), ec);
-                buffer.consume(used);
-                if (ec == http::error::need_more) ec = {};
-                else if (ec || parser.is_done()) break;
-                else if (used > 0) continue;
-            }
-            fresh = false;
-            // Never more than max_size() - size(), so prepare() cannot throw.
-            const std::size_t size = boost::beast::read_size(buffer, 65536);
-            if (size == 0) {
-                ec = http::error::buffer_overflow;
+            ResponseReader parser(out, header_hint_, options_.body_limit);
+            parser.header_limit(options_.header_limit);
+            parser.eager(true);
+            bool fresh = true; // the buffer holds bytes the parser has not been given
+            bool in_time = true;
+            for (;;) {
+                if (fresh && buffer.size() > 0) {
+                    const std::size_t used = parser.put(buffer.data(), ec);
+                    buffer.consume(used);
+                    if (ec == http::error::need_more) ec = {};
+                    else if (ec || parser.is_done()) break;
+                    else if (used > 0) continue;
+                }
+                fresh = false;
+                // Never more than max_size() - size(), so prepare() cannot throw.
+                const std::size_t size = boost::beast::read_size(buffer, 65536);
+                if (size == 0) {
+                    ec = http::error::buffer_overflow;
+                    break;
+                }
+                // A server that never lets the socket run dry still meets the deadline.
+                if (readable ? Clock::now() >= deadline : !wait_for(fd, POLLIN, deadline)) {
+                    in_time = false;
+                    break;
+                }
+                const auto mb = buffer.prepare(size);
+                const ssize_t n = ::recv(fd, mb.data(), mb.size(), MSG_DONTWAIT);
+                readable = fresh = n > 0;
+                if (n > 0) {
+                    buffer.commit(static_cast<std::size_t>(n));
+                    continue;
+                }
+                if (n == 0) {
+                    if (parser.got_some()) parser.put_eof(ec);
+                    else ec = http::error::end_of_stream;
+                    break;
+                }
+                const int err = errno;
+                if (err == EINTR || err == EAGAIN || err == EWOULDBLOCK) continue;
+                ec.assign(err, boost::asio::error::get_system_category());
                 break;
             }
-            // A server that never lets the socket run dry still meets the deadline.
-            if (readable ? Clock::now() >= deadline : !wait_for(fd, POLLIN, deadline)) {
+            failure.wire.response_started = failure.wire.response_started || parser.got_some();
+            if (!in_time) {
                 conn.close();
-                got_some = parser.got_some();
                 return timeout_failure(failure, "reading the response from " + url.host_port());
             }
-            const auto mb = buffer.prepare(size);
-            const ssize_t n = ::recv(fd, mb.data(), mb.size(), MSG_DONTWAIT);
-            readable = fresh = n > 0;
-            if (n > 0) {
-                buffer.commit(static_cast<std::size_t>(n));
-                continue;
+            if (ec) {
+                read_failure(ec, failure.wire.response_started, url, failure);
+                return std::nullopt;
             }
-            if (n == 0) {
-                if (parser.got_some()) parser.put_eof(ec);
-                else ec = http::error::end_of_stream;
-                break;
-            }
-            const int err = errno;
-            if (err == EINTR || err == EAGAIN || err == EWOULDBLOCK) continue;
-            ec.assign(err, boost::asio::error::get_system_category());
-            break;
+            if (is_interim(out.status)) continue;
+            // Bytes past the answer already in the buffer: never reused
+            // (bytes still in the socket are seen by looks_alive's peek).
+            keep_ = parser.keep_alive() && !parser.need_eof() && out.status != 101 && buffer.size() == 0;
+            header_hint_ = std::min<std::size_t>(std::max(header_hint_, out.headers.size()), 64);
+            return out;
         }
-        got_some = parser.got_some();
-        if (ec) {
-            read_failure(ec, got_some, url, failure);
-            return std::nullopt;
-        }
-        keep_ = parser.keep_alive() && !parser.need_eof();
-        header_hint_ = std::min<std::size_t>(std::max(header_hint_, out.headers.size()), 64);
-        return out;
     }
 #endif
 
     /// Turns a read error into the attempt's failure (both exchanges use it,
     /// so plain and TLS connections report alike).
-    void read_failure(const boost::system::error_code& ec, bool got_some, const Url& url, Failure& failure) const {
+    void read_failure(const boost::system::error_code& ec, bool response_started, const Url& url,
+                      Failure& failure) const {
         namespace http = boost::beast::http;
         const std::string where = url.host_port();
         if (ec == http::error::body_limit) {
@@ -788,7 +908,7 @@ private:
         if (ec == http::error::end_of_stream || ec == boost::asio::error::eof ||
             ec == boost::asio::ssl::error::stream_truncated || ec == boost::asio::error::connection_reset ||
             ec == http::error::partial_message) {
-            fail_with(failure, std::string(got_some ? "connection closed by " + where + " in the middle of the response"
+            fail_with(failure, std::string(response_started ? "connection closed by " + where + " in the middle of the response"
                                                     : "connection closed by " + where + " before any response") +
                                    " (" + ec_text(ec) + ")", true);
             return;

@@ -15,10 +15,16 @@
 /// What it does:
 /// - One libcurl easy handle per client, kept between calls, so libcurl's
 ///   connection cache reuses connections (and TLS sessions); a cached
-///   connection the server has closed is replaced by libcurl itself.
+///   connection the server has closed is replaced by libcurl itself, and
+///   one on which bytes arrived since its last answer (a stray answer, a
+///   TLS close_notify) is ended before the next call instead of reused.
+/// - A request that is not idempotent goes out on a new connection of its
+///   own, closed after it: libcurl sends a request once more when a reused
+///   connection gives no answer, which could create something twice.
 /// - TLS peer and host name verification always on unless
 ///   `ClientOptions::verify_peer` is turned off; TLS 1.2 or newer.
-/// - A connect timeout and a total timeout per attempt.
+/// - A connect timeout and a total timeout per attempt; a timeout message
+///   names the limit that fired.
 /// - A response body limit and a header limit: past them the transfer is
 ///   aborted and a `transport` error reported; memory stays bounded.
 /// - Follows no redirect: `send` turns a 3xx into an `api` error naming the
@@ -33,10 +39,12 @@
 /// `-lcurl`). A `Client` is not thread-safe: use one per thread. It may be
 /// moved. libcurl is initialised once, on first use, in a thread-safe way.
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <optional>
 #include <random>
 #include <string>
@@ -47,6 +55,13 @@
 #include <vector>
 
 #include <curl/curl.h>
+#if defined(_WIN32)
+#include <winsock2.h>
+#else
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#endif
 
 #include <cfimages/config.hpp>
 #include <cfimages/http.hpp>
@@ -199,12 +214,41 @@ struct EasyDeleter {
 /// What one transfer collects through libcurl's callbacks.
 struct Transfer {
     HttpResponse response;
+    CURL* handle = nullptr;
     std::uint64_t body_limit = 0;
     std::uint32_t header_limit = 0;
     std::uint64_t header_bytes = 0;
     bool body_over = false;    ///< Aborted: the body passed `body_limit`.
     bool header_over = false;  ///< Aborted: the headers passed `header_limit`.
 };
+
+/// Makes room in `t.response.body` for `more` bytes. A body with a
+/// Content-Length is reserved exactly. One of unknown length (chunked, or
+/// up to the end of the connection) grows by doubling while small; past
+/// 1 MiB, room for the whole body limit is reserved at once, so the body
+/// is never copied again: each copy to a larger buffer holds the old and
+/// the new one at the same time, up to twice the body at the last one.
+/// The reservation is address space; the system backs its pages as they
+/// are written.
+inline void make_room(Transfer& t, std::size_t more) {
+    std::string& body = t.response.body;
+    const std::uint64_t cap = std::min<std::uint64_t>(t.body_limit, body.max_size());
+    try {
+        if (body.empty()) {
+            curl_off_t length = -1;
+            if (curl_easy_getinfo(t.handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK &&
+                length > 0 && static_cast<std::uint64_t>(length) <= cap) {
+                body.reserve(static_cast<std::size_t>(length));
+                return;
+            }
+        }
+        constexpr std::size_t doubling_up_to = std::size_t{1} << 20;
+        const std::size_t need = body.size() + more;
+        if (need > doubling_up_to && need <= cap) body.reserve(static_cast<std::size_t>(cap));
+    } catch (const std::bad_alloc&) {
+        // Not that much address space: append doubles.
+    }
+}
 
 /// `CURLOPT_WRITEFUNCTION`: appends body bytes, aborting past the limit.
 inline std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
@@ -214,6 +258,7 @@ inline std::size_t on_body(char* data, std::size_t size, std::size_t count, void
         t->body_over = true;
         return 0; // makes libcurl fail with CURLE_WRITE_ERROR
     }
+    if (t->response.body.capacity() - t->response.body.size() < n) make_room(*t, n);
     t->response.body.append(data, n);
     return n;
 }
@@ -243,11 +288,21 @@ inline std::size_t on_header(char* data, std::size_t size, std::size_t count, vo
     return n;
 }
 
+/// What one attempt did on the wire, as far as libcurl tells: the facts
+/// that decide whether a failed attempt may go out again. libcurl itself
+/// sends a request once more on a new connection when a reused one gives
+/// nothing back; these describe the last connection it tried.
+struct WireFacts {
+    bool reused = false;           ///< The connection was kept alive from an earlier call.
+    bool request_started = false;  ///< Some bytes of the request may have reached the server.
+    bool response_started = false; ///< Some bytes of a response (an interim 1xx included) arrived.
+};
+
 /// What went wrong in one attempt that got no response.
 struct Failure {
     ApiError error;
     bool retryable = true;  ///< A connection error worth retrying (not TLS verification, limits, protocol).
-    bool sent = false;      ///< Some of the request may have reached the server.
+    WireFacts wire;         ///< What reached the wire; `wire.request_started`: the request may have reached the server.
 };
 
 /// The client's state (behind a pointer so that `Client` can move while
@@ -258,11 +313,20 @@ public:
     explicit ClientImpl(ClientOptions options)
         : options_(std::move(options)), rng_(std::random_device{}()) {}
 
+    ClientImpl(const ClientImpl&) = delete;
+    ClientImpl& operator=(const ClientImpl&) = delete;
+    /// Closes the cached connections while `sockets_` still exists (their
+    /// close callback points here).
+    ~ClientImpl() { close(); }
+
     /// Returns the options the client was made with.
     const ClientOptions& options() const noexcept { return options_; }
 
     /// Drops the handle and with it every cached connection.
-    void close() { easy_.reset(); }
+    void close() {
+        easy_.reset();
+        sockets_.clear();
+    }
 
     /// Sends with retries.
     Result<HttpResponse> send_with_retries(const HttpRequest& request, bool idempotent) {
@@ -281,7 +345,7 @@ public:
         std::uniform_real_distribution<double> jitter(0.0, 1.0);
         for (int attempt = 0;; ++attempt) {
             Failure failure;
-            auto response = attempt_once(*origin, request, failure);
+            auto response = attempt_once(*origin, request, idempotent, failure);
             RetryDecision decision;
             if (response) {
                 decision = decide_retry(options_.retry, *response, attempt, idempotent,
@@ -291,7 +355,7 @@ public:
                 // Nothing can have been created when the request never left.
                 if (failure.retryable)
                     decision = decide_retry(options_.retry, failure.error, attempt,
-                                            idempotent || !failure.sent, jitter(rng_));
+                                            idempotent || !failure.wire.request_started, jitter(rng_));
                 if (!decision.retry) {
                     if (attempt > 0)
                         failure.error.message +=
@@ -304,8 +368,9 @@ public:
     }
 
 private:
-    /// One transfer on the kept handle.
-    std::optional<HttpResponse> attempt_once(const Origin& origin, const HttpRequest& request,
+    /// One transfer on the kept handle. A request that is not idempotent
+    /// gets a new connection of its own (see below).
+    std::optional<HttpResponse> attempt_once(const Origin& origin, const HttpRequest& request, bool idempotent,
                                              Failure& failure) {
         const std::string where = origin.host_port();
         if (!curl_global_ready()) {
@@ -322,6 +387,7 @@ private:
         CURL* h = easy_.get();
         // Reset keeps the connection cache, the DNS cache and TLS sessions.
         curl_easy_reset(h);
+        drop_connections_with_unread_bytes();
 
         std::unique_ptr<curl_slist, SlistDeleter> headers;
         bool has_content_type = false;
@@ -352,6 +418,7 @@ private:
         }
 
         Transfer t;
+        t.handle = h;
         t.body_limit = options_.body_limit;
         t.header_limit = options_.header_limit;
         errbuf_[0] = '\0';
@@ -387,7 +454,20 @@ private:
         }
 #endif
         if (!options_.use_environment_proxy) opt(CURLOPT_PROXY, "");
-        opt(CURLOPT_FORBID_REUSE, options_.keep_alive ? 0L : 1L);
+        // libcurl sends a request again, on a new connection, when a
+        // reused one gives nothing back (Curl_retry_request), whatever the
+        // method: a POST the server read and then dropped without an
+        // answer went out twice, even with max_retries = 0. It does so
+        // only for a reused connection, so a request that is not
+        // idempotent gets a new connection of its own, closed after it
+        // (no idle connection piles up per upload); a fresh connection
+        // also cannot be one the server closed while it was idle.
+        opt(CURLOPT_FRESH_CONNECT, idempotent ? 0L : 1L);
+        opt(CURLOPT_FORBID_REUSE, options_.keep_alive && idempotent ? 0L : 1L);
+        // Every connection made from here on reports its socket's closing
+        // (see drop_connections_with_unread_bytes).
+        opt(CURLOPT_CLOSESOCKETFUNCTION, &ClientImpl::on_close_socket);
+        opt(CURLOPT_CLOSESOCKETDATA, static_cast<void*>(this));
         opt(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.body_limit));
         opt(CURLOPT_WRITEFUNCTION, &on_body);
         opt(CURLOPT_WRITEDATA, static_cast<void*>(&t));
@@ -417,18 +497,110 @@ private:
         // Whether anything reached the server decides if a non-idempotent
         // request may be repeated.
         long request_size = 0;
+        long header_size = 0;
+        long connects = 0;
         curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
-        failure.sent = request_size > 0;
+        curl_easy_getinfo(h, CURLINFO_HEADER_SIZE, &header_size);
+        curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &connects);
+        failure.wire.request_started = request_size > 0;
+        failure.wire.response_started = header_size > 0 || !t.response.body.empty();
+        failure.wire.reused = failure.wire.request_started && connects == 0;
         if (rc == CURLE_OK) {
             long status = 0;
             curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
             t.response.status = static_cast<int>(status);
+            remember_connection(h);
             return std::move(t.response);
         }
         describe(rc, origin, t, failure);
         // A broken transfer may leave a half-read connection: start afresh.
-        if (rc != CURLE_COULDNT_RESOLVE_HOST && rc != CURLE_COULDNT_CONNECT) easy_.reset();
+        if (rc != CURLE_COULDNT_RESOLVE_HOST && rc != CURLE_COULDNT_CONNECT) close();
         return std::nullopt;
+    }
+
+    /// `CURLOPT_CLOSESOCKETFUNCTION`: closes a connection's socket for
+    /// libcurl and forgets it. libcurl keeps this callback per connection,
+    /// so it runs also after the options were reset.
+    static int on_close_socket(void* user, curl_socket_t fd) {
+        auto& sockets = static_cast<ClientImpl*>(user)->sockets_;
+        sockets.erase(std::remove(sockets.begin(), sockets.end(), fd), sockets.end());
+#if defined(_WIN32)
+        return ::closesocket(fd);
+#else
+        return ::close(fd);
+#endif
+    }
+
+    /// Notes the socket of the connection libcurl keeps after a transfer.
+    void remember_connection(CURL* h) {
+        curl_socket_t fd = CURL_SOCKET_BAD;
+        if (curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK || fd == CURL_SOCKET_BAD) return;
+        if (std::find(sockets_.begin(), sockets_.end(), fd) == sockets_.end()) sockets_.push_back(fd);
+    }
+
+    /// Ends every cached connection on which bytes have arrived since its
+    /// last answer. libcurl 7.88 reuses such a connection (bytes waiting
+    /// count as "alive", plain and TLS), and then takes those bytes (an
+    /// extra answer a server sent, or a TLS close_notify) as the start of
+    /// the next answer. The bytes are read off (up to 64 KiB; a socket
+    /// shut down for reading still returns what was queued) and the socket
+    /// is shut down, so that libcurl's own check sees an end of stream and
+    /// drops the connection (closing it through on_close_socket). The
+    /// sockets are those libcurl kept after a transfer and has not closed
+    /// since, so a descriptor here is never someone else's. One ioctl per
+    /// cached connection.
+    void drop_connections_with_unread_bytes() {
+        for (curl_socket_t fd : sockets_) {
+            if (waiting_bytes(fd) == 0) continue;
+            char scratch[4096];
+            for (int i = 0; i < 16 && waiting_bytes(fd) > 0; ++i) {
+#if defined(_WIN32)
+                if (::recv(fd, scratch, static_cast<int>(sizeof scratch), 0) <= 0) break;
+#else
+                if (::recv(fd, scratch, sizeof scratch, 0) <= 0) break;
+#endif
+            }
+#if defined(_WIN32)
+            ::shutdown(fd, SD_BOTH);
+#else
+            ::shutdown(fd, SHUT_RDWR);
+#endif
+        }
+    }
+
+    /// Returns how many bytes can be read from `fd` without waiting (0 on
+    /// error: libcurl's own check deals with a broken socket).
+    static unsigned long waiting_bytes(curl_socket_t fd) {
+#if defined(_WIN32)
+        u_long n = 0;
+        return ::ioctlsocket(fd, FIONREAD, &n) == 0 ? n : 0;
+#else
+        int n = 0;
+        return ::ioctl(fd, FIONREAD, &n) == 0 && n > 0 ? static_cast<unsigned long>(n) : 0;
+#endif
+    }
+
+    /// Says which limit cut the transfer, and in which phase. Until the
+    /// connection is ready (resolved, connected, TLS handshake done: libcurl
+    /// 7.88 does not tell these steps apart after a timeout) libcurl
+    /// applies both limits, from the start of the transfer, so the smaller
+    /// one fired (connect_timeout when they are equal); after that only
+    /// `timeout` applies.
+    std::string timeout_text(const Origin& origin) const {
+        CURL* h = easy_.get();
+        curl_off_t ready = 0;
+        long request_size = 0;
+        curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &ready);
+        curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
+        const bool connecting = ready == 0;
+        const bool overall = !connecting || options_.timeout < options_.connect_timeout;
+        return "timed out after " +
+               (overall ? ms_text(options_.timeout) + " (ClientOptions::timeout) "
+                        : ms_text(options_.connect_timeout) + " (ClientOptions::connect_timeout) ") +
+               (connecting             ? "connecting to "
+                : request_size > 0     ? "reading the response from "
+                                       : "sending the request to ") +
+               origin.host_port();
     }
 
     /// Turns a libcurl error into a one-line `transport` message.
@@ -458,10 +630,7 @@ private:
                 msg = "cannot connect to " + where + ": " + detail_text;
                 break;
             case CURLE_OPERATION_TIMEDOUT:
-                msg = failure.sent ? "timed out after " + ms_text(options_.timeout) +
-                                         " (ClientOptions::timeout) waiting for the response from " + where
-                                   : "timed out after " + ms_text(options_.connect_timeout) +
-                                         " (ClientOptions::connect_timeout) connecting to " + where;
+                msg = timeout_text(origin);
                 break;
             case CURLE_PEER_FAILED_VERIFICATION:
             case CURLE_SSL_CACERT_BADFILE:
@@ -502,6 +671,9 @@ private:
     }
 
     ClientOptions options_;
+    /// Sockets of the connections in libcurl's cache (see
+    /// drop_connections_with_unread_bytes).
+    std::vector<curl_socket_t> sockets_;
     std::unique_ptr<CURL, EasyDeleter> easy_;
     std::mt19937_64 rng_;
     char errbuf_[CURL_ERROR_SIZE] = {};

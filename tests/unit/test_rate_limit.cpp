@@ -1,0 +1,246 @@
+// Tests for the pure rate limiter (cfimages/rate_limit.hpp): known quotas,
+// what it learns from Ratelimit headers and 429s, what it ignores, and a
+// simulated server that allows 100 requests/s, answering in 40 ms, driven
+// by 16 concurrent callers in virtual time.
+#include <cfimages/rate_limit.hpp>
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <deque>
+#include <queue>
+#include <string>
+#include <vector>
+
+namespace {
+
+using cfimages::CallClock;
+using cfimages::HttpRequest;
+using cfimages::HttpResponse;
+using cfimages::RateKey;
+using cfimages::RateLimiter;
+using cfimages::RateLimitOptions;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+const CallClock::time_point t0 = CallClock::time_point(seconds(5000));
+
+RateKey key_for(const std::string& url, const std::string& token) {
+    static std::deque<HttpRequest> keep; // the key's host views the request URL
+    HttpRequest r;
+    r.url = url;
+    r.headers = {{"Authorization", "Bearer " + token}};
+    keep.push_back(r);
+    return cfimages::rate_key(*cfimages::split_url(keep.back().url), keep.back());
+}
+
+HttpResponse answer(int status, cfimages::Headers headers = {}) {
+    HttpResponse r;
+    r.status = status;
+    r.headers = std::move(headers);
+    return r;
+}
+
+// How many of `n` requests at `now` the limiter lets through at once.
+int admitted_now(RateLimiter& l, const RateKey& k, CallClock::time_point now, int n) {
+    int ok = 0;
+    for (int i = 0; i < n; ++i)
+        if (l.acquire(k, now) == CallClock::duration::zero()) ++ok;
+    return ok;
+}
+
+} // namespace
+
+TEST_CASE("rate limit: Cloudflare's documented limits by host, per credential") {
+    RateLimiter l;
+    const auto api = key_for("https://api.cloudflare.com/client/v4/accounts/a/images/v1", "t1");
+    const auto api_upper = key_for("https://API.Cloudflare.com/client/v4/x", "t1");
+    const auto api_other = key_for("https://api.cloudflare.com/client/v4/x", "t2");
+    const auto batch = key_for("https://batch.imagedelivery.net/images/v1", "b1");
+    const auto local = key_for("http://127.0.0.1:8080/x", "t1");
+    CHECK(api.id == api_upper.id);
+    CHECK(api.id != api_other.id);
+    CHECK(l.quotas(api) == std::vector<cfimages::RateLimit>{{1200, seconds(300)}});
+    CHECK(l.quotas(batch) == std::vector<cfimages::RateLimit>{{200, seconds(1)}});
+    CHECK(l.quotas(local).empty());
+    // 1,200 per 5 minutes, 95 % headroom: 1,140 in any 300 s, the first tenth at once.
+    CHECK(admitted_now(l, api, t0, 500) == 114);
+    // Spread: the rest come one per 300 s / 1140.
+    auto now = t0;
+    int sent = 114;
+    while (now < t0 + seconds(300)) {
+        const auto w = l.acquire(api, now);
+        if (w == CallClock::duration::zero()) ++sent;
+        else now += w;
+    }
+    CHECK(sent <= 1140);
+    CHECK(sent >= 1130);
+    // Another credential has its own budget; an unknown host is unlimited.
+    CHECK(admitted_now(l, api_other, t0, 200) == 114);
+    CHECK(admitted_now(l, local, t0, 5000) == 5000);
+}
+
+TEST_CASE("rate limit: the sliding window holds for any window, also after bursts") {
+    RateLimitOptions o;
+    o.rules = {{"h.example", {10, seconds(1)}}};
+    o.headroom = 1.0;
+    o.burst = 1.0; // no spreading: only the window
+    RateLimiter l(o);
+    const auto k = key_for("https://h.example/x", "t");
+    std::vector<CallClock::time_point> sends;
+    auto now = t0;
+    while (sends.size() < 100) {
+        const auto w = l.acquire(k, now);
+        if (w == CallClock::duration::zero()) sends.push_back(now);
+        else now += w;
+        now += milliseconds(3);
+    }
+    for (std::size_t i = 10; i < sends.size(); ++i) CHECK(sends[i] - sends[i - 10] >= seconds(1));
+}
+
+TEST_CASE("rate limit: learns quotas from Ratelimit-Policy and budgets from Ratelimit") {
+    RateLimiter l;
+    const auto k = key_for("http://localhost:9/x", "t");
+    CHECK(l.quotas(k).empty());
+    l.observe(k, answer(200, {{"Ratelimit-Policy", R"("burst";q=100;w=60, "daily";q=5000;w=86400)"}}), t0);
+    CHECK(l.quotas(k) == std::vector<cfimages::RateLimit>{{100, seconds(60)}, {5000, seconds(86400)}});
+    // The unquoted token form and extra parameters are fine too.
+    l.observe(k, answer(200, {{"RateLimit-Policy", "default;q=20;w=1;comment=\"x\""}}), t0);
+    CHECK(l.quotas(k) == std::vector<cfimages::RateLimit>{{20, seconds(1)}});
+
+    // r=0: nothing until t seconds have passed.
+    const auto k2 = key_for("http://localhost:9/y", "other");
+    l.observe(k2, answer(200, {{"Ratelimit", R"("default";r=0;t=30)"}}), t0);
+    CHECK(l.acquire(k2, t0) == seconds(30));
+    CHECK(l.acquire(k2, t0 + seconds(30)) == CallClock::duration::zero());
+    // r=2: two more, then wait for the reset.
+    const auto k3 = key_for("http://localhost:9/z", "third");
+    l.observe(k3, answer(200, {{"ratelimit", R"("default";r=2;t=10)"}}), t0);
+    CHECK(admitted_now(l, k3, t0, 5) == 2);
+    CHECK(l.acquire(k3, t0 + seconds(1)) == seconds(9));
+}
+
+TEST_CASE("rate limit: unknown or malformed values are ignored, never an error") {
+    RateLimiter l;
+    const auto k = key_for("http://localhost:9/x", "t");
+    for (const char* v : {"", "garbage", "q=abc;w=1", "\"x\";q=;w=", "\"x\";q=10", "\"x\";w=10", ";;;,,,",
+                          "\"unterminated;q=5;w=5", "\"x\";q=-5;w=1", "\"x\";q=99999999999999999999;w=1",
+                          "\"x\";q=0;w=10", "\"x\";Q=5;W=5"}) {
+        CAPTURE(v);
+        l.observe(k, answer(200, {{"Ratelimit-Policy", v}, {"Ratelimit", v}}), t0);
+        CHECK(l.quotas(k).empty());
+        CHECK(l.acquire(k, t0) == CallClock::duration::zero());
+    }
+}
+
+TEST_CASE("rate limit: a 429 blocks the budget for retry-after, Ratelimit's t, or a second") {
+    RateLimiter l;
+    const auto a = key_for("http://localhost:9/a", "a");
+    l.observe(a, answer(429, {{"Retry-After", "12"}}), t0);
+    CHECK(l.acquire(a, t0) == seconds(12));
+    const auto b = key_for("http://localhost:9/b", "b");
+    l.observe(b, answer(429, {{"Ratelimit", R"("default";r=0;t=4)"}}), t0);
+    CHECK(l.acquire(b, t0) == seconds(4));
+    const auto c = key_for("http://localhost:9/c", "c");
+    l.observe(c, answer(429), t0);
+    CHECK(l.acquire(c, t0) == seconds(1));
+    const auto d = key_for("http://localhost:9/d", "d");
+    l.observe(d, answer(429, {{"Date", "Sun, 06 Nov 1994 08:49:37 GMT"},
+                              {"Retry-After", "Sun, 06 Nov 1994 08:49:42 GMT"}}), t0);
+    CHECK(l.acquire(d, t0) == seconds(5));
+    // Other budgets are untouched.
+    CHECK(l.acquire(key_for("http://localhost:9/e", "e"), t0) == CallClock::duration::zero());
+}
+
+TEST_CASE("rate limit: turned off, it never waits") {
+    RateLimitOptions o;
+    o.enabled = false;
+    RateLimiter l(o);
+    const auto k = key_for("https://api.cloudflare.com/client/v4/x", "t");
+    l.observe(k, answer(429, {{"Retry-After", "60"}}), t0);
+    CHECK(admitted_now(l, k, t0, 5000) == 5000);
+}
+
+namespace {
+
+// A server that allows `quota` requests in any sliding window of one
+// second, answers `latency` after a request arrives, and tells its
+// callers as Cloudflare does (Ratelimit-Policy, Ratelimit, retry-after).
+struct SimServer {
+    int quota = 100;
+    milliseconds latency{40};
+    std::deque<CallClock::time_point> accepted; // arrivals inside the window
+    int ok = 0;
+    int refused = 0;
+
+    HttpResponse handle(CallClock::time_point at) {
+        while (!accepted.empty() && accepted.front() <= at - seconds(1)) accepted.pop_front();
+        HttpResponse r;
+        const auto reset = [&] {
+            if (accepted.empty()) return std::int64_t{1};
+            const auto left = accepted.front() + seconds(1) - at;
+            return std::max<std::int64_t>(1, std::chrono::ceil<seconds>(left).count());
+        };
+        if (static_cast<int>(accepted.size()) >= quota) {
+            ++refused;
+            r.status = 429;
+            r.headers = {{"Retry-After", std::to_string(reset())},
+                         {"Ratelimit", "\"default\";r=0;t=" + std::to_string(reset())},
+                         {"Ratelimit-Policy", "\"default\";q=" + std::to_string(quota) + ";w=1"}};
+            return r;
+        }
+        accepted.push_back(at);
+        ++ok;
+        r.status = 200;
+        r.headers = {{"Ratelimit", "\"default\";r=" + std::to_string(quota - static_cast<int>(accepted.size())) +
+                                       ";t=" + std::to_string(reset())},
+                     {"Ratelimit-Policy", "\"default\";q=" + std::to_string(quota) + ";w=1"}};
+        return r;
+    }
+};
+
+} // namespace
+
+TEST_CASE("rate limit: 16 callers against a server allowing 100/s keep >= 90 % of the rate, <= 5 % refused") {
+    SimServer server;
+    RateLimiter limiter; // no rule for this host: everything is learned
+    const auto k = key_for("http://127.0.0.1:8080/x", "token");
+    // Each caller: ask the limiter, wait if told to, send, get the answer
+    // `latency` later, repeat. Events in time order.
+    struct Event {
+        CallClock::time_point at;
+        int caller;
+        bool answer; // false: the caller is ready to send
+        bool operator>(const Event& o) const { return at > o.at; }
+    };
+    std::priority_queue<Event, std::vector<Event>, std::greater<Event>> events;
+    for (int c = 0; c < 16; ++c) events.push({t0, c, false});
+    const auto end = t0 + seconds(30);
+    std::vector<HttpResponse> pending(16);
+    while (!events.empty()) {
+        Event e = events.top();
+        events.pop();
+        if (e.at >= end) break;
+        if (e.answer) {
+            limiter.observe(k, pending[static_cast<std::size_t>(e.caller)], e.at);
+            events.push({e.at, e.caller, false});
+            continue;
+        }
+        const auto wait = limiter.acquire(k, e.at);
+        if (wait > CallClock::duration::zero()) {
+            events.push({e.at + wait, e.caller, false});
+            continue;
+        }
+        // Loopback: arrives at once, answered after the latency.
+        pending[static_cast<std::size_t>(e.caller)] = server.handle(e.at);
+        events.push({e.at + server.latency, e.caller, true});
+    }
+    const double rate = server.ok / 30.0;
+    const double refused_share = static_cast<double>(server.refused) / (server.ok + server.refused);
+    MESSAGE("simulated: " << rate << " ok/s of 100 allowed, " << refused_share * 100 << " % refused");
+    CHECK(rate >= 90.0);
+    CHECK(rate <= 100.0);
+    CHECK(refused_share <= 0.05);
+}
