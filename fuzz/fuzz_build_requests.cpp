@@ -8,8 +8,8 @@
 // segment of unreserved characters and %XX that decodes back to the ID,
 // query values likewise; no raw '#'; a multipart body's boundary is
 // absent from every part and the body reads back into exactly the parts
-// the parameters describe; a JSON body parses as an object holding the
-// parameters; building twice gives the same bytes (builders are pure);
+// the parameters describe; a JSON body or metadata part parses (strictly:
+// no Infinity, NaN or invalid UTF-8) as an object holding the parameters; building twice gives the same bytes (builders are pure);
 // calls that create things are not idempotent.
 
 #include <chrono>
@@ -207,7 +207,13 @@ void check_fields(const std::vector<fz::ParsedPart>& parts, std::size_t i, const
     };
     if (id) next("id", *id);
     if (creator) next("creator", *creator);
-    if (metadata) next("metadata", boost::json::serialize(*metadata));
+    if (metadata) {
+        // The part is strict JSON (no Infinity, NaN or raw invalid UTF-8)
+        // holding the caller's object.
+        FUZZ_CHECK(i < parts.size());
+        FUZZ_CHECK(parse_object(parts[i].data) == *metadata);
+        next("metadata", boost::json::serialize(*metadata));
+    }
     if (rsu || rsu_always) next("requireSignedURLs", rsu.value_or(false) ? "true" : "false");
     FUZZ_CHECK(i == parts.size());
 }

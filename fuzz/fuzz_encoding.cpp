@@ -5,8 +5,9 @@
 // Input: byte 0 picks the check, the rest is its input.
 //
 // Invariants: decode(percent_encode(x)) == x and the output holds only
-// unreserved characters and %XX; an accepted path parameter encodes to one
-// segment that is not a dot segment; parse_rfc3339(format_rfc3339(t)) is t
+// unreserved characters and %XX; an accepted path parameter or custom ID is
+// UTF-8 of at most 1024 characters and encodes to one segment that is not
+// a dot segment; parse_rfc3339(format_rfc3339(t)) is t
 // truncated to milliseconds, and anything parse_rfc3339 accepts formats
 // and parses back to itself at that precision; one_line output has no
 // control characters, no doubled or edge spaces, and respects its cap;
@@ -35,6 +36,14 @@ namespace fz = cfimages_fuzz;
 using std::chrono::milliseconds;
 using std::chrono::system_clock;
 
+// Characters of well-formed UTF-8: lead bytes, counted without the library.
+std::size_t code_points(std::string_view s) {
+    std::size_t n = 0;
+    for (char c : s)
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+    return n;
+}
+
 void check_encode(std::string_view s) {
     std::string enc;
     detail::percent_encode(enc, s);
@@ -45,10 +54,12 @@ void check_encode(std::string_view s) {
 
     if (!detail::check_path_param("id", s)) {
         FUZZ_CHECK(!s.empty() && s != "." && s != ".." && !fz::has_control(s));
+        FUZZ_CHECK(detail::is_utf8(s) && code_points(s) <= 1024);
         FUZZ_CHECK(enc != "." && enc != ".." && enc.find('/') == std::string::npos);
     }
     if (!detail::check_custom_id("id", s, false)) {
-        FUZZ_CHECK(!s.empty() && s.size() <= 1024 && !fz::has_control(s) && !detail::is_uuid(s));
+        FUZZ_CHECK(!s.empty() && detail::is_utf8(s) && code_points(s) <= 1024 && !fz::has_control(s) &&
+                   !detail::is_uuid(s));
         FUZZ_CHECK(s.front() != '/' && s.back() != '/' && s.find("//") == std::string_view::npos);
         FUZZ_CHECK(detail::check_custom_id("id", s, true).has_value());
     }

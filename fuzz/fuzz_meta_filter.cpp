@@ -3,9 +3,10 @@
 // Input: byte 0 picks the check, the rest is its input.
 //
 // Invariants: parse_meta_filter never crashes and refuses with an
-// invalid_argument error and a one-line message; a filter it accepts
-// validates, and written back as `meta.field[op]=v1|v2` parses to the same
-// filter; for random filters that validate, v2::list appends exactly
+// invalid_argument error and a one-line message; a filter it accepts uses
+// an operator Cloudflare's list-v2 reference documents (eq and in, plain
+// or typed), validates, and written back as `meta.field[op]=v1|v2` parses
+// to the same filter; for random filters that validate, v2::list appends exactly
 // `meta.<field parts>[op]=<values>` per filter, every field part and value
 // made of unreserved characters and %XX that decode back to the input,
 // never a raw '&', '=', '#', '|' or '.' from caller text.
@@ -48,6 +49,9 @@ void check_parse(std::string_view text) {
     const Result<MetaFilter> f = parse_meta_filter(text);
     check_refusal(f);
     if (!f) return;
+    const std::string_view op = to_string(f->op);
+    FUZZ_CHECK(op == "eq" || op == "eq:string" || op == "eq:number" || op == "eq:boolean" || op == "in" ||
+               op == "in:string" || op == "in:number");
     FUZZ_CHECK(!validate({*f}).has_value());
     const Result<MetaFilter> back = parse_meta_filter(as_text(*f));
     FUZZ_CHECK(back.has_value() && *back == *f);
@@ -97,7 +101,8 @@ void check_list(FuzzedDataProvider& in) {
         MetaFilter f;
         f.field = in.ConsumeBool() ? in.PickValueInArray<const char*>({"status", "a.b.c", "x y/z"})
                                    : in.ConsumeRandomLengthString(64);
-        f.op = static_cast<MetaOp>(in.ConsumeIntegralInRange<int>(0, 11));
+        // The documented operators, and one value past them (refused).
+        f.op = static_cast<MetaOp>(in.ConsumeIntegralInRange<int>(0, static_cast<int>(MetaOp::in_number) + 1));
         const std::size_t nv = in.ConsumeIntegralInRange<std::size_t>(0, 11);
         for (std::size_t k = 0; k < nv; ++k)
             f.values.push_back(in.ConsumeBool() ? in.PickValueInArray<const char*>({"1", "-2.5e3", "true", "a&b=c#d"})

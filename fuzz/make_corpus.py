@@ -83,6 +83,12 @@ ERRORS = [
     (200, {}, b'{"success":"yes","result":{}}'),
     (204, {}, b""),
     (413, {"cf-images": "err=5413"}, b"Payload too large"),
+    # Not the v4 envelope, as real hosts answer (issue 11).
+    (403, {"content-type": "application/json"}, b'{"code":"103","message":"forbidden endpoint"}'),
+    (415, {"content-type": "application/json"}, b'{"code":5550}'),
+    (400, {}, b'{"success":false,"message":"metadata must be an object"}'),
+    (400, {}, b'{"success":false,"errors":{"code":5400,"message":"Bad request"},"messages":[]}'),
+    (429, {}, b"error code: 1015"),
 ]
 
 
@@ -157,6 +163,9 @@ def main():
         (4, PNG), (4, b"\xff\xd8\xff\xe0"), (4, b"RIFF\x00\x00\x00\x00WEBPVP8 "), (4, b"\x00\x00\x00\x1cftypavif"),
         (4, b"\xef\xbb\xbf  <?xml version=\"1.0\"?><svg/>"),
         (5, b"\x03file\x04a.pngimage/png\x89PNG body --cfimages-0123 \x02id\x05a\"b\\c"),
+        # IDs are counted in characters, and must be UTF-8 (issue 11).
+        (0, ("photos/" + "\u00e9" * 1017).encode()), (0, "\u00e9".encode() * 1025), (0, b"caf\xc3"),
+        (0, b"a\xed\xa0\x80/b"),
     ]
     for i, (mode, data) in enumerate(enc):
         write("fuzz_encoding", "%02d" % i, bytes([mode]) + data)
@@ -192,7 +201,9 @@ def main():
               b"\x01" + hashlib.sha256(b"seed%d" % i).digest() + b"secret-key-%d" % i)
 
     filters = [b"status[eq]=active", b"meta.a.b.c[in]=x|y|z", b"size[gte:number]=-1.5e3", b"ok[eq:boolean]=true",
-               b"x y[eq:string]=a&b=c#d", b"tag[in:string]=a||b", b"[eq]=1", b"a..b[lt]=1", b"f[zz]=1", b"a[eq]=x]=y"]
+               b"x y[eq:string]=a&b=c#d", b"tag[in:string]=a||b", b"[eq]=1", b"a..b[lt]=1", b"f[zz]=1", b"a[eq]=x]=y",
+               # Documented typed operators (issue 11: only eq and in are).
+               b"size[eq:number]=-1.5e3", b"ratings[in:number]=4|5|1E+2"]
     for i, f in enumerate(filters):
         write("fuzz_meta_filter", "parse-%02d" % i, b"\x00" + f)
     for i in range(3):

@@ -38,7 +38,9 @@ struct CreateParams {
     std::optional<std::string> url;                ///< ...or have Cloudflare fetch this URL.
     std::optional<std::string> id;                 ///< Custom ID (see `v1::create` for the rules).
     std::optional<std::string> creator;            ///< Creator tag, at most 1024 characters.
-    std::optional<boost::json::value> metadata;    ///< A JSON object, at most 1024 bytes serialized.
+    /// A JSON object, at most 1024 bytes serialized; finite numbers and
+    /// UTF-8 text only (anything else would not be JSON on the wire).
+    std::optional<boost::json::value> metadata;
     std::optional<bool> require_signed_urls;       ///< `requireSignedURLs`.
 };
 
@@ -51,7 +53,9 @@ struct ListParams {
 
 /// Parameters of `v1::edit`; fields left empty are not changed.
 struct EditParams {
-    std::optional<boost::json::value> metadata;  ///< Replaces `meta`: a JSON object, at most 1024 bytes.
+    /// Replaces `meta`: a JSON object, at most 1024 bytes serialized;
+    /// finite numbers and UTF-8 text only.
+    std::optional<boost::json::value> metadata;
     std::optional<bool> require_signed_urls;     ///< Changing it gives the image a new ID server-side.
     std::optional<std::string> creator;          ///< New creator tag.
 };
@@ -156,10 +160,14 @@ namespace v1 {
 /// Not idempotent: the retry policy leaves it alone unless told otherwise.
 /// @return the request, or `invalid_argument` when: both or neither of
 ///   file and url; the file is empty or over `Config::max_upload_bytes`;
-///   its type is unknown and not given; the custom ID breaks a rule (over
-///   1024 characters, leading/trailing `/`, a UUID, dot segments, or with
-///   `require_signed_urls = true`); metadata is not an object or over 1024
-///   bytes; creator over 1024 characters; the Config is incomplete.
+///   its type is unknown and not given; the custom ID breaks a rule (not
+///   UTF-8, over 1024 characters (code points, not bytes), leading or
+///   trailing `/`, a UUID, dot segments, or with
+///   `require_signed_urls = true`); metadata is not an object, is over
+///   1024 bytes, or holds a number that is not finite (inf, NaN) or a
+///   string or key that is not UTF-8 (the message names the field inside
+///   it, `metadata.a.b[2]: ...`); creator over 1024 characters; the Config
+///   is incomplete.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/create/
 CFIMAGES_DECL Result<Request<Image>> create(const Config& cfg, const CreateParams& p) {
     if (p.file.has_value() == p.url.has_value())
@@ -191,8 +199,10 @@ CFIMAGES_DECL Result<Request<Image>> create(const Config& cfg, const CreateParam
 
 /// Builds `GET /accounts/{account_id}/images/v1?page&per_page&creator`.
 ///
-/// The v1 list has no cursor; `ImagePage::has_more()` says whether the page
-/// was full, and `next_page` (paging.hpp) builds the following request.
+/// The v1 list has no cursor, and the server may put fewer images on a
+/// page than `per_page` asks; `ImagePage::has_more()` says whether another
+/// page may follow, and `next_page` (paging.hpp) builds the following
+/// request.
 /// @return the request, or `invalid_argument` when page < 1, per_page is
 ///   outside 10..10000, creator is over 1024 characters, or the Config is
 ///   incomplete.
@@ -215,7 +225,8 @@ CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParam
 
 /// Builds `GET /accounts/{account_id}/images/v1/{image_id}`.
 /// @return the request, or `invalid_argument` for an empty, dot or
-///   control-character ID, or an incomplete Config.
+///   control-character ID, one that is not UTF-8 or is over 1024
+///   characters, or an incomplete Config.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/get/
 CFIMAGES_DECL Result<Request<Image>> get(const Config& cfg, std::string_view image_id) {
     auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1"), detail::param("image_id", image_id)});
@@ -227,8 +238,10 @@ CFIMAGES_DECL Result<Request<Image>> get(const Config& cfg, std::string_view ima
 /// body holding only the fields to change (`metadata`,
 /// `requireSignedURLs`, `creator`, in that order).
 /// @return the request, or `invalid_argument` when nothing would change,
-///   metadata is not an object or over 1024 bytes, creator is too long, or
-///   the ID or Config is bad.
+///   metadata is not an object, is over 1024 bytes or would not be valid
+///   JSON (a number that is not finite, text that is not UTF-8: the
+///   message names the field inside it), creator is too long, or the ID or
+///   Config is bad.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/edit/
 CFIMAGES_DECL Result<Request<Image>> edit(const Config& cfg, std::string_view image_id, const EditParams& p) {
     if (!p.metadata && !p.require_signed_urls && !p.creator)

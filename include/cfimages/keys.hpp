@@ -5,6 +5,7 @@
 /// Signing keys for signed delivery URLs: list, create or rotate, delete.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v1/subresources/keys/
 
+#include <cstddef>
 #include <string_view>
 #include <vector>
 
@@ -37,13 +38,17 @@ inline Result<std::vector<SigningKey>> parse_keys(const HttpResponse& r, const P
     return parse_envelope<std::vector<SigningKey>>(r, decode_keys);
 }
 
-// Key names travel in the path; the API allows letters, digits, `-` and `_`.
+// Key names travel in the path. The spec's images_signing_key_identifier
+// has maxLength 20 and the pattern ^[a-zA-Z0-9]$ (one character as
+// written; real names such as its example "someKey" are longer, so the
+// rule is: 1 to 20 ASCII letters and digits).
+inline constexpr std::size_t max_key_name = 20;
+
 inline std::optional<ApiError> check_key_name(std::string_view name) {
-    if (auto e = check_path_param("name", name, 64)) return e;
+    if (auto e = check_path_param("name", name, max_key_name)) return e;
     for (char c : name) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '-' || c == '_';
-        if (!ok) return ApiError::invalid("name", "may hold only letters, digits, '-' and '_'");
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!ok) return ApiError::invalid("name", "may hold only letters and digits (A-Z, a-z, 0-9)");
     }
     return std::nullopt;
 }
@@ -65,7 +70,7 @@ CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> list(const Config& cfg) {
 /// Builds `PUT /accounts/{account_id}/images/v1/keys/{name}`: creates the
 /// key, or rotates it when it exists. The answer lists all keys.
 /// @return the request, or `invalid_argument` when the name is empty, over
-///   64 characters or holds anything but letters, digits, `-`, `_`.
+///   20 characters or holds anything but ASCII letters and digits.
 CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> update(const Config& cfg, std::string_view name) {
     if (auto e = detail::check_key_name(name)) return std::move(*e);
     auto http = detail::start(cfg, Method::put, {detail::lit("/images/v1/keys"), detail::param("name", name)});
@@ -75,7 +80,8 @@ CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> update(const Config& cfg,
 
 /// Builds `DELETE /accounts/{account_id}/images/v1/keys/{name}`. The
 /// answer lists the keys that remain.
-/// @return the request, or `invalid_argument` for a bad name or Config.
+/// @return the request, or `invalid_argument` for a bad name (as for
+///   `update`) or Config.
 CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> remove(const Config& cfg, std::string_view name) {
     if (auto e = detail::check_key_name(name)) return std::move(*e);
     auto http = detail::start(cfg, Method::delete_, {detail::lit("/images/v1/keys"), detail::param("name", name)});

@@ -8,10 +8,16 @@
 /// they combine with AND. A nested field is a dotted path
 /// (`region.name` matches `{"region": {"name": ...}}`).
 ///
+/// Operators: exactly those Cloudflare's list-v2 reference documents,
+/// `eq`, `eq:string`, `eq:number`, `eq:boolean`, `in`, `in:string` and
+/// `in:number`. Range operators (`gt`, `gte`, `lt`, `lte`) are not in the
+/// API reference (nor in its Go and Python pages), so they are refused
+/// rather than sent to a server that does not promise to understand them.
+///
 /// The API's limits, checked by `validate` before anything is sent: at
 /// most 5 filters, at most 5 levels of nesting, 1 to 10 values for `in`
-/// operators; range operators (`gt`, `gte`, `lt`, `lte`) and the `:number`
-/// operators take numbers only, `eq:boolean` takes `true` or `false`.
+/// operators; the `:number` operators take numbers only, `eq:boolean`
+/// takes `true` or `false`.
 ///
 /// Encoding, decided from Cloudflare's documented examples
 /// (`?meta.status[in]=pending|deleted|flagged`, `meta.status[eq:string]=active`):
@@ -40,7 +46,8 @@
 namespace cfimages {
 namespace v2 {
 
-/// A metadata comparison operator.
+/// A metadata comparison operator: the ones Cloudflare's list-v2
+/// reference documents (see the file comment).
 enum class MetaOp {
     eq,          ///< `eq`: equals (type inferred by the server).
     eq_string,   ///< `eq:string`: equals, compared as a string.
@@ -49,10 +56,6 @@ enum class MetaOp {
     in,          ///< `in`: equals any of the values.
     in_string,   ///< `in:string`: any of the values, as strings.
     in_number,   ///< `in:number`: any of the values, as numbers.
-    gt,          ///< `gt`: greater than (numbers only).
-    gte,         ///< `gte`: greater than or equal (numbers only).
-    lt,          ///< `lt`: less than (numbers only).
-    lte,         ///< `lte`: less than or equal (numbers only).
 };
 
 /// Returns the operator as written between the brackets (`"eq:string"`),
@@ -66,17 +69,13 @@ inline std::string_view to_string(MetaOp op) noexcept {
     case MetaOp::in: return "in";
     case MetaOp::in_string: return "in:string";
     case MetaOp::in_number: return "in:number";
-    case MetaOp::gt: return "gt";
-    case MetaOp::gte: return "gte";
-    case MetaOp::lt: return "lt";
-    case MetaOp::lte: return "lte";
     }
     return {};
 }
 
-/// Parses an operator name. Also accepts `gt:number`, `gte:number`,
-/// `lt:number`, `lte:number`, which the API documents as synonyms of the
-/// range operators. @return the operator, or nullopt when unknown.
+/// Parses an operator name, exactly as written between the brackets.
+/// @return the operator, or nullopt for anything else (range operators
+///   such as `gte` included: the API reference does not document them).
 inline std::optional<MetaOp> parse_meta_op(std::string_view s) noexcept {
     if (s == "eq") return MetaOp::eq;
     if (s == "eq:string") return MetaOp::eq_string;
@@ -85,10 +84,6 @@ inline std::optional<MetaOp> parse_meta_op(std::string_view s) noexcept {
     if (s == "in") return MetaOp::in;
     if (s == "in:string") return MetaOp::in_string;
     if (s == "in:number") return MetaOp::in_number;
-    if (s == "gt" || s == "gt:number") return MetaOp::gt;
-    if (s == "gte" || s == "gte:number") return MetaOp::gte;
-    if (s == "lt" || s == "lt:number") return MetaOp::lt;
-    if (s == "lte" || s == "lte:number") return MetaOp::lte;
     return std::nullopt;
 }
 
@@ -186,8 +181,7 @@ inline std::optional<ApiError> check_filter(const MetaFilter& f, std::size_t ind
                 return ApiError::invalid(where, "list values must not contain '|' (the separator)");
         }
         switch (f.op) {
-        case MetaOp::eq_number: case MetaOp::in_number: case MetaOp::gt: case MetaOp::gte:
-        case MetaOp::lt: case MetaOp::lte:
+        case MetaOp::eq_number: case MetaOp::in_number:
             if (!is_number(v)) return ApiError::invalid(where, "'" + v + "' is not a number");
             break;
         case MetaOp::eq_boolean:
@@ -211,7 +205,7 @@ inline std::optional<ApiError> check_filter(const MetaFilter& f, std::size_t ind
 ///   `[` or `]`, empty path parts, or more than 5 levels; an operator is
 ///   unknown; a non-list operator has other than one value; a list
 ///   operator has 0 or more than 10 values, an empty value, or a value
-///   with `|`; a numeric operator has a non-number; `eq:boolean` has
+///   with `|`; a `:number` operator has a non-number; `eq:boolean` has
 ///   other than `true`/`false`.
 inline std::optional<ApiError> validate(const std::vector<MetaFilter>& filters) {
     if (filters.size() > max_meta_filters)
@@ -269,7 +263,8 @@ inline void append_query(std::string& url_query, const std::vector<MetaFilter>& 
 /// top-level field literally named `meta`, write `meta.meta[...]`.
 /// The value is taken as written (not percent-decoded).
 /// @return the filter, or `invalid_argument` when the text is not of that
-///   shape, the operator is unknown, or the filter breaks a rule of `validate`.
+///   shape, the operator is not one the API documents (`gte` and the other
+///   range operators included), or the filter breaks a rule of `validate`.
 inline Result<MetaFilter> parse_meta_filter(std::string_view text) {
     const std::size_t open = text.find('[');
     const std::size_t close = text.find("]=", open == std::string_view::npos ? 0 : open);
@@ -281,10 +276,15 @@ inline Result<MetaFilter> parse_meta_filter(std::string_view text) {
     f.field.assign(field.begin(), field.end());
     const std::string_view op = text.substr(open + 1, close - open - 1);
     auto parsed_op = parse_meta_op(op);
-    if (!parsed_op)
-        return ApiError::invalid("meta", "unknown operator '" + cfimages::detail::one_line(op, 64) +
-                                             "' (use eq, eq:string, eq:number, eq:boolean, in, "
-                                             "in:string, in:number, gt, gte, lt or lte)");
+    if (!parsed_op) {
+        const std::string_view base = op.substr(0, op.find(':'));
+        const bool range = base == "gt" || base == "gte" || base == "lt" || base == "lte";
+        return ApiError::invalid("meta", std::string(range ? "operator '" : "unknown operator '") +
+                                             cfimages::detail::one_line(op, 64) +
+                                             (range ? "' is not in Cloudflare's list-v2 documentation" : "'") +
+                                             " (use eq, eq:string, eq:number, eq:boolean, in, "
+                                             "in:string or in:number)");
+    }
     f.op = *parsed_op;
     const std::string_view value = text.substr(close + 2);
     if (is_list_op(f.op)) {

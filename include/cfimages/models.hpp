@@ -6,6 +6,7 @@
 /// response are ignored; missing optional fields keep their defaults.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -30,6 +31,9 @@ struct Image {
     /// last object using it is gone. To keep one meta long after its page
     /// without keeping the arena, copy it into the default resource:
     /// `boost::json::object(img.meta, {})`.
+    /// A number beyond the range of a double (`1e400`) is held as
+    /// infinity, which `boost::json::serialize` writes as `Infinity`, not
+    /// JSON: check `std::isfinite` before writing such a value out.
     boost::json::object meta;
     bool require_signed_urls = false;       ///< `requireSignedURLs`.
     /// Upload time (`uploaded`); the epoch when the server sent none.
@@ -136,11 +140,21 @@ struct ImagePage {
     std::vector<Image> images;   ///< The images on this page, in the server's order.
     std::int64_t page = 1;       ///< The page this is (as requested).
     std::int64_t per_page = 0;   ///< The page size requested (0: server default).
-    /// True when the page is full, so another page may follow. The v1 API
-    /// has no cursor: a short (or empty) page is the last one.
-    bool has_more() const noexcept {
-        return !images.empty() &&
-               static_cast<std::int64_t>(images.size()) >= (per_page > 0 ? per_page : 1000);
+    /// Returns false when this page is known to be the last of the listing.
+    ///
+    /// The v1 API has no cursor, and the server chooses how many images
+    /// fill a page: Cloudflare documents "up to 100 images with one
+    /// request" whatever `per_page` asks. So a page shorter than `per_page`
+    /// proves nothing on its own; what does is an empty page, or a page
+    /// shorter than `full_page`, the most images an earlier page of the same
+    /// listing held (the size the server actually uses; 0 when no earlier
+    /// page was seen). `v1::next_page` and `for_each_image` pass it, so a
+    /// walk ends at the first short page after a full one, or at the empty
+    /// page after a listing that fits in one page.
+    /// @param full_page the size of the fullest earlier page of this listing.
+    /// @return true unless the page is empty or shorter than `full_page`.
+    bool has_more(std::size_t full_page = 0) const noexcept {
+        return !images.empty() && images.size() >= full_page;
     }
 };
 

@@ -11,8 +11,10 @@
 /// - v2 (`v2::list`) pages on `continuation_token`: the next request
 ///   carries the token of the last page; no token means the last page.
 /// - v1 (`v1::list`, deprecated) has no cursor: the next request asks for
-///   `page + 1`; a page shorter than `per_page` is the last
-///   (`v1::ImagePage::has_more()`).
+///   `page + 1`. The server may fill pages with fewer images than
+///   `per_page` asks (documented: up to 100 per request), so the last page
+///   is an empty one, or one shorter than an earlier page of the same
+///   listing (`v1::ImagePage::has_more(full_page)`).
 ///
 /// Example with a hand-rolled transport:
 /// @code
@@ -59,9 +61,16 @@ namespace v1 {
 
 /// Returns the parameters for the page after `last`, which answered
 /// `params`: the same filters with `page + 1` (pages count from 1);
-/// nullopt when `last` was the final page (`!last.has_more()`).
-inline std::optional<ListParams> next_page(const ListParams& params, const ImagePage& last) {
-    if (!last.has_more()) return std::nullopt;
+/// nullopt when `last` was the final page (`!last.has_more(full_page)`).
+/// @param params    the parameters `last` was fetched with.
+/// @param last      the page that came back.
+/// @param full_page the most images an earlier page of the same listing
+///                  held (0 for the first page): the size the server
+///                  actually fills pages to, whatever `per_page` asked.
+///                  Without it only an empty page ends the listing.
+inline std::optional<ListParams> next_page(const ListParams& params, const ImagePage& last,
+                                           std::size_t full_page = 0) {
+    if (!last.has_more(full_page)) return std::nullopt;
     const std::int64_t current = params.page.value_or(1);
     if (current >= std::numeric_limits<std::int64_t>::max()) return std::nullopt;
     ListParams next = params;
@@ -134,6 +143,7 @@ Result<std::size_t> for_each_image(Send&& send, const Config& cfg, Params params
                   "params must be v1::ListParams or v2::ListParams");
     std::size_t visited = 0;
     std::optional<std::string> previous_first_id; // v1 repeat detection
+    std::size_t full_page = 0;                    // v1: the fullest page so far
     // One page object for the whole walk: each page is decoded over the
     // previous one's images (parse_into), reusing their memory.
     using Page = std::conditional_t<std::is_same_v<Params, v1::ListParams>, v1::ImagePage, v2::ImagePage>;
@@ -167,7 +177,15 @@ Result<std::size_t> for_each_image(Send&& send, const Config& cfg, Params params
             }
         }
 
-        auto next = next_page(params, page);
+        std::optional<Params> next;
+        if constexpr (std::is_same_v<Params, v1::ListParams>) {
+            // The server's page size is what it really sent, not what was
+            // asked: a server paging at 100 answers per_page=1000 with 100.
+            next = v1::next_page(params, page, full_page);
+            if (page.images.size() > full_page) full_page = page.images.size();
+        } else {
+            next = v2::next_page(params, page);
+        }
         if (!next) return visited;
         if (auto stuck = detail::check_progress(params, *next)) return fail(std::move(*stuck));
         params = std::move(*next);

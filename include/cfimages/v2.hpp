@@ -52,7 +52,9 @@ struct DirectUploadParams {
     std::optional<std::chrono::system_clock::time_point> now;
     std::optional<std::string> id;               ///< Custom ID (same rules as upload).
     std::optional<std::string> creator;          ///< Creator tag.
-    std::optional<boost::json::value> metadata;  ///< A JSON object, at most 1024 bytes.
+    /// A JSON object, at most 1024 bytes serialized; finite numbers and
+    /// UTF-8 text only.
+    std::optional<boost::json::value> metadata;
     std::optional<bool> require_signed_urls;     ///< `requireSignedURLs`.
 };
 
@@ -144,8 +146,9 @@ namespace direct_uploads {
 /// Not idempotent: each call reserves a new image ID.
 /// @return the request, or `invalid_argument` when expiry is set without
 ///   `now` or is not 2 minutes to 6 hours after it, the custom ID breaks a
-///   rule, metadata is not an object or over 1024 bytes, or the Config is
-///   incomplete.
+///   rule, metadata is not an object, is over 1024 bytes or would not be
+///   valid JSON (a number that is not finite, text that is not UTF-8), or
+///   the Config is incomplete.
 /// https://developers.cloudflare.com/api/resources/images/subresources/v2/subresources/direct_uploads/methods/create/
 CFIMAGES_DECL Result<Request<DirectUpload>> create(const Config& cfg, const DirectUploadParams& p) {
     std::vector<detail::Part> parts;

@@ -72,6 +72,17 @@ class H(BaseHTTPRequestHandler):
             self.answer(200, {"success": True, "errors": [], "messages": [], "result": IMAGE})
     def do_GET(self):
         self.record(b"")
+        if "/images/v1/huge-meta" in self.path:
+            # Numbers beyond a double's range, as a server may store them.
+            data = ('{"success":true,"errors":[],"messages":[],"result":{"id":"huge-meta",'
+                    '"meta":{"n":1e400,"list":[1,-1e400,2.5],"ok":1},"requireSignedURLs":false,'
+                    '"uploaded":"2024-01-02T03:04:05.000Z","variants":[]}}').encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
         self.answer(200, {"success": True, "errors": [], "messages": [],
                           "result": {"images": [IMAGE], "continuation_token": None}})
 srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
@@ -95,7 +106,8 @@ failures=()
 #          `err`, `reqs` (requests the server recorded during this run) and
 #          `key`; "-" for none. Every run also fails if a secret shows up in
 #          stdout or stderr, if a failing run's stderr does not start with
-#          "error ", or if stdout is not one line of JSON when it is not empty.
+#          "error ", or if stdout is not one line of strict JSON (RFC 8259:
+#          Python's NaN / Infinity extensions refused) when it is not empty.
 #   Extra environment for the run: set EXPECT_ENV="A=1 B=2" (no spaces in values).
 expect() {
     local name="$1" want="$2" check="$3"
@@ -127,7 +139,9 @@ for s in secrets:
 d = None
 if out and not out.startswith("usage:"):
     try:
-        d = json.loads(out)
+        def not_json(literal):
+            raise ValueError("%s is not JSON (RFC 8259)" % literal)
+        d = json.loads(out, parse_constant=not_json)
         if out.count("\n") != 1 or not out.endswith("\n"):
             problems.append("stdout is not exactly one line of JSON")
     except Exception as e:
@@ -306,8 +320,8 @@ expect "a bad --base-url is named as the option" 2 \
 # ---- images list-v2 --meta ---------------------------------------------------------
 creds=(--api-token "$token" --account-id 023e105f4ecef8ad9ca31a8372d0c353 --base-url "$local_base")
 expect "list-v2 --meta (three filters) on the wire" 0 \
-    "len(reqs) == 1 and reqs[0]['path'] == '/accounts/023e105f4ecef8ad9ca31a8372d0c353/images/v2?creator=c&meta.status[eq]=active&meta.region.name[in]=eu|us&meta.priority[gte]=5' and len(d['images']) == 1" -- \
-    "${creds[@]}" images list-v2 --creator c --meta 'status[eq]=active' --meta 'meta.region.name[in]=eu|us' --meta 'priority[gte]=5'
+    "len(reqs) == 1 and reqs[0]['path'] == '/accounts/023e105f4ecef8ad9ca31a8372d0c353/images/v2?creator=c&meta.status[eq]=active&meta.region.name[in]=eu|us&meta.priority[eq:number]=5' and len(d['images']) == 1" -- \
+    "${creds[@]}" images list-v2 --creator c --meta 'status[eq]=active' --meta 'meta.region.name[in]=eu|us' --meta 'priority[eq:number]=5'
 expect "list-v2 --meta encodes what must be encoded" 0 \
     "reqs[0]['path'].endswith('images/v2?meta.a%20b[eq:string]=x%26y%3D1')" -- \
     "${creds[@]}" images list-v2 '--meta=a b[eq:string]=x&y=1'
@@ -318,9 +332,12 @@ expect "list-v2 --meta unknown operator: exit 2, nothing sent" 2 \
     "${creds[@]}" images list-v2 --meta 'status[like]=x'
 expect "list-v2 --meta not field[op]=value: exit 2" 2 'err.startswith("error invalid_argument: meta: must look like") and not reqs' -- \
     "${creds[@]}" images list-v2 --meta 'status=active'
-expect "list-v2 --meta gte with a non-number: exit 2, says which --meta" 2 \
+expect "list-v2 --meta eq:number with a non-number: exit 2, says which --meta" 2 \
     'err.startswith("error invalid_argument: meta") and "(--meta number 2)" in err and not reqs' -- \
-    "${creds[@]}" images list-v2 --meta 'a[eq]=1' --meta 'priority[gte]=high'
+    "${creds[@]}" images list-v2 --meta 'a[eq]=1' --meta 'priority[eq:number]=high'
+expect "list-v2 --meta range operator (not documented by Cloudflare): exit 2, nothing sent" 2 \
+    'err.startswith("error invalid_argument: meta: operator '"'"'gte'"'"' is not in Cloudflare'"'"'s list-v2 documentation") and not reqs' -- \
+    "${creds[@]}" images list-v2 --meta 'priority[gte]=5'
 expect "list-v2 --meta in with 11 values: exit 2" 2 'err.startswith("error invalid_argument: meta") and not reqs' -- \
     "${creds[@]}" images list-v2 --meta 's[in]=1|2|3|4|5|6|7|8|9|10|11'
 expect "list-v2 six --meta filters: exit 2" 2 'err.startswith("error invalid_argument: meta") and not reqs' -- \
@@ -329,6 +346,22 @@ expect "list-v2 --meta six levels deep: exit 2" 2 'err.startswith("error invalid
     "${creds[@]}" images list-v2 --meta 'a.b.c.d.e.f[eq]=1'
 expect "list-v2 bad --meta needs no credentials to be refused" 2 'err.startswith("error invalid_argument: meta")' -- \
     images list-v2 --meta 'x[nope]=1'
+
+# ---- JSON in, JSON out ---------------------------------------------------------------
+# Metadata that JSON cannot carry is refused before anything is sent; a number
+# the server sent beyond a double's range is printed as null, with a warning.
+expect "images get: meta with 1e400 prints strict JSON, null, and warns" 0 \
+    'd["meta"] == {"n": None, "list": [1, None, 2.5], "ok": 1} and "warning: meta.n:" in err and "warning: meta.list[1]:" in err and "Infinity" not in out' -- \
+    "${creds[@]}" images get huge-meta
+expect "images update --metadata with 1e400: exit 2, nothing sent" 2 \
+    'err.startswith("error invalid_argument: metadata.n: must be a finite number") and not reqs' -- \
+    "${creds[@]}" images update some-id --metadata '{"n":1e400}'
+expect "images upload --metadata with -1e400 deep inside: exit 2, nothing sent" 2 \
+    'err.startswith("error invalid_argument: metadata.a[1]: must be a finite number") and not reqs' -- \
+    "${creds[@]}" images upload --file "$work/pixel.png" --metadata '{"a":[0,-1e400]}'
+expect "direct-upload --metadata with 1e400: exit 2, nothing sent" 2 \
+    'err.startswith("error invalid_argument: metadata.x: must be a finite number") and not reqs' -- \
+    "${creds[@]}" direct-upload --metadata '{"x":1E999}'
 
 # ---- help --------------------------------------------------------------------------
 expect "cfimages --help lists sign, verify, upload-to" 0 \

@@ -93,6 +93,12 @@ TEST_CASE("envelope: text bodies and the cf-images header") {
         {404, {}, "ERROR", 0, "ERROR"},
         {404, {}, "ERROR 99999999999999999999999: big", 999999999999999999, "big"},
         {404, {{"cf-images", "err=5404"}}, "", 5404, "HTTP 404 Not Found"},
+        // Cloudflare's edge: `error code: NNNN` (1015 rate limited, 1020 access denied).
+        {429, {}, "error code: 1015", 1015, "HTTP 429 Too Many Requests"},
+        {429, {}, "Error Code: 1015\n", 1015, "HTTP 429 Too Many Requests"},
+        {403, {}, "error code: 1020", 1020, "HTTP 403 Forbidden"},
+        {403, {}, "error code 1020: Access denied", 1020, "Access denied"},
+        {403, {}, "error code: none", 0, "none"},
         {404, {{"CF-Images", "err=5404"}}, "Not here", 5404, "Not here"},
         {415, {{"cf-images", "err=5415; desc=bad"}}, "ERROR 5415: Unsupported image type", 5415, "Unsupported image type"},
         {404, {{"cf-images", "err="}}, "", 0, "HTTP 404 Not Found with an empty body"},

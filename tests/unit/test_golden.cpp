@@ -162,6 +162,13 @@ const std::vector<GoldenRow>& golden_rows() {
         {"v1_get", [] { return http_of(v1::get(token_cfg(), "083eb7b2-5392-4565-b69e-aff66acddd00")); }},
         {"v1_get_apikey", [] { return http_of(v1::get(key_cfg(), "083eb7b2-5392-4565-b69e-aff66acddd00")); }},
         {"v1_get_custom_id", [] { return http_of(v1::get(token_cfg(), "folder/sub dir/logo.png")); }},
+        // A custom ID of 1024 characters in 2041 bytes of UTF-8 (counted in
+        // characters, as the API counts it).
+        {"v1_get_custom_id_utf8", [] {
+             std::string id = "photos/";
+             for (int i = 0; i < 1017; ++i) id += "\xc3\xa9";
+             return http_of(v1::get(token_cfg(), id));
+         }},
         // images.v1.edit
         {"v1_edit", [] {
              v1::EditParams p;

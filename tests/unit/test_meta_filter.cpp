@@ -34,10 +34,10 @@ TEST_CASE("meta filters: golden table, text <-> filter <-> query") {
          "meta.status[in]=pending|deleted|flagged"},
         {"status[in:string]=a", {"status", MetaOp::in_string, {"a"}}, "meta.status[in:string]=a"},
         {"ratings[in:number]=4|5", {"ratings", MetaOp::in_number, {"4", "5"}}, "meta.ratings[in:number]=4|5"},
-        {"size[gt]=-1.5e3", {"size", MetaOp::gt, {"-1.5e3"}}, "meta.size[gt]=-1.5e3"},
-        {"size[gte]=0", {"size", MetaOp::gte, {"0"}}, "meta.size[gte]=0"},
-        {"size[lt]=10.25", {"size", MetaOp::lt, {"10.25"}}, "meta.size[lt]=10.25"},
-        {"size[lte]=1E+2", {"size", MetaOp::lte, {"1E+2"}}, "meta.size[lte]=1E%2B2"},
+        {"size[eq:number]=-1.5e3", {"size", MetaOp::eq_number, {"-1.5e3"}}, "meta.size[eq:number]=-1.5e3"},
+        {"size[in:number]=0|10.25|1E+2", {"size", MetaOp::in_number, {"0", "10.25", "1E+2"}},
+         "meta.size[in:number]=0|10.25|1E%2B2"},
+        {"ok[eq:boolean]=false", {"ok", MetaOp::eq_boolean, {"false"}}, "meta.ok[eq:boolean]=false"},
         {"region.name[eq]=eu-west", {"region.name", MetaOp::eq, {"eu-west"}}, "meta.region.name[eq]=eu-west"},
         {"meta.a.b.c.d.e[eq]=x", {"a.b.c.d.e", MetaOp::eq, {"x"}}, "meta.a.b.c.d.e[eq]=x"},
         {"title[eq]=a b&c=d#e+f|g", {"title", MetaOp::eq, {"a b&c=d#e+f|g"}},
@@ -58,11 +58,36 @@ TEST_CASE("meta filters: golden table, text <-> filter <-> query") {
     }
 }
 
-TEST_CASE("meta filters: range synonyms with :number parse to the plain operator") {
-    for (const char* t : {"n[gt:number]=1", "n[gte:number]=1", "n[lt:number]=1", "n[lte:number]=1"}) {
-        auto f = cfimages::v2::parse_meta_filter(t);
-        REQUIRE(f);
-        CHECK((f->op == MetaOp::gt || f->op == MetaOp::gte || f->op == MetaOp::lt || f->op == MetaOp::lte));
+TEST_CASE("meta filters: only the operators Cloudflare's list-v2 reference documents") {
+    // https://developers.cloudflare.com/api/resources/images/subresources/v2/methods/list/
+    // lists eq, eq:string, eq:number, eq:boolean, in, in:string, in:number.
+    const std::vector<std::string> documented = {"eq", "eq:string", "eq:number", "eq:boolean",
+                                                 "in", "in:string", "in:number"};
+    for (const std::string& op : documented) {
+        CAPTURE(op);
+        CHECK(cfimages::v2::parse_meta_op(op).has_value());
+        CHECK(cfimages::v2::parse_meta_filter("n[" + op + "]=" + (op == "eq:boolean" ? "true" : "1")).has_value());
+    }
+    // Range operators are not documented there: refused, saying why.
+    for (const char* op : {"gt", "gte", "lt", "lte", "gt:number", "gte:number", "lt:number", "lte:number"}) {
+        CAPTURE(op);
+        CHECK_FALSE(cfimages::v2::parse_meta_op(op).has_value());
+        auto f = cfimages::v2::parse_meta_filter(std::string("n[") + op + "]=1");
+        REQUIRE_FALSE(f);
+        CHECK(f.error().kind == ErrorKind::invalid_argument);
+        CHECK(f.error().message == "meta: operator '" + std::string(op) +
+                                       "' is not in Cloudflare's list-v2 documentation (use eq, eq:string, "
+                                       "eq:number, eq:boolean, in, in:string or in:number)");
+    }
+    // Nor is anything else.
+    for (const char* op : {"ne", "eq:date", "in:boolean", "nin", "EQ", "eq ", " eq"}) {
+        CAPTURE(op);
+        CHECK_FALSE(cfimages::v2::parse_meta_op(op).has_value());
+    }
+    // And no value outside the enumeration validates or has a name.
+    for (int i = static_cast<int>(MetaOp::in_number) + 1; i < 16; ++i) {
+        CHECK(cfimages::v2::to_string(static_cast<MetaOp>(i)).empty());
+        CHECK(cfimages::v2::validate({{"n", static_cast<MetaOp>(i), {"1"}}}).has_value());
     }
 }
 
@@ -126,10 +151,11 @@ TEST_CASE("meta filters: validate enforces the API limits") {
         {{"a", MetaOp::in_string, {"x|y"}}, "meta[0] (a[in:string]): list values must not contain '|' (the separator)"},
         {{"a", MetaOp::eq, {"x\ny"}}, "meta[0] (a[eq]): values must not contain control characters (CR, LF, ...)"},
         {{"a", MetaOp::eq, {std::string(1025, 'v')}}, "meta[0] (a[eq]): values must be at most 1024 characters"},
-        {{"a", MetaOp::gt, {"ten"}}, "meta[0] (a[gt]): 'ten' is not a number"},
-        {{"a", MetaOp::gte, {""}}, "meta[0] (a[gte]): '' is not a number"},
-        {{"a", MetaOp::lt, {"1."}}, "meta[0] (a[lt]): '1.' is not a number"},
-        {{"a", MetaOp::lte, {".5"}}, "meta[0] (a[lte]): '.5' is not a number"},
+        {{"a", MetaOp::eq_number, {"ten"}}, "meta[0] (a[eq:number]): 'ten' is not a number"},
+        {{"a", MetaOp::eq_number, {""}}, "meta[0] (a[eq:number]): '' is not a number"},
+        {{"a", MetaOp::in_number, {"1."}}, "meta[0] (a[in:number]): '1.' is not a number"},
+        {{"a", MetaOp::in_number, {".5"}}, "meta[0] (a[in:number]): '.5' is not a number"},
+        {{"a", static_cast<MetaOp>(7), {"1"}}, "meta[0].op: is not a known operator"},
         {{"a", MetaOp::eq_number, {"1e"}}, "meta[0] (a[eq:number]): '1e' is not a number"},
         {{"a", MetaOp::eq_number, {"0x10"}}, "meta[0] (a[eq:number]): '0x10' is not a number"},
         {{"a", MetaOp::in_number, {"1", "two"}}, "meta[0] (a[in:number]): 'two' is not a number"},
@@ -155,17 +181,18 @@ TEST_CASE("meta filters: parse refuses malformed text") {
         {"status[eq]active", "meta: must look like field[op]=value (e.g. status[eq]=active)"},
         {"status[eq", "meta: must look like field[op]=value (e.g. status[eq]=active)"},
         {"status[like]=x",
-         "meta: unknown operator 'like' (use eq, eq:string, eq:number, eq:boolean, in, in:string, in:number, "
-         "gt, gte, lt or lte)"},
+         "meta: unknown operator 'like' (use eq, eq:string, eq:number, eq:boolean, in, in:string or in:number)"},
         {"status[]=x",
-         "meta: unknown operator '' (use eq, eq:string, eq:number, eq:boolean, in, in:string, in:number, "
-         "gt, gte, lt or lte)"},
+         "meta: unknown operator '' (use eq, eq:string, eq:number, eq:boolean, in, in:string or in:number)"},
+        {"priority[gte]=5",
+         "meta: operator 'gte' is not in Cloudflare's list-v2 documentation (use eq, eq:string, eq:number, "
+         "eq:boolean, in, in:string or in:number)"},
         {"[eq]=x", "meta[0].field: must not be empty"},
         {"meta.[eq]=x", "meta[0].field: must not be empty"},
         {"a.b.c.d.e.f[eq]=x", "meta[0].field: nests 6 levels; the API allows at most 5"},
         {"a[in]=1|2|3|4|5|6|7|8|9|10|11", "meta[0] (a[in]): has 11 values; the API allows at most 10"},
         {"a[in]=1||2", "meta[0] (a[in]): list values must not be empty"},
-        {"a[gt]=big", "meta[0] (a[gt]): 'big' is not a number"},
+        {"a[eq:number]=big", "meta[0] (a[eq:number]): 'big' is not a number"},
         {"a[eq]=x\r\nInjected: 1", "meta[0] (a[eq]): values must not contain control characters (CR, LF, ...)"},
     };
     for (const auto& row : rows) {
@@ -180,7 +207,7 @@ TEST_CASE("meta filters: parse refuses malformed text") {
 }
 
 TEST_CASE("meta filters: to_string / parse_meta_op round trip") {
-    for (int i = 0; i <= static_cast<int>(MetaOp::lte); ++i) {
+    for (int i = 0; i <= static_cast<int>(MetaOp::in_number); ++i) {
         const auto op = static_cast<MetaOp>(i);
         CHECK(cfimages::v2::parse_meta_op(cfimages::v2::to_string(op)) == op);
     }

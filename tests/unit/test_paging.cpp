@@ -5,6 +5,8 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +56,8 @@ struct FakeApi {
     int count = 0;
     std::vector<std::string> urls;
     bool v1_ignores_page = false;
+    int v1_page_cap = 0;      // > 0: the v1 server never puts more images on a page
+    std::vector<int> served;  // v1: images on each page served
     bool v2_repeats_token = false;
     int fail_on_request = -1; // answer this request (0-based) with a 500
 
@@ -67,7 +71,8 @@ struct FakeApi {
         }
         const bool v2 = req.url.find("/images/v2") != std::string::npos;
         const std::string pp = query_param(req.url, "per_page");
-        const int per_page = pp.empty() ? (v2 ? 1000 : 1000) : std::stoi(pp);
+        int per_page = pp.empty() ? (v2 ? 1000 : 1000) : std::stoi(pp);
+        if (!v2 && v1_page_cap > 0 && per_page > v1_page_cap) per_page = v1_page_cap;
         int start = 0;
         if (v2) {
             const std::string token = query_param(req.url, "continuation_token");
@@ -83,7 +88,10 @@ struct FakeApi {
             images += image_json(i);
         }
         images += ']';
-        if (!v2) return ok_body(R"({"images":)" + images + "}");
+        if (!v2) {
+            served.push_back(end - start);
+            return ok_body(R"({"images":)" + images + "}");
+        }
         std::string result = R"({"images":)" + images;
         if (end < count) result += R"(,"continuation_token":"t)" + std::to_string(v2_repeats_token ? 10 : end) + '"';
         return ok_body(result + "}");
@@ -148,11 +156,27 @@ TEST_CASE("paging: v1::next_page") {
         page.images = {image("a"), image("b")};
         CHECK(cfimages::v1::next_page(params, page)->page == std::optional<std::int64_t>(8));
     }
-    SUBCASE("short page is the last") {
+    SUBCASE("a short first page is not proof: the server may page at less than per_page") {
         page.images = {image("a")};
-        CHECK_FALSE(cfimages::v1::next_page(params, page).has_value());
+        const auto next = cfimages::v1::next_page(params, page);
+        REQUIRE(next.has_value());
+        CHECK(next->page == std::optional<std::int64_t>(2));
     }
-    SUBCASE("empty page is the last") { CHECK_FALSE(cfimages::v1::next_page(params, page).has_value()); }
+    SUBCASE("a page shorter than an earlier one of the listing is the last") {
+        params.page = 3;
+        page.images = {image("a")};
+        CHECK_FALSE(cfimages::v1::next_page(params, page, 2).has_value());
+        page.images = {image("a"), image("b")};
+        CHECK(cfimages::v1::next_page(params, page, 2)->page == std::optional<std::int64_t>(4));
+    }
+    SUBCASE("a page fuller than per_page asked goes on") {
+        page.images = {image("a"), image("b"), image("c")};
+        CHECK(cfimages::v1::next_page(params, page, 2).has_value());
+    }
+    SUBCASE("empty page is the last") {
+        CHECK_FALSE(cfimages::v1::next_page(params, page).has_value());
+        CHECK_FALSE(cfimages::v1::next_page(params, page, 0).has_value());
+    }
 }
 
 TEST_CASE("paging: for_each_image walks v2 continuation tokens") {
@@ -213,6 +237,57 @@ TEST_CASE("paging: for_each_image walks v1 page numbers") {
         CHECK(all.error().kind == cfimages::ErrorKind::api);
         CHECK(api.urls.size() == 2);
     }
+}
+
+TEST_CASE("paging: v1 over a server that pages at 100, whatever per_page asks") {
+    // Cloudflare documents the v1 list as "up to 100 images with one
+    // request"; its per_page allows 10 to 10000 (default 1000).
+    struct Case {
+        int count;
+        std::optional<std::int64_t> per_page;
+        std::vector<int> pages;  // images on each page served, in order
+    };
+    const std::vector<Case> cases = {
+        {250, std::nullopt, {100, 100, 50}},
+        {250, 1000, {100, 100, 50}},
+        {250, 10000, {100, 100, 50}},
+        {200, std::nullopt, {100, 100, 0}},  // only the empty page shows the end
+        {100, 1000, {100, 0}},
+        {99, std::nullopt, {99, 0}},
+        {0, std::nullopt, {0}},
+        {250, 50, {50, 50, 50, 50, 50, 0}},  // a per_page under the cap is honoured
+        {25, 10, {10, 10, 5}},
+    };
+    for (const Case& c : cases) {
+        CAPTURE(c.count);
+        CAPTURE(c.per_page.value_or(0));
+        FakeApi api;
+        api.count = c.count;
+        api.v1_page_cap = 100;
+        cfimages::v1::ListParams params;
+        params.per_page = c.per_page;
+        std::vector<std::string> ids;
+        const auto n = cfimages::for_each_image(std::ref(api), test_config(), params,
+                                                [&](const cfimages::Image& i) { ids.push_back(i.id); });
+        if (!n) FAIL_CHECK(n.error().message);
+        REQUIRE(n.has_value());
+        CHECK(*n == static_cast<std::size_t>(c.count));
+        // Every image once, in order.
+        REQUIRE(ids.size() == static_cast<std::size_t>(c.count));
+        for (std::size_t i = 0; i < ids.size(); ++i) CHECK(ids[i] == "img-" + std::to_string(i));
+        CHECK(api.served == c.pages);
+        for (std::size_t i = 0; i < api.urls.size(); ++i) {
+            const std::string page = query_param(api.urls[i], "page");
+            CHECK(page == (i == 0 ? std::string() : std::to_string(i + 1)));
+        }
+    }
+    // list_all_images is the same walk.
+    FakeApi api;
+    api.count = 250;
+    api.v1_page_cap = 100;
+    const auto all = cfimages::list_all_images(std::ref(api), test_config(), cfimages::v1::ListParams{});
+    REQUIRE(all.has_value());
+    CHECK(all->size() == 250);
 }
 
 TEST_CASE("paging: the callback can stop the walk") {

@@ -212,7 +212,7 @@ TEST_CASE("parsers: the spec's example responses, every endpoint") {
     };
     const std::vector<Row> rows = {
         {"v1_create", spec_image},
-        {"v1_list", "{page=1 per_page=10 more=false n=1 " + spec_image + "}"},
+        {"v1_list", "{page=1 per_page=10 more=true n=1 " + spec_image + "}"},
         {"v1_get", spec_image},
         {"v1_edit", spec_image},
         {"v1_remove", "deleted"},
@@ -287,7 +287,7 @@ TEST_CASE("parsers: realistic successes") {
          "{id=x filename=null creator=null meta={} rsu=false uploaded=0us variants=[] draft=false}"},
         // v1 pages: full page (per_page=10) -> more; short page -> last.
         {"v1_list", "@v1_list_full_page.json", "{page=1 per_page=10 more=true n=10 " + img0 + "..."},
-        {"v1_list", "@v1_list_short_page.json", "{page=1 per_page=10 more=false n=3 " + img0 + "..."},
+        {"v1_list", "@v1_list_short_page.json", "{page=1 per_page=10 more=true n=3 " + img0 + "..."},
         {"v1_list", envelope(R"({"images":[]})"), "{page=1 per_page=10 more=false n=0}"},
         // v2 pages: with and without a continuation token.
         {"v2_list", "@v2_list_more.json", "{token=aGVsbG8gd29ybGQ more=true n=2 " + img0 + "..."},
@@ -336,15 +336,29 @@ TEST_CASE("parsers: the v1 page knows its page and size from the request") {
     CHECK(page->page == 3);
     CHECK(page->per_page == 10);
     CHECK(page->has_more());
+    CHECK(page->has_more(10));
+    CHECK(page->has_more(9));
+    CHECK_FALSE(page->has_more(11));
+    // A page shorter than asked is not the last on its own (the server may
+    // page at fewer than per_page); after a fuller page of the listing it is.
     page = req->parse(json_response(200, read_data("responses/v1_list_short_page.json")));
     REQUIRE(page);
-    CHECK_FALSE(page->has_more());
-    // No per_page: the server default (1000) decides.
+    CHECK(page->has_more());
+    CHECK(page->has_more(3));
+    CHECK_FALSE(page->has_more(10));
+    // No per_page: the same rules.
     auto req2 = cfimages::v1::list(cfg());
     REQUIRE(req2);
     auto page2 = req2->parse(json_response(200, read_data("responses/v1_list_full_page.json")));
     REQUIRE(page2);
+    CHECK(page2->per_page == 0);
+    CHECK(page2->has_more());
+    CHECK_FALSE(page2->has_more(100));
+    // Only an empty page is the last whatever came before.
+    page2 = req2->parse(json_response(200, R"({"success":true,"errors":[],"messages":[],"result":{"images":[]}})"));
+    REQUIRE(page2);
     CHECK_FALSE(page2->has_more());
+    CHECK_FALSE(page2->has_more(0));
 }
 
 TEST_CASE("parsers: blob bytes and content type") {
@@ -445,6 +459,29 @@ TEST_CASE("parsers: every error shape, every endpoint") {
         {"truncated JSON under 500", 500, json_h, R"({"success":false,"errors":[{"code":5)", ErrorKind::api, 0,
          R"({"success":false,"errors":[{"code":5)"},
         {"plain text 429", 429, {}, "Too Many Requests", ErrorKind::api, 0, "Too Many Requests"},
+        // Bodies that are not the v4 envelope, as real hosts send them (issue 11).
+        {"top-level code string and message (batch host)", 403, json_h,
+         R"({"code":"103","message":"forbidden endpoint"})", ErrorKind::api, 103, "forbidden endpoint"},
+        {"top-level numeric code alone (upload URL host)", 415, json_h, R"({"code":5550})", ErrorKind::api, 5550,
+         "HTTP 415 Unsupported Media Type"},
+        {"success:false with a top-level message", 400, json_h,
+         R"({"success":false,"message":"metadata must be an object"})", ErrorKind::api, 0,
+         "metadata must be an object"},
+        {"success:false with a top-level message under 200", 200, json_h,
+         R"({"success":false,"message":"try again"})", ErrorKind::api, 0, "try again"},
+        {"success:false with a top-level code under 200", 200, json_h, R"({"success":false,"code":5400})",
+         ErrorKind::api, 5400, "the server answered success: false"},
+        {"errors as an object", 400, json_h,
+         R"({"success":false,"errors":{"code":"5400","message":"Bad request: invalid id"},"messages":[]})",
+         ErrorKind::api, 5400, "Bad request: invalid id"},
+        {"error as a string", 504, json_h, R"({"error":"upstream timed out"})", ErrorKind::api, 0,
+         "upstream timed out"},
+        {"error as an object", 400, json_h, R"({"error":{"code":9422,"message":"quota"}})", ErrorKind::api, 9422,
+         "quota"},
+        {"top-level message, code from the cf-images header", 404, {{"cf-images", "err=5404"}},
+         R"({"message":"not here"})", ErrorKind::api, 5404, "not here"},
+        {"edge rate-limit text", 429, {{"Content-Type", "text/plain"}}, "error code: 1015", ErrorKind::api, 1015,
+         "HTTP 429 Too Many Requests"},
         // 2xx answers that are not the documented shape: decode.
         {"empty body 200", 200, json_h, "", ErrorKind::decode, 0, "body: empty, expected a JSON envelope"},
         {"truncated JSON 200", 200, json_h, R"({"success":true,"result":{"id":"ab)", ErrorKind::decode, 0, ""},

@@ -164,6 +164,16 @@ TEST_CASE("upload_to: failure shapes") {
     CHECK(e2.error().kind == ErrorKind::api);
     CHECK(e2.error().code() == 5455);
 
+    // What upload.imagedelivery.net really sends for an unsupported type
+    // (issue 11): a bare object with a numeric code and nothing else.
+    HttpResponse bare{415, {{"Content-Type", "application/json"}}, R"({"code":5550})"};
+    auto e4 = req->parse(bare);
+    REQUIRE_FALSE(e4);
+    CHECK(e4.error().kind == ErrorKind::api);
+    CHECK(e4.error().http_status == 415);
+    CHECK(e4.error().code() == 5550);
+    CHECK(e4.error().message == "HTTP 415 Unsupported Media Type");
+
     HttpResponse false200{200, {}, R"({"result":null,"success":false,"errors":[{"code":5408,"message":"slow"}],"messages":[]})"};
     auto e3 = req->parse(false200);
     REQUIRE_FALSE(e3);

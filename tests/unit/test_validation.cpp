@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,12 @@ v2::DirectUploadParams direct_with_id(std::string id, std::optional<bool> signed
     p.id = std::move(id);
     p.require_signed_urls = signed_urls;
     return p;
+}
+
+std::string repeat(std::string_view s, std::size_t n) {
+    std::string out;
+    for (std::size_t i = 0; i < n; ++i) out.append(s);
+    return out;
 }
 
 boost::json::object big_metadata(std::size_t serialized_size) {
@@ -162,7 +169,19 @@ const std::vector<Row>& rows() {
         row("empty key name", [] { return v1::keys::update(cfg(), ""); }, "name: must not be empty"),
         row("key name '..'", [] { return v1::keys::remove(cfg(), ".."); }, "name: must not be '.' or '..'"),
         row("key name with '/'", [] { return v1::keys::update(cfg(), "a/b"); },
-            "name: may hold only letters, digits, '-' and '_'"),
+            "name: may hold only letters and digits (A-Z, a-z, 0-9)"),
+        // The spec: maxLength 20, letters and digits (issue 11).
+        row("key name of 20", [] { return v1::keys::update(cfg(), "someKey0123456789ABC"); }, ""),
+        row("key name of 21", [] { return v1::keys::update(cfg(), std::string(21, 'k')); },
+            "name: must be at most 20 characters"),
+        row("key name of 21 (remove)", [] { return v1::keys::remove(cfg(), std::string(21, 'k')); },
+            "name: must be at most 20 characters"),
+        row("key name with '-' and '_'", [] { return v1::keys::update(cfg(), "my-key_1"); },
+            "name: may hold only letters and digits (A-Z, a-z, 0-9)"),
+        row("key name with '_' (remove)", [] { return v1::keys::remove(cfg(), "my_key"); },
+            "name: may hold only letters and digits (A-Z, a-z, 0-9)"),
+        row("key name with a non-ASCII letter", [] { return v1::keys::update(cfg(), "cl\xc3\xa9"); },
+            "name: may hold only letters and digits (A-Z, a-z, 0-9)"),
         row("empty variant id (get)", [] { return v1::variants::get(cfg(), ""); }, "variant_id: must not be empty"),
         row("variant id '.'", [] { return v1::variants::remove(cfg(), "."); }, "variant_id: must not be '.' or '..'"),
         row("variant id with CR", [] { return v1::variants::get(cfg(), "a\r"); },
@@ -212,6 +231,45 @@ const std::vector<Row>& rows() {
             "metadata: is 1025 bytes as JSON; the limit is 1024 bytes"),
         row("metadata of 1024 bytes", [] { auto p = with_file(); p.metadata = big_metadata(1024); return v1::create(cfg(), p); },
             ""),
+        // Metadata that would not be JSON on the wire (issue 11): Boost.JSON
+        // writes inf as Infinity and NaN as NaN, and strings as raw bytes.
+        row("metadata with inf", [] {
+                auto p = with_file();
+                p.metadata = boost::json::object{{"n", std::numeric_limits<double>::infinity()}};
+                return v1::create(cfg(), p);
+            },
+            "metadata.n: must be a finite number (JSON has no Infinity or NaN)"),
+        row("metadata with NaN deep inside", [] {
+                auto p = with_file();
+                p.metadata = boost::json::parse(R"({"a":{"b":[1,2.5,null]}})");
+                p.metadata->at("a").at("b").as_array()[2] = std::numeric_limits<double>::quiet_NaN();
+                return v1::create(cfg(), p);
+            },
+            "metadata.a.b[2]: must be a finite number (JSON has no Infinity or NaN)"),
+        row("metadata with 1e400 as parsed (inf)", [] {
+                auto p = with_file();
+                p.metadata = boost::json::parse(R"({"n":1e400})");
+                return v1::create(cfg(), p);
+            },
+            "metadata.n: must be a finite number (JSON has no Infinity or NaN)"),
+        row("metadata string not UTF-8", [] {
+                auto p = with_file();
+                p.metadata = boost::json::object{{"s", "caf\xe9"}};
+                return v1::create(cfg(), p);
+            },
+            "metadata.s: must be valid UTF-8"),
+        row("metadata key not UTF-8", [] {
+                auto p = with_file();
+                p.metadata = boost::json::object{{"ok", 1}, {"\xc3\x28", 1}};
+                return v1::create(cfg(), p);
+            },
+            "metadata: has a key that is not valid UTF-8"),
+        row("metadata in UTF-8, big and small numbers", [] {
+                auto p = with_file();
+                p.metadata = boost::json::parse(R"({"caf\u00e9":"\u00fc\ud83d\ude00","n":1e308,"m":-1e-300,"i":-9223372036854775808})");
+                return v1::create(cfg(), p);
+            },
+            ""),
         row("creator over 1024", [] { auto p = with_file(); p.creator = std::string(1025, 'c'); return v1::create(cfg(), p); },
             "creator: must be at most 1024 characters"),
         row("creator with LF", [] { auto p = with_file(); p.creator = "a\nb"; return v1::create(cfg(), p); },
@@ -222,6 +280,31 @@ const std::vector<Row>& rows() {
         row("custom id of 1025", [] { return v1::create(cfg(), with_id(std::string(1025, 'a'))); },
             "id: must be at most 1024 characters"),
         row("custom id of 1024", [] { return v1::create(cfg(), with_id(std::string(1024, 'a'))); }, ""),
+        // Lengths count characters (code points), not bytes (issue 11).
+        row("custom id of 600 'é' (1200 bytes)", [] { return v1::create(cfg(), with_id(repeat("\xc3\xa9", 600))); }, ""),
+        row("custom id of 1024 'é' (2048 bytes)", [] { return v1::create(cfg(), with_id(repeat("\xc3\xa9", 1024))); }, ""),
+        row("custom id of 1025 'é'", [] { return v1::create(cfg(), with_id(repeat("\xc3\xa9", 1025))); },
+            "id: must be at most 1024 characters"),
+        row("custom id of 1024 emoji (4096 bytes)", [] { return v1::create(cfg(), with_id(repeat("\xf0\x9f\x98\x80", 1024))); }, ""),
+        row("custom id of 1023 'a' and one '日'", [] { return v1::create(cfg(), with_id(std::string(1023, 'a') + "\xe6\x97\xa5")); }, ""),
+        row("custom id with a stray byte", [] { return v1::create(cfg(), with_id("a\xff" "b")); }, "id: must be valid UTF-8"),
+        row("custom id with a lone continuation byte", [] { return v1::create(cfg(), with_id("caf\xa9")); },
+            "id: must be valid UTF-8"),
+        row("custom id with an overlong '/'", [] { return v1::create(cfg(), with_id("a\xc0\xaf" "b")); }, "id: must be valid UTF-8"),
+        row("custom id with a surrogate", [] { return v1::create(cfg(), with_id("a\xed\xa0\x80")); }, "id: must be valid UTF-8"),
+        row("custom id cut inside a character", [] { return v1::create(cfg(), with_id("caf\xc3")); }, "id: must be valid UTF-8"),
+        row("custom id of 1025 bytes, invalid UTF-8", [] { return v1::create(cfg(), with_id(std::string(1024, 'a') + "\xff")); },
+            "id: must be valid UTF-8"),
+        row("direct upload custom id of 1024 'é'", [] { return v2::direct_uploads::create(cfg(), direct_with_id(repeat("\xc3\xa9", 1024))); }, ""),
+        row("direct upload custom id with a stray byte", [] { return v2::direct_uploads::create(cfg(), direct_with_id("\x80")); },
+            "id: must be valid UTF-8"),
+        row("get by a custom id of 600 'é'", [] { return v1::get(cfg(), repeat("\xc3\xa9", 600)); }, ""),
+        row("get by a custom id of 1025 'é'", [] { return v1::get(cfg(), repeat("\xc3\xa9", 1025)); },
+            "image_id: must be at most 1024 characters"),
+        row("delete by an id that is not UTF-8", [] { return v1::remove(cfg(), "a\xff" "b"); }, "image_id: must be valid UTF-8"),
+        row("creator of 1024 'ü' (2048 bytes)", [] { auto p = with_file(); p.creator = repeat("\xc3\xbc", 1024); return v1::create(cfg(), p); }, ""),
+        row("creator of 1025 'ü'", [] { auto p = with_file(); p.creator = repeat("\xc3\xbc", 1025); return v1::create(cfg(), p); },
+            "creator: must be at most 1024 characters"),
         row("custom id leading /", [] { return v1::create(cfg(), with_id("/a/b")); },
             "id: must not start or end with '/'"),
         row("custom id trailing /", [] { return v1::create(cfg(), with_id("a/b/")); },
@@ -254,6 +337,25 @@ const std::vector<Row>& rows() {
             "metadata: must be a JSON object"),
         row("edit metadata too big", [] { v1::EditParams p; p.metadata = big_metadata(2000); return v1::edit(cfg(), "x", p); },
             "metadata: is 2000 bytes as JSON; the limit is 1024 bytes"),
+        row("edit metadata with inf and NaN", [] {
+                v1::EditParams p;
+                p.metadata = boost::json::object{{"n", std::numeric_limits<double>::infinity()},
+                                                 {"q", std::numeric_limits<double>::quiet_NaN()}};
+                return v1::edit(cfg(), "x", p);
+            },
+            "metadata.n: must be a finite number (JSON has no Infinity or NaN)"),
+        row("edit metadata with -inf in an array", [] {
+                v1::EditParams p;
+                p.metadata = boost::json::object{{"list", boost::json::array{1, -std::numeric_limits<double>::infinity()}}};
+                return v1::edit(cfg(), "x", p);
+            },
+            "metadata.list[1]: must be a finite number (JSON has no Infinity or NaN)"),
+        row("edit metadata string not UTF-8", [] {
+                v1::EditParams p;
+                p.metadata = boost::json::object{{"a", boost::json::object{{"b", "\xed\xa0\x80"}}}};
+                return v1::edit(cfg(), "x", p);
+            },
+            "metadata.a.b: must be valid UTF-8"),
         row("edit creator too long", [] { v1::EditParams p; p.creator = std::string(1025, 'c'); return v1::edit(cfg(), "x", p); },
             "creator: must be at most 1024 characters"),
 
@@ -330,6 +432,18 @@ const std::vector<Row>& rows() {
                 return v2::direct_uploads::create(cfg(), p);
             },
             "metadata: is 1025 bytes as JSON; the limit is 1024 bytes"),
+        row("direct upload metadata with NaN", [] {
+                v2::DirectUploadParams p;
+                p.metadata = boost::json::object{{"q", std::numeric_limits<double>::quiet_NaN()}};
+                return v2::direct_uploads::create(cfg(), p);
+            },
+            "metadata.q: must be a finite number (JSON has no Infinity or NaN)"),
+        row("direct upload metadata key not UTF-8", [] {
+                v2::DirectUploadParams p;
+                p.metadata = boost::json::object{{"\xff", "x"}};
+                return v2::direct_uploads::create(cfg(), p);
+            },
+            "metadata: has a key that is not valid UTF-8"),
         row("direct upload creator with CR", [] {
                 v2::DirectUploadParams p;
                 p.creator = "a\rb";

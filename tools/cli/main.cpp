@@ -212,8 +212,16 @@ public:
         return *client_;
     }
 
-    // Prints one JSON document and a newline on stdout.
-    void print(const boost::json::value& v) const {
+    // Prints one JSON document and a newline on stdout. The document is
+    // always JSON (RFC 8259): a number the server sent beyond the range of
+    // a double (1e400), which Boost.JSON holds as infinity and would print
+    // as `Infinity`, is printed as null, with a warning naming where.
+    void print(boost::json::value v) const {
+        const std::vector<std::string> nulled = null_non_finite(v);
+        for (std::size_t i = 0; i < nulled.size() && i < 5; ++i)
+            warn(nulled[i] + ": a number beyond the range of a double (such as 1e400) is printed as null");
+        if (nulled.size() > 5)
+            warn(std::to_string(nulled.size() - 5) + " more such numbers are printed as null");
         std::string out = redact(boost::json::serialize(v));
         out.push_back('\n');
         std::fwrite(out.data(), 1, out.size(), stdout);
@@ -676,10 +684,10 @@ const std::vector<Command>& commands() {
          "  --creator C             only images with this creator tag\n"
          "  --meta FILTER           only images whose metadata matches FILTER, written\n"
          "                          field[op]=value (e.g. status[eq]=active,\n"
-         "                          region.name[in]=eu|us, priority[gte]=5); op is eq,\n"
-         "                          eq:string, eq:number, eq:boolean, in, in:string,\n"
-         "                          in:number, gt, gte, lt or lte; repeat for up to 5\n"
-         "                          filters (all must match)\n"
+         "                          region.name[in]=eu|us, priority[eq:number]=5); op is\n"
+         "                          eq, eq:string, eq:number, eq:boolean, in, in:string or\n"
+         "                          in:number (the operators Cloudflare documents); repeat\n"
+         "                          for up to 5 filters (all must match)\n"
          "  --all                   follow continuation tokens through every page\n",
          {{"continuation-token", true}, {"per-page", true}, {"sort-order", true},
           {"creator", true}, {"meta", true, true}, {"all", false}},

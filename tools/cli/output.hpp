@@ -9,8 +9,12 @@
 // RFC 3339 UTC.
 
 #include <chrono>
+#include <cmath>
+#include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -19,6 +23,45 @@
 #include <cfimages/models.hpp>
 
 namespace cfimages_cli {
+
+/// Replaces every number in `v` that JSON cannot write with null, and
+/// returns where each was (`images[3].meta.n`), in document order.
+///
+/// Such numbers come from the server: Boost.JSON reads a number beyond the
+/// range of a double (`1e400`) as infinity, and would print it as
+/// `Infinity`, which is not JSON (RFC 8259, section 6). The digits the
+/// server sent are gone by then, so the tool prints null and warns with
+/// the path (see `Context::print`). Iterative: any depth.
+inline std::vector<std::string> null_non_finite(boost::json::value& v) {
+    std::vector<std::string> found;
+    std::vector<std::pair<boost::json::value*, std::string>> todo;
+    todo.emplace_back(&v, std::string());
+    while (!todo.empty()) {
+        boost::json::value* cur = todo.back().first;
+        std::string path = std::move(todo.back().second);
+        todo.pop_back();
+        if (cur->is_double()) {
+            if (!std::isfinite(cur->get_double())) {
+                *cur = nullptr;
+                found.push_back(path.empty() ? std::string("(document)") : path);
+            }
+        } else if (cur->is_array()) {
+            auto& a = cur->get_array();
+            for (std::size_t i = a.size(); i-- > 0;)  // reversed: the stack pops in order
+                if (a[i].is_structured() || a[i].is_double())
+                    todo.emplace_back(&a[i], path + "[" + std::to_string(i) + "]");
+        } else if (cur->is_object()) {
+            auto& o = cur->get_object();
+            for (auto it = o.end(); it != o.begin();) {
+                --it;
+                if (it->value().is_structured() || it->value().is_double())
+                    todo.emplace_back(&it->value(), (path.empty() ? std::string() : path + ".") +
+                                                        cfimages::detail::one_line(std::string_view(it->key()), 64));
+            }
+        }
+    }
+    return found;
+}
 
 /// Returns `o` as JSON, or null when it holds nothing.
 inline boost::json::value opt_string(const std::optional<std::string>& o) {

@@ -7,7 +7,8 @@
 //     {"success": bool, "errors": [...], "messages": [...], "result": ...}
 // except when it does not: a 404 can be the text `ERROR 5404: Image not
 // found` with a `cf-images: err=5404` header, a proxy 502 is HTML, a code
-// can arrive as a string. `parse_envelope` sorts any response into one of
+// can arrive as a string, other hosts answer a bare `{"code":5550}` or
+// `{"code":"103","message":...}`, the edge says `error code: 1015`. `parse_envelope` sorts any response into one of
 // three outcomes, in this order:
 //   1. the server refused (non-2xx, or `success: false` under any status)
 //      -> `api`, with codes and messages recovered from whatever shape the
@@ -128,6 +129,18 @@ inline std::string str_of(const boost::json::value* v) {
     return std::string(v->get_string().data(), v->get_string().size());
 }
 
+// Reads one error entry: `{"code": 5400, "message": "...",
+// "documentation_url": "...", "source": {"pointer": "..."}}`.
+inline Message read_entry(const boost::json::object& o) {
+    Message m;
+    if (const auto* c = o.if_contains("code")) m.code = code_of(*c);
+    m.message = one_line(str_of(o.if_contains("message")));
+    m.documentation_url = one_line(str_of(o.if_contains("documentation_url")));
+    if (const auto* src = find_object(o, "source"))
+        m.pointer = one_line(str_of(src->if_contains("pointer")));
+    return m;
+}
+
 // Reads an `errors` / `messages` array, tolerating entries that are bare
 // strings and codes that are strings.
 inline void read_messages(const boost::json::value* v, std::vector<Message>& out) {
@@ -135,11 +148,7 @@ inline void read_messages(const boost::json::value* v, std::vector<Message>& out
     for (const boost::json::value& item : v->get_array()) {
         Message m;
         if (const auto* o = item.if_object()) {
-            if (const auto* c = o->if_contains("code")) m.code = code_of(*c);
-            m.message = one_line(str_of(o->if_contains("message")));
-            m.documentation_url = one_line(str_of(o->if_contains("documentation_url")));
-            if (const auto* src = find_object(*o, "source"))
-                m.pointer = one_line(str_of(src->if_contains("pointer")));
+            m = read_entry(*o);
         } else if (item.is_string()) {
             m.message = one_line(std::string_view(item.get_string()));
         } else {
@@ -147,6 +156,47 @@ inline void read_messages(const boost::json::value* v, std::vector<Message>& out
         }
         out.push_back(std::move(m));
     }
+}
+
+// Reads the code of a `cf-images: err=5404` header; 0 when there is none.
+inline std::int64_t cf_images_code(const HttpResponse& r) {
+    std::int64_t c = 0;
+    if (auto h = r.header("cf-images")) {
+        const std::size_t p = h->find("err=");
+        if (p != std::string_view::npos && leading_code(h->substr(p + 4), c)) return c;
+    }
+    return 0;
+}
+
+// Recovers the error of a JSON object that is not the v4 envelope, or is
+// one whose `errors` is not an array. Real bodies:
+//   {"code":"103","message":"forbidden endpoint"}     batch host, HTTP 403
+//   {"code":5550}                                      upload URL host, HTTP 415
+//   {"success":false,"message":"..."}
+//   {"success":false,"errors":{"code":5400,"message":"..."}}
+//   {"error":"..."} or {"error":{"code":...,"message":...}}
+// At most one error comes out of it; its code may still come from the
+// `cf-images` header.
+inline void recover_from_object(const HttpResponse& r, const boost::json::object& body, ApiError& e) {
+    Message m;
+    const auto* errors = find_object(body, "errors");
+    const auto* error = body.if_contains("error");
+    if (errors != nullptr && (errors->contains("code") || errors->contains("message"))) {
+        m = read_entry(*errors);
+    } else if (error != nullptr && error->is_object()) {
+        m = read_entry(error->get_object());
+    } else {
+        if (const auto* c = body.if_contains("code")) m.code = code_of(*c);
+        m.message = one_line(str_of(body.if_contains("message")));
+        if (m.message.empty()) m.message = one_line(str_of(error));
+        m.documentation_url = one_line(str_of(body.if_contains("documentation_url")));
+    }
+    if (m.code == 0) m.code = cf_images_code(r);
+    if (m.code == 0 && m.message.empty()) return;
+    if (m.message.empty())
+        m.message = r.status >= 200 && r.status < 300 ? std::string("the server answered success: false")
+                                                      : status_text(r.status);
+    e.errors.push_back(std::move(m));
 }
 
 // Reads `retry-after-ms` (milliseconds) or a delta-seconds `Retry-After`.
@@ -176,6 +226,10 @@ inline void recover_from_text(const HttpResponse& r, ApiError& e) {
     // `ERROR 5404: Image not found`
     if (body.size() > 6 && iequals(body.substr(0, 5), "error") && (body[5] == ' ' || body[5] == ':')) {
         std::string_view rest = trim(body.substr(5));
+        // Cloudflare's edge answers some refusals with the text
+        // `error code: 1015` (rate limited), `error code: 1020`, ...
+        if (rest.size() > 4 && iequals(rest.substr(0, 4), "code") && (rest[4] == ':' || rest[4] == ' '))
+            rest = trim(rest.substr(4));
         if (!rest.empty() && rest.front() == ':') rest = trim(rest.substr(1));
         std::int64_t c = 0;
         if (leading_code(rest, c)) {
@@ -199,13 +253,7 @@ inline void recover_from_text(const HttpResponse& r, ApiError& e) {
         text = one_line(body, 200);
     }
     // `cf-images: err=5404` names the code even when the body does not.
-    if (code == 0) {
-        if (auto h = r.header("cf-images")) {
-            std::size_t p = h->find("err=");
-            std::int64_t c = 0;
-            if (p != std::string_view::npos && leading_code(h->substr(p + 4), c)) code = c;
-        }
-    }
+    if (code == 0) code = cf_images_code(r);
     if (code != 0 || !text.empty()) {
         Message m;
         m.code = code;
@@ -246,12 +294,7 @@ inline ApiError api_error(const HttpResponse& r, const boost::json::object* env)
     }
     if (e.errors.empty()) {
         if (env == nullptr) recover_from_text(r, e);
-        else if (auto h = r.header("cf-images")) {
-            std::size_t p = h->find("err=");
-            std::int64_t c = 0;
-            if (p != std::string_view::npos && leading_code(h->substr(p + 4), c))
-                e.errors.push_back(Message{c, status_text(r.status), {}, {}});
-        }
+        else recover_from_object(r, *env, e);
     }
     finish_api_message(e, r.body);
     read_retry_after(r, e);

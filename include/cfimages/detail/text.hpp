@@ -95,6 +95,21 @@ inline bool is_utf8(std::string_view s) noexcept {
     return true;
 }
 
+// The number of code points in `s`, which must be well-formed UTF-8: the
+// bytes that do not continue a sequence. The API counts lengths this way
+// (JSON Schema's maxLength), so 600 "é" (1200 bytes) are 600 characters.
+inline std::size_t utf8_length(std::string_view s) noexcept {
+    std::size_t n = 0;
+    for (char ch : s) n += (static_cast<unsigned char>(ch) & 0xC0) != 0x80 ? 1u : 0u;
+    return n;
+}
+
+// True when `s` is UTF-8 of at most `max_chars` code points. Byte length
+// bounds the count from above, so short text is not counted at all.
+inline bool utf8_at_most(std::string_view s, std::size_t max_chars) noexcept {
+    return s.size() <= max_chars || utf8_length(s) <= max_chars;
+}
+
 // A plain loop: find_first_of calls memchr over the set once per
 // character, and every header value of every request passes here.
 inline bool has_crlf(std::string_view s) noexcept {
@@ -104,15 +119,27 @@ inline bool has_crlf(std::string_view s) noexcept {
 }
 
 // A value that becomes one path segment: non-empty, not a dot segment
-// (which servers and proxies collapse), no control characters.
+// (which servers and proxies collapse), no control characters, UTF-8 (IDs
+// are JSON strings to the API) of at most `max_len` characters (code
+// points, not bytes: a custom ID of 1024 "é" is 2048 bytes).
 inline std::optional<ApiError> check_path_param(std::string_view field, std::string_view v,
                                                 std::size_t max_len = 1024) {
     if (v.empty()) return ApiError::invalid(field, "must not be empty");
     if (v == "." || v == "..") return ApiError::invalid(field, "must not be '.' or '..'");
-    if (v.size() > max_len)
+    // Every builder checks its account ID and most an image ID: one
+    // branch-free pass settles printable ASCII, the usual case.
+    bool printable_ascii = true;
+    for (char ch : v) {
+        const auto c = static_cast<unsigned char>(ch);
+        printable_ascii &= c >= 0x20 && c < 0x7f;
+    }
+    if (!printable_ascii) {
+        if (has_control(v)) return ApiError::invalid(field, "must not contain control characters");
+        if (!is_utf8(v)) return ApiError::invalid(field, "must be valid UTF-8");
+    }
+    if (!utf8_at_most(v, max_len))
         return ApiError::invalid(field, "must be at most " + int_to_string(static_cast<std::int64_t>(max_len)) +
                                             " characters");
-    if (has_control(v)) return ApiError::invalid(field, "must not contain control characters");
     return std::nullopt;
 }
 
