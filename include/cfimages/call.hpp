@@ -64,6 +64,11 @@ struct CallOptions {
     /// Limit for the whole call, every attempt and every wait included.
     /// Zero or negative: none (each attempt still has `attempt_timeout`).
     std::chrono::milliseconds deadline{0};
+    /// The latest time the call may end, whenever it starts: a budget a
+    /// sequence of calls shares (a command's `--timeout`, a request
+    /// handler's own deadline). Combined with `deadline`: the earlier wins
+    /// (set both to one length and its end, and messages name that length).
+    std::optional<CallClock::time_point> deadline_at;
     /// The rate limiter the call draws on; null: none. Not owned: it must
     /// outlive the call (the clients keep theirs in a `shared_ptr`).
     RateLimiter* limiter = nullptr;
@@ -268,6 +273,13 @@ public:
                 CallClock::time_point now)
         : request_(&request), options_(options), idempotent_(idempotent) {
         if (options_.deadline.count() > 0) deadline_ = now + options_.deadline;
+        if (options_.deadline_at && *options_.deadline_at < deadline_) {
+            deadline_ = *options_.deadline_at;
+            // Messages give the limit's length as set (`deadline`, the
+            // budget's whole length when both are set), else what was left.
+            if (options_.deadline.count() <= 0)
+                deadline_length_ = std::chrono::ceil<std::chrono::milliseconds>(*options_.deadline_at - now);
+        }
         auto url = split_url(request.url);
         if (!url) {
             finish(detail::bad_url_error());
@@ -297,7 +309,7 @@ public:
         }
         if (now >= deadline_) {
             finish(ApiError::make(ErrorKind::transport,
-                                  AttemptLimits{deadline_, options_.deadline, options_.deadline_name}.timed_out(
+                                  AttemptLimits{deadline_, deadline_length(), options_.deadline_name}.timed_out(
                                       "before attempt " + std::to_string(attempts_ + 1) + " to " + url_.host_port())));
             return Step::done;
         }
@@ -315,7 +327,7 @@ public:
             }
         }
         skip_limiter_ = false;
-        limits_ = AttemptLimits{deadline_, options_.deadline, options_.deadline_name};
+        limits_ = AttemptLimits{deadline_, deadline_length(), options_.deadline_name};
         if (options_.attempt_timeout.count() > 0 && now + options_.attempt_timeout < deadline_)
             limits_ = AttemptLimits{now + options_.attempt_timeout, options_.attempt_timeout,
                                     options_.attempt_timeout_name};
@@ -365,7 +377,9 @@ public:
                                                idempotent_ || failure.sent == Sent::nothing, jitter());
             if (decision.retry) {
                 if (now + decision.delay < deadline_) return wait(now + decision.delay);
-                failure.error.message += " (the deadline leaves no time for another attempt)";
+                // (Said only when the deadline did not end this attempt itself.)
+                if (!(failure.timed_out && limits_.deadline == deadline_))
+                    failure.error.message += " (the deadline leaves no time for another attempt)";
             }
         }
         if (attempts_ > 1)
@@ -435,6 +449,11 @@ private:
     }
     void finish(HttpResponse r) { finish(Result<HttpResponse>(std::move(r))); }
 
+    /// The length of the overall limit, for messages.
+    std::chrono::milliseconds deadline_length() const noexcept {
+        return deadline_length_ ? *deadline_length_ : options_.deadline;
+    }
+
     double jitter() const noexcept {
         const std::uint64_t x = detail::splitmix64(options_.seed + static_cast<std::uint64_t>(retries_) + 1);
         return static_cast<double>(x >> 11) * (1.0 / 9007199254740992.0);
@@ -446,6 +465,7 @@ private:
     Url url_;
     RateKey key_;
     CallClock::time_point deadline_ = CallClock::time_point::max();
+    std::optional<std::chrono::milliseconds> deadline_length_;
     AttemptLimits limits_;
     CallClock::time_point wake_at_{};
     CallClock::time_point sent_at_{};

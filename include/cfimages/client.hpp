@@ -28,6 +28,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -56,6 +58,10 @@ struct CommonClientOptions {
     /// Limit for a whole call: every attempt and every wait between them.
     /// Zero: none (each attempt still has `timeout`).
     std::chrono::milliseconds deadline{0};
+    /// The latest time any call may end: a budget every call of this
+    /// client shares (a command-line tool's `--timeout` over a command of
+    /// several calls). Unset: none.
+    std::optional<CallClock::time_point> deadline_at;
     /// Largest response body accepted; past it the client stops reading
     /// and reports a `transport` error.
     std::uint64_t body_limit = 64u * 1024u * 1024u;
@@ -82,7 +88,9 @@ struct CommonClientOptions {
     /// Most requests in flight to one origin at a time (asynchronous
     /// clients; further calls wait in order). A blocking client has one.
     std::size_t max_connections = 8;
-    /// How messages name `timeout` (a command-line tool names its option).
+    /// How messages name `connect_timeout` (a command-line tool names its option).
+    std::string_view connect_timeout_name = "ClientOptions::connect_timeout";
+    /// How messages name `timeout`.
     std::string_view timeout_name = "ClientOptions::timeout";
     /// How messages name `deadline`.
     std::string_view deadline_name = "ClientOptions::deadline";
@@ -98,6 +106,7 @@ inline CallOptions call_options(const CommonClientOptions& options, RateLimiter*
     c.retry = options.retry;
     c.attempt_timeout = options.timeout;
     c.deadline = options.deadline;
+    c.deadline_at = options.deadline_at;
     c.limiter = limiter;
     c.max_rate_limit_wait = options.rate_limit_max_wait;
     c.seed = seed;

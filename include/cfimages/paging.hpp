@@ -82,15 +82,6 @@ inline std::optional<ListParams> next_page(const ListParams& params, const Image
 
 namespace detail {
 
-/// Builds the list request for either API version.
-inline Result<Request<v1::ImagePage>> list_request(const Config& cfg, const v1::ListParams& p) {
-    return v1::list(cfg, p);
-}
-/// Builds the list request for either API version.
-inline Result<Request<v2::ImagePage>> list_request(const Config& cfg, const v2::ListParams& p) {
-    return v2::list(cfg, p);
-}
-
 /// Calls `send(request)` and returns its answer as `Result<HttpResponse>`,
 /// whether `send` returns a bare `HttpResponse` or a `Result`.
 template <class Send>
@@ -104,26 +95,132 @@ Result<HttpResponse> call_send(Send& send, const HttpRequest& request) {
         return send(request);
 }
 
-/// Returns an error when the server answered a request for the next page
-/// with the same page again, which would otherwise loop forever.
-inline std::optional<ApiError> check_progress(const v2::ListParams& previous,
-                                              const v2::ListParams& next) {
-    if (previous.continuation_token && next.continuation_token &&
-        *previous.continuation_token == *next.continuation_token)
-        return ApiError::make(ErrorKind::api,
-                              "v2 list: the server returned the same continuation_token twice; "
-                              "stopped to avoid an endless loop");
-    return std::nullopt;
-}
-/// Same as above for v1: there is no cursor to compare, so the v1 loop
-/// compares the pages themselves (see `for_each_image`).
-inline std::optional<ApiError> check_progress(const v1::ListParams&, const v1::ListParams&) {
-    return std::nullopt;
-}
-
 } // namespace detail
 
-/// Visits every image of a listing, page after page, through `send`.
+/// A walk over a listing, page after page: the one place that decides
+/// which page comes next, when the listing ends, and when a server that
+/// repeats itself must be stopped. Pure (it never sends anything), so
+/// every loop uses it: `for_each_image` here, the asynchronous client's
+/// pager, the command-line tool's `--all`, or a loop of your own:
+///
+/// @code
+/// cfimages::ListWalk<cfimages::v2::ListParams> walk(cfg, {});
+/// while (!walk.finished()) {
+///     auto req = walk.request();                           // the next page's request
+///     if (!req) return req.error();
+///     auto page = req->parse(my_send(req->http));          // v2::ImagePage
+///     if (!page) return page.error();
+///     auto fresh = walk.advance(*page);                    // error: the server repeats itself
+///     if (!fresh) return fresh.error();                    // (this page's images are not new)
+///     for (const auto& img : page->images) use(img);
+/// }
+/// @endcode
+///
+/// The rules:
+/// - v2 pages on `continuation_token`: the next page is asked for with the
+///   token of the last one; no (or an empty) token ends the listing. A
+///   token the walk has seen before (the one a page was fetched with
+///   included) means the server is going round in circles: that page is
+///   taken as a repeat and `advance` refuses it.
+/// - v1 (deprecated) pages on page numbers: a listing ends at an empty
+///   page or one shorter than the fullest page so far (the size the server
+///   really fills pages to, whatever `per_page` asked); a page whose first
+///   image is the previous page's first image is a repeat.
+template <class Params>
+class ListWalk {
+    static_assert(std::is_same_v<Params, v1::ListParams> || std::is_same_v<Params, v2::ListParams>,
+                  "params must be v1::ListParams or v2::ListParams");
+
+public:
+    /// `v1::ImagePage` or `v2::ImagePage`.
+    using Page = std::conditional_t<std::is_same_v<Params, v1::ListParams>, v1::ImagePage, v2::ImagePage>;
+
+    /// A walk starting at the page `first` describes.
+    /// @param cfg   account, credentials and base URL (copied).
+    /// @param first the first page's parameters.
+    ListWalk(Config cfg, Params first) : cfg_(std::move(cfg)), params_(std::move(first)) {
+        if constexpr (std::is_same_v<Params, v2::ListParams>)
+            if (params_.continuation_token && !params_.continuation_token->empty())
+                seen_.push_back(*params_.continuation_token);
+    }
+
+    /// Returns true once the last page was taken (or a repeat refused).
+    bool finished() const noexcept { return finished_; }
+    /// Returns the pages taken so far.
+    std::size_t pages() const noexcept { return pages_; }
+    /// Returns the parameters of the next page.
+    const Params& params() const noexcept { return params_; }
+
+    /// Returns the request for the next page, or the builder's error
+    /// (`invalid_argument`) for parameters the API would refuse.
+    Result<Request<Page>> request() const {
+        if constexpr (std::is_same_v<Params, v1::ListParams>) return v1::list(cfg_, params_);
+        else return v2::list(cfg_, params_);
+    }
+
+    /// Takes the page that answered `request()`.
+    /// @param page the decoded page.
+    /// @return `true` when its images are new and another page follows,
+    ///         `false` when they are new and it was the last page, or an
+    ///         `api` error when the server repeated itself (its images
+    ///         are not new: do not use them; the walk is finished).
+    Result<bool> advance(const Page& page) {
+        if (finished_) return ApiError::make(ErrorKind::api, "list: the walk is already finished");
+        ++pages_;
+        if constexpr (std::is_same_v<Params, v1::ListParams>) {
+            // A server that ignores `page` sends the first page again and
+            // again; every full page would look like "more to come".
+            if (!page.images.empty()) {
+                if (previous_first_id_ && *previous_first_id_ == page.images.front().id) {
+                    finished_ = true;
+                    return ApiError::make(ErrorKind::api,
+                                          "v1 list: the server returned the same page twice; "
+                                          "stopped to avoid an endless loop");
+                }
+                previous_first_id_ = page.images.front().id;
+            }
+            // The server's page size is what it really sent, not what was
+            // asked: a server paging at 100 answers per_page=1000 with 100.
+            auto next = v1::next_page(params_, page, full_page_);
+            if (page.images.size() > full_page_) full_page_ = page.images.size();
+            if (!next) {
+                finished_ = true;
+                return false;
+            }
+            params_ = std::move(*next);
+            return true;
+        } else {
+            auto next = v2::next_page(params_, page);
+            if (!next) {
+                finished_ = true;
+                return false;
+            }
+            const std::string& token = *next->continuation_token;
+            for (const std::string& t : seen_)
+                if (t == token) {
+                    finished_ = true;
+                    return ApiError::make(ErrorKind::api,
+                                          "v2 list: the server returned a continuation_token it had given "
+                                          "before; stopped to avoid an endless loop");
+                }
+            seen_.push_back(token);
+            params_ = std::move(*next);
+            return true;
+        }
+    }
+
+private:
+    Config cfg_;
+    Params params_;
+    bool finished_ = false;
+    std::size_t pages_ = 0;
+    std::size_t full_page_ = 0;                    // v1: the fullest page so far
+    std::optional<std::string> previous_first_id_; // v1: repeat detection
+    std::vector<std::string> seen_;                // v2: every token given so far
+};
+
+/// Visits every image of a listing, page after page, through `send`
+/// (the rules are `ListWalk`'s).
 ///
 /// @param send     any callable `HttpRequest -> HttpResponse` or
 ///                 `HttpRequest -> Result<HttpResponse>`: the transport.
@@ -135,39 +232,24 @@ inline std::optional<ApiError> check_progress(const v1::ListParams&, const v1::L
 /// @return the number of images visited, or the first error: the
 ///         builder's (`invalid_argument`), the transport's, or the
 ///         parser's (`api`, `decode`). An `api` error also ends a walk
-///         whose server repeats the same page (a v2 token or, for v1, a
-///         full page identical to the previous one).
+///         whose server repeats itself; the repeated page's images are
+///         not visited.
 template <class Send, class Params, class OnImage>
 Result<std::size_t> for_each_image(Send&& send, const Config& cfg, Params params, OnImage&& on_image) {
-    static_assert(std::is_same_v<Params, v1::ListParams> || std::is_same_v<Params, v2::ListParams>,
-                  "params must be v1::ListParams or v2::ListParams");
+    ListWalk<Params> walk(cfg, std::move(params));
     std::size_t visited = 0;
-    std::optional<std::string> previous_first_id; // v1 repeat detection
-    std::size_t full_page = 0;                    // v1: the fullest page so far
     // One page object for the whole walk: each page is decoded over the
     // previous one's images (parse_into), reusing their memory.
-    using Page = std::conditional_t<std::is_same_v<Params, v1::ListParams>, v1::ImagePage, v2::ImagePage>;
-    Page page;
-    for (;;) {
-        auto request = detail::list_request(cfg, params);
+    typename ListWalk<Params>::Page page;
+    while (!walk.finished()) {
+        auto request = walk.request();
         if (!request) return fail(std::move(request).error());
         auto response = detail::call_send(send, request->http);
         if (!response) return fail(std::move(response).error());
         auto decoded = parse_into(*request, *response, page);
         if (!decoded) return fail(std::move(decoded).error());
-
-        if constexpr (std::is_same_v<Params, v1::ListParams>) {
-            // A server that ignores `page` sends the first page again and
-            // again; every full page would look like "more to come".
-            if (!page.images.empty()) {
-                if (previous_first_id && *previous_first_id == page.images.front().id)
-                    return ApiError::make(ErrorKind::api,
-                                          "v1 list: the server returned the same page twice; "
-                                          "stopped to avoid an endless loop");
-                previous_first_id = page.images.front().id;
-            }
-        }
-
+        auto fresh = walk.advance(page);
+        if (!fresh) return fail(std::move(fresh).error());
         for (const Image& image : page.images) {
             ++visited;
             if constexpr (std::is_same_v<std::invoke_result_t<OnImage&, const Image&>, bool>) {
@@ -176,20 +258,8 @@ Result<std::size_t> for_each_image(Send&& send, const Config& cfg, Params params
                 on_image(image);
             }
         }
-
-        std::optional<Params> next;
-        if constexpr (std::is_same_v<Params, v1::ListParams>) {
-            // The server's page size is what it really sent, not what was
-            // asked: a server paging at 100 answers per_page=1000 with 100.
-            next = v1::next_page(params, page, full_page);
-            if (page.images.size() > full_page) full_page = page.images.size();
-        } else {
-            next = v2::next_page(params, page);
-        }
-        if (!next) return visited;
-        if (auto stuck = detail::check_progress(params, *next)) return fail(std::move(*stuck));
-        params = std::move(*next);
     }
+    return visited;
 }
 
 /// Sends a list request (`v1::list`, `v2::list`) through `send` and

@@ -72,6 +72,15 @@ class H(BaseHTTPRequestHandler):
             self.answer(200, {"success": True, "errors": [], "messages": [], "result": IMAGE})
     def do_GET(self):
         self.record(b"")
+        if "/images/v1/silent" in self.path:
+            import time; time.sleep(20)  # never answers in time (the thread ends with the server)
+            return
+        if "/accounts/repeating/images/v2" in self.path:
+            # Hands back the same continuation token on every page (a mock
+            # serving a fixed example does).
+            self.answer(200, {"success": True, "errors": [], "messages": [],
+                              "result": {"images": [IMAGE], "continuation_token": "same"}})
+            return
         if "/images/v1/huge-meta" in self.path:
             # Numbers beyond a double's range, as a server may store them.
             data = ('{"success":true,"errors":[],"messages":[],"result":{"id":"huge-meta",'
@@ -85,6 +94,7 @@ class H(BaseHTTPRequestHandler):
             return
         self.answer(200, {"success": True, "errors": [], "messages": [],
                           "result": {"images": [IMAGE], "continuation_token": None}})
+ThreadingHTTPServer.daemon_threads = True
 srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
 with open(port_path + ".tmp", "w") as f: f.write(str(srv.server_address[1]))
 import os; os.rename(port_path + ".tmp", port_path)
@@ -362,6 +372,18 @@ expect "images upload --metadata with -1e400 deep inside: exit 2, nothing sent" 
 expect "direct-upload --metadata with 1e400: exit 2, nothing sent" 2 \
     'err.startswith("error invalid_argument: metadata.x: must be a finite number") and not reqs' -- \
     "${creds[@]}" direct-upload --metadata '{"x":1E999}'
+
+# ---- --timeout bounds the whole command; --all stops a server that repeats itself ----
+t0=$(date +%s%N)
+expect "--timeout 1 against a silent server: exit 3 in about a second, naming --timeout" 3 \
+    '"timed out after 1000 ms (--timeout)" in err and "ClientOptions" not in err' -- \
+    "${creds[@]}" --timeout 1 images get silent
+elapsed_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+if (( elapsed_ms < 2500 )); then passed=$((passed + 1)); echo "ok   --timeout 1: the command took ${elapsed_ms} ms (< 2500)"
+else failed=$((failed + 1)); failures+=("timeout-wall"); echo "FAIL --timeout 1: the command took ${elapsed_ms} ms"; fi
+expect "images list-v2 --all: a repeated token stops the walk; output and warning agree" 0 \
+    'len(d["images"]) == 1 and "printing the 1 images of the first 1 page(s)" in err and len(reqs) == 2' -- \
+    --base-url "$local_base" --account-id repeating --api-token "$token" images list-v2 --all
 
 # ---- help --------------------------------------------------------------------------
 expect "cfimages --help lists sign, verify, upload-to" 0 \

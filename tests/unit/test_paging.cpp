@@ -386,3 +386,63 @@ TEST_CASE("paging: send_into decodes each page over the last, and passes errors 
     CHECK(calls == before);
     CHECK(page.images.empty());
 }
+
+TEST_CASE("paging: a repeated page's images are never visited, and the count agrees") {
+    // Every page carries the same token (as a mock serving a fixed example does).
+    FakeApi api;
+    api.count = 30;
+    api.v2_repeats_token = true;
+    cfimages::v2::ListParams params;
+    params.per_page = 10;
+    std::vector<std::string> ids;
+    const auto n = cfimages::for_each_image(std::ref(api), test_config(), params,
+                                            [&](const cfimages::Image& i) { ids.push_back(i.id); });
+    REQUIRE_FALSE(n.has_value());
+    CHECK(n.error().message.find("continuation_token") != std::string::npos);
+    CHECK(ids.size() == 10); // page 1 only: page 2 repeated page 1's token
+    CHECK(api.urls.size() == 2);
+}
+
+TEST_CASE("paging: ListWalk by hand, and a token cycle A -> B -> A is caught") {
+    const auto cfg = test_config();
+    auto page = [](const std::string& id, std::optional<std::string> token) {
+        cfimages::v2::ImagePage p;
+        p.images.resize(1);
+        p.images[0].id = id;
+        p.continuation_token = std::move(token);
+        return p;
+    };
+    cfimages::ListWalk<cfimages::v2::ListParams> walk(cfg, {});
+    REQUIRE(walk.request());
+    CHECK(walk.request()->http.url.find("continuation_token") == std::string::npos);
+    CHECK(*walk.advance(page("1", "A")) == true);
+    CHECK(walk.request()->http.url.find("continuation_token=A") != std::string::npos);
+    CHECK(*walk.advance(page("2", "B")) == true);
+    auto again = walk.advance(page("3", "A"));
+    REQUIRE_FALSE(again);
+    CHECK(again.error().kind == cfimages::ErrorKind::api);
+    CHECK(walk.finished());
+    CHECK(walk.pages() == 3);
+
+    // Starting from a token: that token counts as seen.
+    cfimages::v2::ListParams from;
+    from.continuation_token = "X";
+    cfimages::ListWalk<cfimages::v2::ListParams> resumed(cfg, from);
+    CHECK_FALSE(resumed.advance(page("9", "X")));
+
+    // The last page ends the walk; nothing more is asked for.
+    cfimages::ListWalk<cfimages::v2::ListParams> two(cfg, {});
+    CHECK(*two.advance(page("1", "T")) == true);
+    CHECK(*two.advance(page("2", std::nullopt)) == false);
+    CHECK(two.finished());
+    CHECK_FALSE(two.advance(page("3", std::nullopt)));
+
+    // v1: a page starting with the previous page's first image is a repeat.
+    cfimages::ListWalk<cfimages::v1::ListParams> v1walk(cfg, {});
+    cfimages::v1::ImagePage p1;
+    p1.images.resize(3);
+    p1.images[0].id = "same";
+    CHECK(*v1walk.advance(p1) == true);
+    CHECK(v1walk.params().page.value_or(0) == 2);
+    CHECK_FALSE(v1walk.advance(p1));
+}

@@ -201,11 +201,18 @@ public:
         if (!client_) {
             cfimages::beast::ClientOptions o;
             if (timeout_seconds_) {
+                // --timeout bounds the whole command: every call, attempt
+                // and wait of it shares one budget that started with the
+                // command, and messages name the option the user typed.
                 const auto ms = std::chrono::milliseconds(
                     static_cast<std::int64_t>(*timeout_seconds_ * 1000.0 + 0.5));
+                o.deadline = ms;
+                o.deadline_at = started_ + ms;
                 o.timeout = ms;
-                if (o.connect_timeout > ms) o.connect_timeout = ms;
+                o.timeout_name = "--timeout";
+                o.deadline_name = "--timeout";
             }
+            o.connect_timeout_name = "connect limit";
             if (max_retries_) o.retry.max_retries = *max_retries_;
             client_ = std::make_unique<cfimages::beast::Client>(o);
         }
@@ -297,6 +304,8 @@ private:
     std::optional<std::string> email_;
     std::optional<std::string> key_;
     std::optional<double> timeout_seconds_;
+    /// When the command started: --timeout counts from here.
+    cfimages::CallClock::time_point started_ = cfimages::CallClock::now();
     std::optional<int> max_retries_;
     std::unique_ptr<cfimages::beast::Client> client_;
 };
@@ -410,25 +419,24 @@ int images_list_v2(Context& ctx, const ParsedArgs& a) {
     const cfimages::Config cfg = ctx.config();
     if (!a.has("all")) return run(ctx, cfimages::v2::list(cfg, p));
 
-    // --all: follow continuation_token until the server gives none. A token
-    // seen before would loop for ever (a mock answering the same example
-    // every time does this): stop there, say so, print what was collected.
+    // --all: every page, through the library's pager (ListWalk). A server
+    // that repeats itself (a mock answering the same example every time)
+    // is stopped there: what was collected from the pages before is
+    // printed, with a warning that says how much that is.
     cfimages::v2::ImagePage all;
-    std::set<std::string> seen;
-    if (p.continuation_token) seen.insert(*p.continuation_token);
-    for (;;) {
-        auto req = cfimages::v2::list(cfg, p);
+    cfimages::ListWalk<cfimages::v2::ListParams> walk(cfg, p);
+    while (!walk.finished()) {
+        auto req = walk.request();
         if (!req) return ctx.fail(req.error());
         auto page = ctx.client().send(std::move(*req));
         if (!page) return ctx.fail(page.error());
-        for (auto& img : page->images) all.images.push_back(std::move(img));
-        if (!page->has_more()) break;
-        if (!seen.insert(*page->continuation_token).second) {
-            ctx.warn("the server repeated a continuation_token; stopping after " +
-                     std::to_string(seen.size()) + " pages");
+        auto fresh = walk.advance(*page);
+        if (!fresh) {
+            ctx.warn(fresh.error().message + "; printing the " + std::to_string(all.images.size()) +
+                     " images of the first " + std::to_string(walk.pages() - 1) + " page(s)");
             break;
         }
-        p.continuation_token = page->continuation_token;
+        for (auto& img : page->images) all.images.push_back(std::move(img));
     }
     ctx.print(to_json(all));
     return exit_ok;
@@ -834,7 +842,8 @@ const char* const global_help =
     "  --account-id ID         Cloudflare account ID\n"
     "  --api-token T           API token (Authorization: Bearer)\n"
     "  --api-email E --api-key K  global API key and its account e-mail\n"
-    "  --timeout SECONDS       give up on a call after this long (connect and total)\n"
+    "  --timeout SECONDS       give up after this long: the whole command, every attempt\n"
+    "                          and wait between retries included\n"
     "  --max-retries N         retries of a failed idempotent call (default 2)\n"
     "  --help                  show help (also after a command)\n"
     "  --version, -V           print the version and exit\n"
