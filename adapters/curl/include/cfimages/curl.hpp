@@ -316,7 +316,8 @@ public:
             const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - start).count();
             return left < 1 ? 1L : static_cast<long>(left);
         };
-        const AttemptLimits connect = cfimages::connect_limits(limits, options_.connect_timeout, start);
+        const AttemptLimits connect = cfimages::connect_limits(limits, options_.connect_timeout, start,
+                                                                options_.connect_timeout_name);
 
         CURLcode set_rc = CURLE_OK;
         auto opt = [&](CURLoption o, auto value) {

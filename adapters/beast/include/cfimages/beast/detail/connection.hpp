@@ -382,7 +382,7 @@ private:
 
 /// The limit that bounds connecting (see cfimages::connect_limits).
 inline AttemptLimits connect_limits(const AttemptLimits& attempt, const ClientOptions& options, Clock::time_point start) {
-    return cfimages::connect_limits(attempt, options.connect_timeout, start);
+    return cfimages::connect_limits(attempt, options.connect_timeout, start, options.connect_timeout_name);
 }
 
 /// State of async_connect that must not move while handlers run.
