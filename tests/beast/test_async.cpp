@@ -448,3 +448,57 @@ TEST_CASE("async: thousands of calls, 16 in flight, in flat memory") {
     CHECK(after - warm < 4096);
     CHECK(server.connections() <= 32); // 16, and once more if the server closed them between the runs
 }
+
+TEST_CASE("async: async_for_each_image walks every page; cancelling it ends the walk") {
+    // 25 images, 10 per page, continuation tokens "p1", "p2".
+    LocalServer server([](Conn& c) {
+        while (auto r = c.read_request()) {
+            int page = 0;
+            if (r->target.find("continuation_token=p1") != std::string::npos) page = 1;
+            if (r->target.find("continuation_token=p2") != std::string::npos) page = 2;
+            std::string images;
+            for (int i = page * 10; i < std::min(25, page * 10 + 10); ++i)
+                images += (images.empty() ? "" : ",") + image_json("i" + std::to_string(i));
+            const std::string token = page < 2 ? "\"p" + std::to_string(page + 1) + "\"" : "null";
+            if (!c.write(http_response(200, ok_json(R"({"images":[)" + images + R"(],"continuation_token":)" + token + "}"),
+                                       {"Content-Type: application/json"})))
+                return;
+        }
+    });
+    asio::io_context ioc;
+    cfimages::beast::AsyncClient client(ioc.get_executor(), fast_options());
+    std::vector<std::string> ids;
+    std::optional<cfimages::Result<std::size_t>> n;
+    client.async_for_each_image(config_for(server.url()), cfimages::v2::ListParams{},
+                                [&](const cfimages::Image& i) { ids.push_back(i.id); },
+                                [&](cfimages::Result<std::size_t> r) { n = std::move(r); });
+    ioc.run();
+    REQUIRE(n);
+    REQUIRE_MESSAGE(n->has_value(), n->error().message);
+    CHECK(**n == 25);
+    REQUIRE(ids.size() == 25);
+    CHECK(ids.front() == "i0");
+    CHECK(ids.back() == "i24");
+    CHECK(server.requests().size() == 3);
+
+    // Stopping from the callback, and cancelling from outside.
+    ioc.restart();
+    std::optional<cfimages::Result<std::size_t>> stopped;
+    client.async_for_each_image(config_for(server.url()), cfimages::v2::ListParams{},
+                                [&](const cfimages::Image&) { return false; },
+                                [&](cfimages::Result<std::size_t> r) { stopped = std::move(r); });
+    asio::cancellation_signal signal;
+    std::optional<cfimages::Result<std::size_t>> cancelled;
+    client.async_for_each_image(config_for(server.url()), cfimages::v2::ListParams{},
+                                [&](const cfimages::Image&) { signal.emit(asio::cancellation_type::terminal); },
+                                asio::bind_cancellation_slot(signal.slot(), [&](cfimages::Result<std::size_t> r) {
+                                    cancelled = std::move(r);
+                                }));
+    ioc.run();
+    REQUIRE(stopped);
+    REQUIRE(stopped->has_value());
+    CHECK(**stopped == 1);
+    REQUIRE(cancelled);
+    REQUIRE_FALSE(cancelled->has_value());
+    CHECK(cancelled->error().message.find("cancelled") != std::string::npos);
+}

@@ -434,6 +434,83 @@ auto async_call(std::shared_ptr<AsyncCore> core, Request<T> request, bool pass_r
     return asio::async_compose<Token, void(Result<T>)>(CallOp<T>{std::move(state)}, token, strand);
 }
 
+/// State of an asynchronous walk over a listing.
+template <class Params, class OnImage>
+struct WalkState {
+    WalkState(std::shared_ptr<AsyncCore> c, Config cfg, Params first, OnImage f)
+        : core(std::move(c)), walk(std::move(cfg), std::move(first)), on_image(std::move(f)) {}
+    std::shared_ptr<AsyncCore> core;
+    ListWalk<Params> walk;
+    OnImage on_image;
+    std::size_t visited = 0;
+    bool started = false;
+    bool cancelled = false;
+    asio::cancellation_signal inner;  ///< Cancels the page call in flight.
+    std::optional<Result<typename ListWalk<Params>::Page>> page;  ///< The page that just arrived.
+};
+
+/// The composed operation of `AsyncClient::async_for_each_image`: one
+/// call per page through the client, the rules of `ListWalk`.
+template <class Params, class OnImage>
+struct WalkOp {
+    using Page = typename ListWalk<Params>::Page;
+    std::shared_ptr<WalkState<Params, OnImage>> st;
+
+    template <class Self>
+    void operator()(Self& self) {
+        auto& s = *st;
+        if (!s.started) {
+            s.started = true;
+            self.reset_cancellation_state(asio::enable_total_cancellation());
+            asio::post(s.core->strand, std::move(self));
+            return;
+        }
+        // Forward a cancellation to the page call in flight (on the strand:
+        // a cancellation_signal is not thread-safe).
+        auto slot = self.get_cancellation_state().slot();
+        if (slot.is_connected()) {
+            std::weak_ptr<WalkState<Params, OnImage>> weak = st;
+            auto strand = s.core->strand;
+            slot.assign([weak, strand](asio::cancellation_type) {
+                asio::post(strand, [weak] {
+                    if (auto p = weak.lock()) {
+                        p->cancelled = true;
+                        p->inner.emit(asio::cancellation_type::terminal);
+                    }
+                });
+            });
+        }
+        if (s.page) {
+            auto page = std::move(*s.page);
+            s.page.reset();
+            if (!page) return self.complete(Result<std::size_t>(fail(std::move(page).error())));
+            auto fresh = s.walk.advance(*page);
+            if (!fresh) return self.complete(Result<std::size_t>(fail(std::move(fresh).error())));
+            for (const Image& image : page->images) {
+                ++s.visited;
+                if constexpr (std::is_same_v<std::invoke_result_t<OnImage&, const Image&>, bool>) {
+                    if (!s.on_image(image)) return self.complete(Result<std::size_t>(s.visited));
+                } else {
+                    s.on_image(image);
+                }
+            }
+        }
+        if (s.walk.finished()) return self.complete(Result<std::size_t>(s.visited));
+        if (s.cancelled)
+            return self.complete(Result<std::size_t>(
+                fail(ApiError::make(ErrorKind::transport, "cancelled: the caller cancelled the operation"))));
+        auto request = s.walk.request();
+        if (!request) return self.complete(Result<std::size_t>(fail(std::move(request).error())));
+        auto keep = st;
+        async_call<Page>(s.core, std::move(*request), false,
+                         asio::bind_cancellation_slot(s.inner.slot(),
+                                                      [self = std::move(self), keep](Result<Page> r) mutable {
+                                                          keep->page.emplace(std::move(r));
+                                                          self();
+                                                      }));
+    }
+};
+
 } // namespace detail
 
 /// An asynchronous HTTP(S) client for cfimages requests on Boost.Beast,
@@ -508,6 +585,27 @@ public:
         r.http = std::move(request);
         r.idempotent = idempotent;
         return detail::async_call<HttpResponse>(core_, std::move(r), true, std::forward<CompletionToken>(token));
+    }
+
+    /// Visits every image of a listing, page after page, without
+    /// blocking: one call per page through this client (its pool, rate
+    /// limiter and retries), with the rules of `cfimages::ListWalk`.
+    /// @param cfg      account and credentials (copied).
+    /// @param params   the first page's parameters (`v2::ListParams` or
+    ///                 `v1::ListParams`).
+    /// @param on_image called on the client's strand for every image, in
+    ///                 order, as `on_image(const Image&)`; it may return
+    ///                 `bool`, and `false` ends the walk.
+    /// @param token    any completion token for `void(Result<std::size_t>)`.
+    /// @return what the token makes of it: the images visited, or the
+    ///         first error (a cancelled walk: `transport`).
+    template <class Params, class OnImage, class CompletionToken>
+    auto async_for_each_image(Config cfg, Params params, OnImage on_image, CompletionToken&& token) {
+        auto strand = core_->strand;
+        return boost::asio::async_compose<CompletionToken, void(Result<std::size_t>)>(
+            detail::WalkOp<Params, OnImage>{std::make_shared<detail::WalkState<Params, OnImage>>(
+                core_, std::move(cfg), std::move(params), std::move(on_image))},
+            token, strand);
     }
 
     /// Closes every idle connection (calls in flight keep theirs).
