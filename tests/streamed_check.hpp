@@ -39,7 +39,7 @@ inline StreamedUpload streamed_upload(const cfimages::Config& cfg, std::uint64_t
 
 // True when `seen` carries exactly the body `req` streams.
 inline bool received_streamed_body(const SeenRequest& seen, const cfimages::HttpRequest& req) {
-    const auto* mp = dynamic_cast<const cfimages::detail::MultipartSource*>(req.body_source.get());
+    const auto* mp = static_cast<const cfimages::detail::MultipartSource*>(req.body_source.get());
     if (mp == nullptr) return false;
     CHECK(seen.header("content-length") == std::to_string(req.body_size()));
     CHECK(seen.header("content-type") == std::string(req.header("Content-Type").value_or("")));

@@ -145,7 +145,7 @@ TEST_CASE("streamed upload: upload_to, same bytes; a device's own BodySource") {
     for (const auto& h : b->http.headers) CHECK_FALSE(cfimages::is_secret_header(h.name));
 
     // The multipart source exposes head and tail; the file is between them.
-    const auto* mp = dynamic_cast<const cfimages::detail::MultipartSource*>(b->http.body_source.get());
+    const auto* mp = static_cast<const cfimages::detail::MultipartSource*>(b->http.body_source.get());
     REQUIRE(mp != nullptr);
     CHECK(mp->head().size() + png.size() + mp->tail().size() == b->http.body_size());
     CHECK(a->http.body == mp->head() + png + mp->tail());
@@ -307,7 +307,7 @@ TEST_CASE("streamed upload: the boundary in the file's middle fails the send, ev
             "https://upload.example/x", cfimages::File{{}, "", "", std::make_shared<StringSource>(crafted)});
         REQUIRE(req);
         CHECK(std::string(*req->http.header("Content-Type")) == ct);
-        const auto* mp = dynamic_cast<const cfimages::detail::MultipartSource*>(req->http.body_source.get());
+        const auto* mp = static_cast<const cfimages::detail::MultipartSource*>(req->http.body_source.get());
         REQUIRE(mp != nullptr);
         // Chunks ending at 25000 file bytes: the second occurrence straddles two reads.
         const std::size_t first_chunk = mp->head().size() + 25000;
