@@ -337,12 +337,15 @@ boost::json::value parse_metadata(const std::string& text) {
     return v;
 }
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw UsageError("--file: cannot open " + path + ": " + std::strerror(errno));
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw UsageError("--file: cannot read " + path);
-    return bytes;
+// The file at `path`, streamed while it is sent (never read into memory).
+std::shared_ptr<const cfimages::BodySource> open_file(const std::string& path) {
+    auto src = cfimages::file_source(path);
+    if (!src) {
+        std::string why = src.error().message;  // "file: cannot open PATH: reason"
+        if (why.compare(0, 6, "file: ") == 0) why.erase(0, 6);
+        throw UsageError("--file: " + why);
+    }
+    return std::move(*src);
 }
 
 std::string base_name(const std::string& path) {
@@ -377,11 +380,7 @@ void require(const ParsedArgs& a, std::initializer_list<std::string_view> names)
 int images_upload(Context& ctx, const ParsedArgs& a) {
     if (a.has("file") == a.has("url")) throw UsageError("give exactly one of --file and --url");
     cfimages::v1::CreateParams p;
-    std::string bytes;  // outlives the builder call, which copies it into the body
-    if (auto f = a.get("file")) {
-        bytes = read_file(*f);
-        p.file = cfimages::File{bytes, base_name(*f), std::string()};
-    }
+    if (auto f = a.get("file")) p.file = cfimages::File{{}, base_name(*f), std::string(), open_file(*f)};
     if (auto u = a.get("url")) p.url = *u;
     if (auto id = a.get("id")) p.id = *id;
     if (auto c = a.get("creator")) p.creator = *c;
@@ -627,11 +626,10 @@ int verify(Context& ctx, const ParsedArgs& a) {
 int upload_to(Context& ctx, const ParsedArgs& a) {
     require(a, {"file"});
     const std::string path = *a.get("file");
-    const std::string bytes = read_file(path);  // outlives the builder, which copies it
     // No Config, no credentials: the upload URL is its own one-time
     // credential, and this command works with none configured.
     auto req = cfimages::upload_to::build(a.positionals[0],
-                                          cfimages::File{bytes, base_name(path), std::string()});
+                                          cfimages::File{{}, base_name(path), std::string(), open_file(path)});
     if (!req) return ctx.fail(req.error());
     for (const cfimages::Header& h : req->http.headers)
         if (cfimages::is_secret_header(h.name))  // cannot happen: upload_to::build adds none
