@@ -86,8 +86,8 @@ const char* const sync_details =
     "Exactly once: an upload that failed ambiguously (no answer, a 5xx) is followed by\n"
     "asking whether the ID exists before sending again; HTTP 409 counts as already\n"
     "present. Each failure is one line on stderr: 'error <code>: <path>: <message>'.\n"
-    "The last stdout line is\n"
-    "{\"files\":N,\"uploaded\":N,\"already_present\":N,\"skipped\":N,\"failed\":N,\"seconds\":S}.\n"
+    "The last stdout line is one JSON object: the counts files, uploaded,\n"
+    "already_present, skipped and failed, and seconds, in that order.\n"
     "Exit status: 0 when nothing failed, 1 otherwise, 2 usage.\n";
 
 const char* const export_synopsis = "DIR [--concurrency N] [--journal FILE] [--progress auto|json|never]";
