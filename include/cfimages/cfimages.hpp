@@ -13,6 +13,7 @@
 #include <cfimages/request.hpp>
 #include <cfimages/models.hpp>
 #include <cfimages/file.hpp>
+#include <cfimages/file_source.hpp>
 #include <cfimages/images.hpp>
 #include <cfimages/keys.hpp>
 #include <cfimages/stats.hpp>

@@ -398,10 +398,11 @@ inline std::optional<std::string_view> find_header(const Headers& headers,
 }
 
 /// A request body read in pieces instead of held in memory: an upload
-/// streamed from disk or flash. The streamed builders
-/// (`v1::create` with a `FileSource`, `upload_to::build`) make one that
-/// yields the multipart head, the file and the tail; a transport reads it
-/// in bounded chunks, as often as it needs (each attempt reads from 0).
+/// streamed from disk or flash. Given a `File` whose `source` is set,
+/// `v1::create` and `upload_to::build` make one that yields the multipart
+/// head, the file and the tail; a transport reads it in bounded chunks,
+/// as often as it needs (each attempt reads from 0). Implement it to
+/// stream from your own storage; `file_source` does it for a file.
 class BodySource {
 public:
     virtual ~BodySource() = default;
@@ -1410,8 +1411,10 @@ struct ImagePage {
 #define CFIMAGES_FILE_HPP
 
 /// @file
-/// `File`: an image to upload, by reference to bytes the caller owns.
+/// `File`: an image to upload, by reference to bytes the caller owns, or
+/// streamed from a `BodySource` (see `file_source`).
 
+#include <algorithm>
 
 // ---- begin <cfimages/detail/multipart.hpp> ----
 #ifndef CFIMAGES_DETAIL_MULTIPART_HPP
@@ -1433,6 +1436,7 @@ struct ImagePage {
 // is mixed in and the next candidate is tried. The body is sized exactly
 // before it is written, so a 10 MB file is copied once.
 
+#include <cstring>
 
 
 namespace cfimages {
@@ -1443,7 +1447,18 @@ struct Part {
     std::string_view data;
     std::string_view filename{};      // empty: a plain field
     std::string_view content_type{};  // empty: no Content-Type line
+    // A streamed part (at most one per body): `data` is empty and the
+    // `source_size` bytes are read from `source` while sending.
+    // `source_first` holds its first 4 KiB (all of it up to 8 KiB),
+    // `source_last` its last 4 KiB when it is larger.
+    std::shared_ptr<const BodySource> source{};
+    std::uint64_t source_size = 0;
+    std::string source_first{};
+    std::string source_last{};
 };
+
+// How many bytes at each end of a part's data the boundary hash reads.
+inline constexpr std::size_t hash_edge = 4096;
 
 inline std::uint64_t fnv1a(std::uint64_t h, std::string_view s) noexcept {
     for (char c : s) {
@@ -1455,12 +1470,16 @@ inline std::uint64_t fnv1a(std::uint64_t h, std::string_view s) noexcept {
 
 inline std::uint64_t hash_parts(const std::vector<Part>& parts, std::uint64_t salt) noexcept {
     std::uint64_t h = 0xcbf29ce484222325ULL ^ (salt * 0x9e3779b97f4a7c15ULL);
-    constexpr std::size_t edge = 4096;
+    constexpr std::size_t edge = hash_edge;
     for (const Part& p : parts) {
         h = fnv1a(h, p.name);
         h = fnv1a(h, p.filename);
         h = fnv1a(h, p.content_type);
-        if (p.data.size() <= 2 * edge) {
+        if (p.source) {
+            // The same bytes as for the buffered data below.
+            h = fnv1a(h, p.source_first);
+            h = fnv1a(h, p.source_last);
+        } else if (p.data.size() <= 2 * edge) {
             h = fnv1a(h, p.data);
         } else {
             h = fnv1a(h, p.data.substr(0, edge));
@@ -1468,7 +1487,7 @@ inline std::uint64_t hash_parts(const std::vector<Part>& parts, std::uint64_t sa
         }
         // The size as 8 little-endian bytes, so the boundary (and so the
         // golden request bytes) is the same on every platform.
-        const std::uint64_t n = p.data.size();
+        const std::uint64_t n = p.source ? p.source_size : p.data.size();
         char size_bytes[8];
         for (unsigned i = 0; i < 8; ++i) size_bytes[i] = static_cast<char>((n >> (8 * i)) & 0xff);
         h = fnv1a(h, std::string_view(size_bytes, sizeof size_bytes));
@@ -1480,6 +1499,9 @@ inline bool occurs_in(const std::vector<Part>& parts, std::string_view b) noexce
     for (const Part& p : parts) {
         if (p.data.find(b) != std::string_view::npos || p.name.find(b) != std::string_view::npos ||
             p.filename.find(b) != std::string_view::npos)
+            return true;
+        // A streamed part's middle is searched while it is sent.
+        if (p.source && (p.source_first.find(b) != std::string::npos || p.source_last.find(b) != std::string::npos))
             return true;
     }
     return false;
@@ -1513,6 +1535,19 @@ inline void append_quoted(std::string& out, std::string_view v) {
     out.push_back('"');
 }
 
+// Writes a part's delimiter and header lines, up to its first data byte.
+inline void append_part_head(std::string& body, std::string_view boundary, const Part& p) {
+    body.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=");
+    append_quoted(body, p.name);
+    if (!p.filename.empty()) {
+        body.append("; filename=");
+        append_quoted(body, p.filename);
+    }
+    body.append("\r\n");
+    if (!p.content_type.empty()) body.append("Content-Type: ").append(p.content_type).append("\r\n");
+    body.append("\r\n");
+}
+
 // Builds the body; returns the Content-Type header value (with boundary).
 inline std::string build_multipart(const std::vector<Part>& parts, std::string& body) {
     std::string boundary = make_boundary(parts);
@@ -1523,18 +1558,138 @@ inline std::string build_multipart(const std::vector<Part>& parts, std::string& 
     body.clear();
     body.reserve(size);
     for (const Part& p : parts) {
-        body.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=");
-        append_quoted(body, p.name);
-        if (!p.filename.empty()) {
-            body.append("; filename=");
-            append_quoted(body, p.filename);
-        }
-        body.append("\r\n");
-        if (!p.content_type.empty()) body.append("Content-Type: ").append(p.content_type).append("\r\n");
-        body.append("\r\n").append(p.data).append("\r\n");
+        append_part_head(body, boundary, p);
+        body.append(p.data).append("\r\n");
     }
     body.append("--").append(boundary).append("--\r\n");
     return "multipart/form-data; boundary=" + boundary;
+}
+
+/// A multipart body streamed from a file source: the head bytes, then
+/// the file's bytes read through its `BodySource`, then the tail bytes.
+/// Made by the builders for a `File` with a `source`; `size()` is the
+/// exact Content-Length. Thread-safe as far as the file's source is
+/// (`read` changes nothing here).
+class MultipartSource final : public BodySource {
+public:
+    /// Holds `head`, the `file_size` bytes of `file`, `tail`; `boundary`
+    /// is what the file's bytes must not contain.
+    MultipartSource(std::string head, std::shared_ptr<const BodySource> file, std::uint64_t file_size,
+                    std::string tail, std::string boundary)
+        : head_(std::move(head)), tail_(std::move(tail)), boundary_(std::move(boundary)), file_(std::move(file)),
+          file_size_(file_size) {}
+
+    /// Returns head, file and tail sizes together.
+    std::uint64_t size() const noexcept override {
+        return static_cast<std::uint64_t>(head_.size()) + file_size_ + static_cast<std::uint64_t>(tail_.size());
+    }
+
+    /// Copies up to `n` bytes from `offset`: head, file and tail bytes as
+    /// they fall. @return the count, or the file source's error, or
+    /// `invalid_argument` when the file's bytes hold the boundary (the
+    /// body would not parse as its parts), or `transport` when asked to
+    /// read past the end.
+    Result<std::size_t> read(std::uint64_t offset, char* out, std::size_t n) const override {
+        const std::uint64_t total = size();
+        if (n == 0) return std::size_t{0};
+        if (offset >= total)
+            return ApiError::make(ErrorKind::transport, "the request body was read past its end");
+        const std::uint64_t head_end = head_.size();
+        const std::uint64_t file_end = head_end + file_size_;
+        std::size_t done = 0;
+        while (done < n && offset < total) {
+            const std::uint64_t want_all = n - done;
+            if (offset < head_end) {
+                const auto k = static_cast<std::size_t>(std::min<std::uint64_t>(want_all, head_end - offset));
+                std::memcpy(out + done, head_.data() + offset, k);
+                done += k;
+                offset += k;
+            } else if (offset < file_end) {
+                const std::uint64_t at = offset - head_end;
+                const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(want_all, file_size_ - at));
+                auto got = file_->read(at, out + done, want);
+                if (!got) return std::move(got).error();
+                if (*got == 0 || *got > want)
+                    return ApiError::make(ErrorKind::transport,
+                                          "the file being uploaded ended before its size (" +
+                                              int_to_string(static_cast<std::int64_t>(file_size_)) + " bytes)");
+                if (auto e = check_boundary(at, std::string_view(out + done, *got))) return std::move(*e);
+                done += *got;
+                offset += *got;
+                if (*got < want) break;  // the file source gave less: the caller asks again
+            } else {
+                const std::uint64_t at = offset - file_end;
+                const auto k = static_cast<std::size_t>(std::min<std::uint64_t>(want_all, tail_.size() - at));
+                std::memcpy(out + done, tail_.data() + at, k);
+                done += k;
+                offset += k;
+            }
+        }
+        return done;
+    }
+
+    /// The bytes before the file's (every part before it and its header).
+    const std::string& head() const noexcept { return head_; }
+    /// The bytes after the file's (CRLF, later parts, the closing delimiter).
+    const std::string& tail() const noexcept { return tail_; }
+
+private:
+    // Searches `chunk` (the file's bytes from `at`) for the boundary,
+    // including an occurrence that starts in the bytes before it: those
+    // are read again, so each read stands alone (any offset, any thread).
+    std::optional<ApiError> check_boundary(std::uint64_t at, std::string_view chunk) const {
+        const std::string_view b = boundary_;
+        if (b.empty() || b.size() > 128) return std::nullopt;  // never: boundaries are about 30 bytes
+        bool hit = chunk.find(b) != std::string_view::npos;
+        if (!hit && at > 0) {
+            char seam[2 * 128];
+            const std::size_t before = static_cast<std::size_t>(std::min<std::uint64_t>(at, b.size() - 1));
+            std::size_t have = 0;
+            while (have < before) {
+                auto got = file_->read(at - before + have, seam + have, before - have);
+                if (!got) return std::move(got).error();
+                if (*got == 0 || *got > before - have)
+                    return ApiError::make(ErrorKind::transport, "the file being uploaded ended before its size");
+                have += *got;
+            }
+            const std::size_t after = std::min(chunk.size(), b.size() - 1);
+            std::memcpy(seam + have, chunk.data(), after);
+            hit = std::string_view(seam, have + after).find(b) != std::string_view::npos;
+        }
+        if (!hit) return std::nullopt;
+        return ApiError::invalid("file", "its bytes contain the multipart boundary " + boundary_ +
+                                             " and cannot be streamed; upload it from memory (File::data)");
+    }
+    std::string head_, tail_, boundary_;
+    std::shared_ptr<const BodySource> file_;
+    std::uint64_t file_size_ = 0;
+};
+
+// Sets the body of `r` to the multipart form of `parts` and adds its
+// Content-Type header: buffered in `body`, or, when a part is streamed,
+// as a `MultipartSource` in `body_source` (and `body` empty).
+inline void set_multipart(HttpRequest& r, const std::vector<Part>& parts) {
+    const auto streamed =
+        std::find_if(parts.begin(), parts.end(), [](const Part& p) { return p.source != nullptr; });
+    if (streamed == parts.end()) {
+        std::string type = build_multipart(parts, r.body);
+        r.headers.push_back({"Content-Type", std::move(type)});
+        return;
+    }
+    std::string boundary = make_boundary(parts);
+    std::string head, tail;
+    std::string* out = &head;
+    for (auto it = parts.begin(); it != parts.end(); ++it) {
+        append_part_head(*out, boundary, *it);
+        if (it == streamed) out = &tail;
+        else out->append(it->data);
+        out->append("\r\n");
+    }
+    tail.append("--").append(boundary).append("--\r\n");
+    r.headers.push_back({"Content-Type", "multipart/form-data; boundary=" + boundary});
+    r.body.clear();
+    r.body_source = std::make_shared<MultipartSource>(std::move(head), streamed->source, streamed->source_size,
+                                                      std::move(tail), std::move(boundary));
 }
 
 // Recognises the image formats Cloudflare Images accepts from their magic
@@ -1574,34 +1729,87 @@ inline Sniffed sniff_image(std::string_view d) noexcept {
 
 namespace cfimages {
 
-/// An image file for `v1::create` and `upload_to`.
+/// An image file for `v1::create` and `upload_to`: its bytes in memory
+/// (`data`) or streamed (`source`), exactly one of them.
 ///
 /// `data` is a view: the bytes are copied once, into the request body, so
 /// they only need to outlive the builder call.
+///
+/// With `source`, the bytes are never held whole: the builder reads the
+/// first and last 4 KiB (to sniff the type and derive the boundary) and
+/// the request's `body_source` reads the rest in chunks while it is sent,
+/// from offset 0 again on every attempt. The source must outlive the
+/// request (it is shared with it) and give the same bytes each time.
+///
+/// @code
+/// auto src = cfimages::file_source("cat.png");               // <cfimages/file_source.hpp>
+/// if (!src) return fail(src.error());
+/// cfimages::v1::CreateParams p;
+/// p.file = cfimages::File{{}, "cat.png", "", *src};
+/// auto img = client.send(cfimages::v1::create(cfg, p));     // 10 MB file, a few KiB of memory
+/// @endcode
 struct File {
-    std::string_view data;     ///< The file's bytes.
+    std::string_view data;     ///< The file's bytes (empty when `source` is set).
     std::string filename;      ///< Sent as the part's filename; `image.<ext>` when empty.
     std::string content_type;  ///< Media type; sniffed from the magic bytes when empty.
+    /// The file's bytes, read while sending instead of held in memory
+    /// (`data` must then be empty). Its `size()` is checked against the
+    /// upload limit; see `file_source` for files on disk.
+    std::shared_ptr<const BodySource> source = nullptr;
 };
 
 namespace detail {
 
+// Reads exactly `n` bytes of `src` from `offset` into `out`.
+inline std::optional<ApiError> read_exact(const BodySource& src, std::uint64_t offset, char* out, std::size_t n) {
+    std::size_t have = 0;
+    while (have < n) {
+        auto got = src.read(offset + have, out + have, n - have);
+        if (!got) return std::move(got).error();
+        if (*got == 0 || *got > n - have)
+            return ApiError::make(ErrorKind::transport, "the file being uploaded ended before its size");
+        have += *got;
+    }
+    return std::nullopt;
+}
+
 // Validates `f` and fills the multipart part for it. `filename_store`
 // keeps a generated filename alive for as long as the part needs it.
+// A streamed file's edges are read into the part (see multipart.hpp).
 inline std::optional<ApiError> file_part(std::string_view field, const File& f, std::size_t max_bytes,
                                          std::string& filename_store, Part& part) {
     std::string fld(field);
-    if (f.data.empty()) return ApiError::invalid(fld, "must not be empty");
-    if (f.data.size() > max_bytes)
-        return ApiError::invalid(fld, "is " + int_to_string(static_cast<std::int64_t>(f.data.size())) +
+    if (f.source && !f.data.empty())
+        return ApiError::invalid(fld, "set data or source, not both");
+    const std::uint64_t size = f.source ? f.source->size() : static_cast<std::uint64_t>(f.data.size());
+    if (size == 0) return ApiError::invalid(fld, "must not be empty");
+    if (size > max_bytes)
+        return ApiError::invalid(fld, "is " + int_to_string(static_cast<std::int64_t>(
+                                                  std::min(size, static_cast<std::uint64_t>(INT64_MAX)))) +
                                           " bytes; the limit is " +
                                           int_to_string(static_cast<std::int64_t>(max_bytes)) + " bytes");
     if (has_control(f.filename)) return ApiError::invalid(fld + ".filename", "must not contain control characters");
     if (f.filename.size() > 1024) return ApiError::invalid(fld + ".filename", "must be at most 1024 characters");
     if (has_control(f.content_type) || f.content_type.find(';') != std::string::npos)
         return ApiError::invalid(fld + ".content_type", "must be a bare media type such as image/png");
+    std::string_view head = f.data;
+    if (f.source) {
+        // The bytes the buffered path would hash and sniff (multipart.hpp).
+        const std::size_t first =
+            static_cast<std::size_t>(size <= 2 * hash_edge ? size : static_cast<std::uint64_t>(hash_edge));
+        part.source_first.resize(first);
+        if (auto e = read_exact(*f.source, 0, &part.source_first[0], first)) return e;
+        part.source_last.clear();
+        if (size > 2 * hash_edge) {
+            part.source_last.resize(hash_edge);
+            if (auto e = read_exact(*f.source, size - hash_edge, &part.source_last[0], hash_edge)) return e;
+        }
+        part.source = f.source;
+        part.source_size = size;
+        head = part.source_first;
+    }
     std::string_view type = f.content_type;
-    Sniffed s = sniff_image(f.data);
+    Sniffed s = sniff_image(head);
     if (type.empty()) {
         if (s.type.empty())
             return ApiError::invalid(fld + ".content_type",
@@ -1627,6 +1835,144 @@ inline std::optional<ApiError> file_part(std::string_view field, const File& f, 
 
 #endif // CFIMAGES_FILE_HPP
 // ---- end <cfimages/file.hpp> ----
+// ---- begin <cfimages/file_source.hpp> ----
+#ifndef CFIMAGES_FILE_SOURCE_HPP
+#define CFIMAGES_FILE_SOURCE_HPP
+
+/// @file
+/// `file_source`: a file on disk as a `BodySource`, so an upload streams
+/// it instead of holding it in memory (`File::source`).
+
+#include <cerrno>
+#include <mutex>
+
+#if !defined(_WIN32)
+#include <sys/types.h>
+#endif
+
+
+namespace cfimages {
+namespace detail {
+
+// 64-bit seek and tell on every platform (`long` is 32 bits on Windows).
+inline bool file_seek(std::FILE* f, std::uint64_t offset, int whence) noexcept {
+#if defined(_WIN32)
+    return ::_fseeki64(f, static_cast<__int64>(offset), whence) == 0;
+#else
+    return ::fseeko(f, static_cast<off_t>(offset), whence) == 0;
+#endif
+}
+inline std::int64_t file_tell(std::FILE* f) noexcept {
+#if defined(_WIN32)
+    return static_cast<std::int64_t>(::_ftelli64(f));
+#else
+    return static_cast<std::int64_t>(::ftello(f));
+#endif
+}
+
+// The source behind `file_source`: one open FILE, reads serialised by a
+// mutex (a seek and a read are one step), so any thread may read at any
+// offset, and every attempt may start again from 0.
+class FileBodySource final : public BodySource {
+public:
+    FileBodySource(std::FILE* f, std::string path, std::uint64_t size) noexcept
+        : file_(f), path_(std::move(path)), size_(size) {}
+    FileBodySource(const FileBodySource&) = delete;
+    FileBodySource& operator=(const FileBodySource&) = delete;
+    ~FileBodySource() override { std::fclose(file_); }
+
+    std::uint64_t size() const noexcept override { return size_; }
+
+    // A file that is shorter or longer than it was when opened fails the
+    // read: sending its first `size_` bytes would be sending the wrong file.
+    Result<std::size_t> read(std::uint64_t offset, char* out, std::size_t n) const override {
+        if (n == 0) return std::size_t{0};
+        if (offset >= size_) return changed("read past its size");
+        if (static_cast<std::uint64_t>(n) > size_ - offset) n = static_cast<std::size_t>(size_ - offset);
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::clearerr(file_);
+        if (!file_seek(file_, offset, SEEK_SET)) return failed("cannot seek in");
+        const std::size_t got = std::fread(out, 1, n, file_);
+        if (got < n) {
+            if (std::ferror(file_)) return failed("cannot read");
+            return changed("is shorter than when it was opened");
+        }
+        if (offset + got == size_) {
+            char extra = 0;
+            if (std::fread(&extra, 1, 1, file_) == 1) return changed("is longer than when it was opened");
+        }
+        return got;
+    }
+
+private:
+    ApiError failed(const char* what) const {
+        const int err = errno;
+        return ApiError::make(ErrorKind::transport,
+                              std::string("file: ") + what + ' ' + path_ + ": " + std::strerror(err));
+    }
+    ApiError changed(const char* what) const {
+        return ApiError::make(ErrorKind::transport, "file: " + path_ + " changed while it was being sent: " + what +
+                                                        " (" + int_to_string(static_cast<std::int64_t>(size_)) +
+                                                        " bytes)");
+    }
+
+    std::FILE* file_;
+    std::string path_;
+    std::uint64_t size_;
+    mutable std::mutex mutex_;
+};
+
+} // namespace detail
+
+/// Opens the file at `path` as a `BodySource` for `File::source`: an
+/// upload then streams it in chunks instead of holding it in memory.
+///
+/// The size is taken now and is the `Content-Length`; the file is kept
+/// open until the last request holding the source is gone. `read` may be
+/// called from any thread and from any offset (each attempt reads from 0
+/// again). A file that becomes shorter or longer while it is sent fails
+/// that attempt (`ErrorKind::transport`, not retried), rather than send
+/// bytes that are not the file's; a change that keeps the size is not
+/// detected.
+/// @code
+/// auto src = cfimages::file_source("photos/cat.png");
+/// if (!src) { std::cerr << src.error() << '\n'; return 2; }
+/// cfimages::v1::CreateParams p;
+/// p.file = cfimages::File{{}, "cat.png", "", *src};
+/// @endcode
+/// @return the source, or `invalid_argument` naming the path when it
+///   cannot be opened, sized or read (missing, a directory, no permission).
+inline Result<std::shared_ptr<const BodySource>> file_source(std::string path) {
+    auto refuse = [&](const char* what, int err) {
+        return ApiError::invalid("file", std::string(what) + ' ' + path + ": " + std::strerror(err));
+    };
+    errno = 0;
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr) return refuse("cannot open", errno != 0 ? errno : ENOENT);
+    std::int64_t size = -1;
+    if (detail::file_seek(f, 0, SEEK_END)) size = detail::file_tell(f);
+    if (size < 0 || !detail::file_seek(f, 0, SEEK_SET)) {
+        const int err = errno != 0 ? errno : EIO;
+        std::fclose(f);
+        return refuse("cannot find the size of", err);
+    }
+    // Opening a directory succeeds on some systems; reading it does not.
+    char first = 0;
+    errno = 0;
+    if (std::fread(&first, 1, 1, f) != 1 && std::ferror(f)) {
+        const int err = errno != 0 ? errno : EIO;
+        std::fclose(f);
+        return refuse("cannot read", err);
+    }
+    std::shared_ptr<const BodySource> src =
+        std::make_shared<detail::FileBodySource>(f, std::move(path), static_cast<std::uint64_t>(size));
+    return src;
+}
+
+} // namespace cfimages
+
+#endif // CFIMAGES_FILE_SOURCE_HPP
+// ---- end <cfimages/file_source.hpp> ----
 // ---- begin <cfimages/images.hpp> ----
 #ifndef CFIMAGES_IMAGES_HPP
 #define CFIMAGES_IMAGES_HPP
@@ -2084,7 +2430,6 @@ inline Result<Stats> decode_stats(const boost::json::value& v, const Path& p) {
 // comes from one arena per page (page_arena.hpp says why and what that
 // means for the caller).
 
-#include <cstring>
 
 #if defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2)
 #include <emmintrin.h>
@@ -2115,7 +2460,6 @@ inline Result<Stats> decode_stats(const boost::json::value& v, const Path& p) {
 // resource: memory a long-lived meta keeps rewriting is not reused.
 
 #include <atomic>
-#include <mutex>
 
 #include <boost/json/memory_resource.hpp>
 
@@ -3842,8 +4186,12 @@ namespace v1 {
 /// Parts, in order: `file` (with filename and sniffed image type) or `url`,
 /// then `id`, `creator`, `metadata` (compact JSON text), `requireSignedURLs`.
 /// Not idempotent: the retry policy leaves it alone unless told otherwise.
+/// A file with a `source` (`File::source`, `file_source`) is streamed: the
+/// request's `body` is empty and its `body_source` yields the same bytes
+/// the buffered body would hold, read from the file while sending.
 /// @return the request, or `invalid_argument` when: both or neither of
-///   file and url; the file is empty or over `Config::max_upload_bytes`;
+///   file and url; the file sets both or neither of data and source, is
+///   empty or over `Config::max_upload_bytes`;
 ///   its type is unknown and not given; the custom ID breaks a rule (not
 ///   UTF-8, over 1024 characters (code points, not bytes), leading or
 ///   trailing `/`, a UUID, dot segments, or with
@@ -3875,9 +4223,7 @@ CFIMAGES_DECL Result<Request<Image>> create(const Config& cfg, const CreateParam
 
     auto http = detail::start(cfg, Method::post, {detail::lit("/images/v1")});
     if (!http) return std::move(http).error();
-    std::string body;
-    std::string type = detail::build_multipart(parts, body);
-    detail::set_body(*http, std::move(type), std::move(body));
+    detail::set_multipart(*http, parts);
     return detail::finish<Image>(std::move(*http), detail::parse_image, false);
 }
 
@@ -4909,11 +5255,15 @@ CFIMAGES_DECL Result<Image> parse(const HttpResponse& response) {
 /// none is given) and a content type (sniffed from the magic bytes when
 /// none is given). Headers: `Content-Type` (multipart with a deterministic
 /// boundary), `Accept: application/json`, `User-Agent`. No credentials.
-/// Not idempotent: the URL accepts one upload.
+/// Not idempotent: the URL accepts one upload. A file with a `source`
+/// (`File::source`, `file_source`) is streamed: `body` is empty and
+/// `body_source` yields the multipart bytes, read from the file while
+/// sending, with the exact size as `Content-Length`.
 /// @return the request, or `invalid_argument` when: the URL is not an
 ///   absolute `https://` (or `http://`) URL with a host, or contains CR,
 ///   LF, other control characters, spaces, user info or a fragment; the
-///   file is empty or larger than 10 MB; its type is not given and cannot
+///   file sets both or neither of data and source, is empty or larger
+///   than 10 MB; its type is not given and cannot
 ///   be sniffed; the filename or content type is malformed.
 CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, const File& file) {
     if (auto e = upload_detail::check_upload_url(upload_url)) return std::move(*e);
@@ -4928,8 +5278,7 @@ CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, const Fi
     http.url.assign(upload_url.begin(), upload_url.end());
     http.headers.push_back({"Accept", "application/json"});
     http.headers.push_back({"User-Agent", "cfimages/" CFIMAGES_VERSION_STRING});
-    std::string type = cfimages::detail::build_multipart(parts, http.body);
-    http.headers.push_back({"Content-Type", std::move(type)});
+    cfimages::detail::set_multipart(http, parts);
 
     Request<Image> req;
     req.http = std::move(http);
@@ -5773,7 +6122,6 @@ inline std::string url_origin_for_message(std::string_view url, std::string_view
 /// One limiter may be shared by any number of calls and threads
 /// (`std::shared_ptr<RateLimiter>`); its methods lock an internal mutex.
 
-#include <algorithm>
 #include <unordered_map>
 
 
