@@ -49,6 +49,7 @@
 #include <cfimages/bulk.hpp>
 #include <cfimages/cfimages.hpp>
 #include <cfimages/detail/text.hpp>
+#include <cfimages/file_source.hpp>
 
 #include "bulk.hpp"
 
@@ -736,16 +737,15 @@ private:
         if (walk_done_ && active_ == 0) finish();
     }
 
-    // The upload request of a job. The one place that decides how a
-    // file's bytes reach the request.
+    // The upload request of a job: the file streamed from disk
+    // (cfimages::file_source), never held in memory whole; each attempt
+    // opens it again, so a file replaced between attempts is sent as it
+    // is then.
     cfimages::Result<cfimages::Request<cfimages::Image>> upload_request(const Job& j) {
+        auto source = cfimages::file_source(j.abs.string());
+        if (!source) return cfimages::fail(source.error());
         cfimages::v1::CreateParams p;
-        std::string bytes;  // read whole; the builder copies it into the body
-        std::string err;
-        auto all = read_head(j.abs, ctx_.cfg.max_upload_bytes + 1, err);
-        if (!all) return cfimages::ApiError::make(cfimages::ErrorKind::invalid_argument, "cannot read: " + err);
-        bytes = std::move(*all);
-        p.file = cfimages::File{bytes, j.filename, std::string(j.type)};
+        p.file = cfimages::File{{}, j.filename, std::string(j.type), std::move(*source)};
         p.id = j.id;
         if (metadata_) p.metadata = *metadata_;
         return cfimages::v1::create(ctx_.cfg, p);
