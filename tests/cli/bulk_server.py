@@ -124,6 +124,10 @@ class H(BaseHTTPRequestHandler):
             while window and window[0] <= now - 1.0:
                 window.popleft()
             stats["requests"] += 1
+            if self.path.startswith("/images/"):
+                stats["batch host"] += 1   # a batch-token call (no /accounts/<id>)
+            if "Bearer batch-" in self.headers.get("Authorization", ""):
+                stats["with batch token"] += 1
             full = len(window) >= args.rate
             if not full:
                 window.append(now)
@@ -179,6 +183,8 @@ class H(BaseHTTPRequestHandler):
                           "continuation_token": token}
             return self.envelope(200, result)
         if version == "v1" and rest == "batch_token":
+            with lock:
+                stats["batch_token"] += 1
             return self.envelope(200, {"token": "batch-" + str(rng.random()), "expiresAt": "2099-01-01T00:00:00Z"})
         if version == "v1" and rest.endswith("/blob"):
             with lock:

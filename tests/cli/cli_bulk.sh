@@ -188,6 +188,13 @@ check "shards: their file counts add up to the set" $?
 py "all(20 <= json.loads(open(os.path.join(work, 'shard%d.out' % k)).read().splitlines()[-1])['uploaded'] <= 60 for k in (1, 2, 3))"
 check "shards: each takes a fair part" $?
 
+# ---- batch tokens: uploads go to the batch host with a batch token -----------------
+start_server B --faults 0
+CFIMAGES_BATCH_BASE_URL="$B" cfi "$B" sync "$work/src" --batch-tokens 2 --journal "$work/batch.journal" --concurrency 4
+check "batch: exit 0" "$([[ $? == 0 ]]; echo $?)"
+py "stats('$B')['stats'].get('batch_token', 0) >= 2 and stats('$B')['stats'].get('with batch token', 0) >= 100 and images('$B') == local()"
+check "batch: tokens asked for, uploads sent with them, every file stored" $?
+
 # ---- export round trip, byte for byte ---------------------------------------------
 cfi "$P" export "$work/exported" --journal "$work/export.journal"
 check "export: exit 0" "$([[ $? == 0 ]]; echo $?)"
