@@ -907,7 +907,8 @@ private:
     }
 
     void download(std::string id) {
-        client_->async_send(cfimages::v1::blobs::get(ctx_.cfg, id),
+        auto request = cfimages::v1::blobs::get(ctx_.cfg, id);  // before `id` moves into the handler
+        client_->async_send(std::move(request),
                             [this, id = std::move(id)](cfimages::Result<cfimages::Blob> blob) {
                                 write(id, blob);
                                 --active_;
