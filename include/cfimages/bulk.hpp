@@ -352,7 +352,8 @@ inline std::optional<std::string> journal_unescape(std::string_view s) {
 
 /// Returns the journal's first line (with its newline) for `b`.
 /// @param b the operation and destination.
-/// @return `cfimages-journal\t1\t<operation>\t<account>\t<base URL>\n`, escaped.
+/// @return the magic word `cfimages-journal`, version 1, the operation, the
+///         account and the base URL, tab-separated and escaped, and a newline.
 inline std::string journal_header(const JournalBinding& b) {
     std::string line(detail::journal_magic);
     line.append("\t1\t").append(detail::journal_escape(b.operation));
@@ -361,7 +362,8 @@ inline std::string journal_header(const JournalBinding& b) {
     return line;
 }
 
-/// Returns one record line (with its newline): `<what>\t<escaped id>\n`.
+/// Returns one record line (with its newline): what happened, a tab,
+/// the escaped ID.
 /// @param what `uploaded`, `already_present` or `exported`.
 /// @param id   the image ID.
 /// @return the line to append.
@@ -492,7 +494,7 @@ inline std::string journal_file_name(const JournalBinding& b, std::string_view f
 // Export.
 
 /// Returns where an exported image goes, relative to the export folder:
-/// its ID, `/` making folders, plus `.<ext>` from `content_type` when the
+/// its ID, `/` making folders, plus an extension from `content_type` when the
 /// ID's last segment has no extension (`image/jpeg` -> `.jpg`; an unknown
 /// type adds nothing).
 /// @param id           the image ID.
