@@ -30,5 +30,6 @@
 #include <cfimages/error_codes.hpp>
 #include <cfimages/delivery.hpp>
 #include <cfimages/signing.hpp>
+#include <cfimages/bulk.hpp>
 
 #endif // CFIMAGES_CFIMAGES_HPP

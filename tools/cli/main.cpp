@@ -44,6 +44,7 @@
 #include <cfimages/detail/text.hpp>
 
 #include "args.hpp"
+#include "bulk.hpp"
 #include "docs.hpp"
 #include "output.hpp"
 
@@ -197,25 +198,28 @@ public:
         throw UsageError(msg);
     }
 
-    cfimages::beast::Client& client() {
-        if (!client_) {
-            cfimages::beast::ClientOptions o;
-            if (timeout_seconds_) {
-                // --timeout bounds the whole command: every call, attempt
-                // and wait of it shares one budget that started with the
-                // command, and messages name the option the user typed.
-                const auto ms = std::chrono::milliseconds(
-                    static_cast<std::int64_t>(*timeout_seconds_ * 1000.0 + 0.5));
-                o.deadline = ms;
-                o.deadline_at = started_ + ms;
-                o.timeout = ms;
-                o.timeout_name = "--timeout";
-                o.deadline_name = "--timeout";
-            }
-            o.connect_timeout_name = "connect limit";
-            if (max_retries_) o.retry.max_retries = *max_retries_;
-            client_ = std::make_unique<cfimages::beast::Client>(o);
+    // The client settings the global options ask for.
+    cfimages::beast::ClientOptions client_options() const {
+        cfimages::beast::ClientOptions o;
+        if (timeout_seconds_) {
+            // --timeout bounds the whole command: every call, attempt
+            // and wait of it shares one budget that started with the
+            // command, and messages name the option the user typed.
+            const auto ms = std::chrono::milliseconds(
+                static_cast<std::int64_t>(*timeout_seconds_ * 1000.0 + 0.5));
+            o.deadline = ms;
+            o.deadline_at = started_ + ms;
+            o.timeout = ms;
+            o.timeout_name = "--timeout";
+            o.deadline_name = "--timeout";
         }
+        o.connect_timeout_name = "connect limit";
+        if (max_retries_) o.retry.max_retries = *max_retries_;
+        return o;
+    }
+
+    cfimages::beast::Client& client() {
+        if (!client_) client_ = std::make_unique<cfimages::beast::Client>(client_options());
         return *client_;
     }
 
@@ -644,6 +648,16 @@ int man(Context& ctx, const ParsedArgs& a);
 // ---------------------------------------------------------------------------
 // The command table.
 
+// sync and export live in bulk.cpp; they get what the global options
+// resolved to, and the same redaction.
+BulkContext bulk_context(Context& ctx) {
+    return BulkContext{ctx.config(), ctx.client_options(), [](std::string s) { return redact(std::move(s)); }};
+}
+
+int sync(Context& ctx, const ParsedArgs& a) { return run_sync(bulk_context(ctx), a); }
+
+int export_images(Context& ctx, const ParsedArgs& a) { return run_export(bulk_context(ctx), a); }
+
 using Handler = int (*)(Context&, const ParsedArgs&);
 
 struct Command {
@@ -782,6 +796,20 @@ const std::vector<Command>& commands() {
          {{"file", true}},
          {"URL"},
          upload_to},
+        {{"sync"},
+         sync_synopsis,
+         "upload every image under DIR, exactly once, resumable (custom ID = path)",
+         sync_details,
+         sync_options(),
+         {"DIR"},
+         sync},
+        {{"export"},
+         export_synopsis,
+         "write the original of every image to DIR/<id>, resumable",
+         export_details,
+         export_options(),
+         {"DIR"},
+         export_images},
         {{"sign"},
          "URL --key KEY (--expires-in SECONDS | --exp UNIX)",
          "sign a delivery URL of a private image (no API call)",
