@@ -2,7 +2,8 @@
 // sequential calls, one at a time, over Node's kept-alive connection.
 //
 //   node sdk_get.mjs get  BASE_URL ACCOUNT IMAGE_ID SECONDS  -> "calls_per_second <x>"
-//   node sdk_get.mjs list BASE_URL ACCOUNT COUNT             -> "ms_per_fetch <median>"
+//   node sdk_get.mjs list BASE_URL ACCOUNT COUNT             -> "ms_per_fetch <median> cpu_ms_per_fetch <mean>"
+//     (CPU: this process's user + sys over the timed fetches)
 //   node sdk_get.mjs get-concurrent BASE_URL ACCOUNT IMAGE_ID SECONDS N
 //                                                            -> "calls_per_second <x>"
 //       N calls in flight at once (N async loops on one client), as a
@@ -52,15 +53,18 @@ if (mode === 'get') {
 } else if (mode === 'list') {
   const count = Number(arg4);
   const ms = [];
+  let cpu0 = null;
   for (let i = 0; i < count + 1; i++) {
+    if (i === 1) cpu0 = process.cpuUsage();
     const t0 = now();
     const page = await client.images.v2.list({ account_id });
     const t1 = now();
     if (!page.images || page.images.length !== 10000) throw new Error('wrong image count');
     if (i > 0) ms.push(t1 - t0);  // the first warms up
   }
+  const cpu = process.cpuUsage(cpu0);
   ms.sort((a, b) => a - b);
-  console.log(`ms_per_fetch ${ms[Math.floor(ms.length / 2)].toFixed(3)}`);
+  console.log(`ms_per_fetch ${ms[Math.floor(ms.length / 2)].toFixed(3)} cpu_ms_per_fetch ${((cpu.user + cpu.system) / 1000 / count).toFixed(3)}`);
 } else {
   console.error(`usage: node sdk_get.mjs get|get-concurrent|list ...`);
   process.exit(2);

@@ -29,6 +29,7 @@
 #if CFIMAGES_DEFINE_BODIES
 #include <cfimages/detail/decode.hpp>
 #include <cfimages/detail/envelope.hpp>
+#include <cfimages/detail/image_parse.hpp>
 #include <cfimages/detail/multipart.hpp>
 #include <cfimages/detail/text.hpp>
 #endif
@@ -96,7 +97,7 @@ inline std::optional<ApiError> check_upload_url(std::string_view url) {
 }
 
 inline Result<Image> parse_image(const HttpResponse& r, const ParseContext&) {
-    return cfimages::detail::parse_envelope<Image>(r, cfimages::detail::decode_image_result);
+    return cfimages::detail::parse_image_answer(r);
 }
 
 } // namespace upload_detail

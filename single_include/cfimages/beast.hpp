@@ -179,6 +179,13 @@ struct CommonClientOptions {
     /// Largest response body accepted; past it the client stops reading
     /// and reports a `transport` error.
     std::uint64_t body_limit = 64u * 1024u * 1024u;
+    /// Largest response body whose memory a client keeps between calls,
+    /// to read the next answer into (transports that can: `beast::Client`).
+    /// A 10,000-image list page is about 5 MB: kept, a program that lists
+    /// again and again allocates and faults in no body memory after the
+    /// first call, whatever the allocator does with freed blocks. 0 lets
+    /// every body larger than 64 KiB go after its call.
+    std::size_t retain_body_bytes = 16u * 1024u * 1024u;
     /// Largest response header block accepted.
     std::uint32_t header_limit = 64u * 1024u;
     /// When and how long to retry (default: 2 retries, backoff 0.5 s .. 8 s).
@@ -611,6 +618,14 @@ private:
 };
 
 /// One connection to an origin (plain or TLS), kept alive between calls.
+/// True when bytes past the last response were already read from the
+/// socket: left in `buffer` by the parser, or decrypted and still held by
+/// OpenSSL in `secure` (null for plain HTTP). No system call.
+template <class SslStream>
+bool holds_unread(const boost::beast::flat_buffer& buffer, SslStream* secure) {
+    return buffer.size() != 0 || (secure && ::SSL_pending(secure->native_handle()) > 0);
+}
+
 struct Connection {
     /// A new, unconnected connection to `url`'s origin; `tls` is the
     /// context for https (ignored for http).
@@ -643,14 +658,18 @@ struct Connection {
 
     /// Returns the TCP layer, whichever stream is in use.
     tcp_stream& tcp() { return plain ? *plain : secure->next_layer(); }
+    /// The I/O object async_exchange runs on (its executor).
+    tcp_stream& io() { return tcp(); }
+    /// Bounds the next operations by `deadline` (async_exchange's hook).
+    void arm(Clock::time_point deadline) { tcp().expires_at(deadline); }
+    /// Lifts the bound set by `arm`.
+    void disarm() { tcp().expires_never(); }
 
     /// Returns true when bytes past the last response were already read
     /// from the socket: left in `buffer` by the parser, or decrypted and
     /// still held by OpenSSL. Such a connection is never reused: those
     /// bytes would become the next call's answer. No system call.
-    bool holds_unread() {
-        return buffer.size() != 0 || (secure && ::SSL_pending(secure->native_handle()) > 0);
-    }
+    bool holds_unread() { return detail::holds_unread(buffer, secure.get()); }
 
     /// Returns true when the idle connection can carry the next request:
     /// the server has not closed it, and nothing has arrived on it since
@@ -885,9 +904,13 @@ struct ExchangeState {
     std::vector<char> chunk;
     std::uint64_t offset = 0;
 };
-/// The composed operation of async_exchange.
+/// The composed operation of async_exchange. `Conn` is `Connection`, or
+/// in tests a connection over in-memory streams with the same members
+/// (`plain`, `secure`, `buffer`, `header_hint`, `close`, `holds_unread`,
+/// `arm`, `disarm`, `io`).
+template <class Conn>
 struct ExchangeOp {
-    Connection& conn;
+    Conn& conn;
     const Url& url;
     const HttpRequest& request;
     const std::string& head;
@@ -922,7 +945,7 @@ struct ExchangeOp {
         const std::string where = url.host_port();
         switch (step) {
         case 0:
-            conn.tcp().expires_at(limits.deadline);
+            conn.arm(limits.deadline);
             // Over TLS, how much of the request reached the socket is
             // not known once a write has begun.
             failure.sent = Sent::partly;
@@ -964,7 +987,7 @@ struct ExchangeOp {
                 return self.complete(false);
             }
             if (is_interim(out.status)) return read(self);
-            conn.tcp().expires_never();
+            conn.disarm();
             keep = options.keep_alive && state->parser->keep_alive() && !state->parser->need_eof() &&
                    out.status != 101 && !conn.holds_unread();
             conn.header_hint = std::min<std::size_t>(std::max(conn.header_hint, out.headers.size()), 64);
@@ -979,13 +1002,14 @@ struct ExchangeOp {
 /// `limits`. Completes with `void(bool)`: true with `out` filled (and
 /// `keep` saying whether the connection may carry another request), false
 /// with `failure` filled. Everything passed by reference must outlive it.
-template <class Token>
-auto async_exchange(Connection& conn, const Url& url, const HttpRequest& request, const std::string& head,
+template <class Conn, class Token>
+auto async_exchange(Conn& conn, const Url& url, const HttpRequest& request, const std::string& head,
                     AttemptLimits limits, const ClientOptions& options, HttpResponse& out, bool& keep,
                     AttemptFailure& failure, Token&& token) {
     return asio::async_compose<Token, void(bool)>(
-        ExchangeOp{conn, url, request, head, limits, options, out, keep, failure, std::make_unique<ExchangeState>()}, token,
-        conn.tcp());
+        ExchangeOp<Conn>{conn, url, request, head, limits, options, out, keep, failure,
+                         std::make_unique<ExchangeState>()},
+        token, conn.io());
 }
 
 } // namespace detail
@@ -1027,11 +1051,12 @@ public:
 
     /// Takes back a response the caller is done with, to read the next
     /// one into: its body and header strings then need no allocation. A
-    /// large one (a listing page) is let go instead, so the client never
-    /// holds more than this between calls.
+    /// body larger than `ClientOptions::retain_body_bytes` (and 64 KiB) is
+    /// let go instead, so the client never holds more than that between
+    /// calls.
     void recycle(HttpResponse&& response) noexcept {
-        if (response.body.capacity() <= 64u * 1024u && response.headers.capacity() <= 64u)
-            spare_ = std::move(response);
+        const std::size_t keep = options_.retain_body_bytes > 64u * 1024u ? options_.retain_body_bytes : 64u * 1024u;
+        if (response.body.capacity() <= keep && response.headers.capacity() <= 64u) spare_ = std::move(response);
     }
 
     /// One attempt of `call.request()`: a kept-alive or new connection,
