@@ -18,6 +18,20 @@
 
 namespace cfimages_test {
 
+// The account, credentials and `base_url` of a loopback test server.
+inline cfimages::Config config_for(const std::string& base_url) {
+    cfimages::Config cfg;
+    cfg.account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    cfg.credentials = cfimages::ApiToken{"token"};
+    cfg.base_url = base_url;
+    return cfg;
+}
+
+// The `result` of an upload's answer.
+inline std::string image_json(const std::string& id) {
+    return R"({"id":")" + id + R"(","filename":"big.png","uploaded":"2024-01-02T03:04:05Z","variants":[]})";
+}
+
 // The transports ask a streamed body for at most this much at a time.
 constexpr std::size_t kTransportChunk = 64u * 1024u;
 // A multi-MB file, not a multiple of any chunk size.

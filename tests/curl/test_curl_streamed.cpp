@@ -21,15 +21,9 @@ namespace {
 using cfimages_test::http_response;
 using cfimages_test::LocalServer;
 using cfimages_test::ok_json;
+using cfimages_test::config_for;
+using cfimages_test::image_json;
 using std::chrono::milliseconds;
-
-cfimages::Config config_for(const std::string& base_url) {
-    cfimages::Config cfg;
-    cfg.account_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    cfg.credentials = cfimages::ApiToken{"token"};
-    cfg.base_url = base_url;
-    return cfg;
-}
 
 cfimages::curl::ClientOptions options() {
     cfimages::curl::ClientOptions o;
@@ -41,9 +35,6 @@ cfimages::curl::ClientOptions options() {
     return o;
 }
 
-std::string image_json(const std::string& id) {
-    return R"({"id":")" + id + R"(","filename":"big.png","uploaded":"2024-01-02T03:04:05Z","variants":[]})";
-}
 
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

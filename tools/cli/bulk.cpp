@@ -443,6 +443,20 @@ private:
     bool stopped_ = false;
 };
 
+// Runs a transfer on `ioc` from `start` until nothing is left: progress
+// ticks meanwhile, then the last progress line and the summary. Returns
+// the exit status (1 when a file failed).
+template <class Start>
+int run_transfer(boost::asio::io_context& ioc, Reporter& reporter, std::optional<Ticker>& ticker, Start start) {
+    ticker.emplace(ioc, reporter);
+    ticker->start();
+    boost::asio::post(ioc, std::move(start));
+    ioc.run();
+    reporter.tick(true);
+    reporter.summary();
+    return reporter.c.failed == 0 ? 0 : 1;
+}
+
 // ---------------------------------------------------------------------------
 // Walking the folder: a stack of directory iterators, so a folder that
 // cannot be read is reported (not silently left out) and the walk goes
@@ -621,13 +635,7 @@ public:
             if (const char* b = std::getenv("CFIMAGES_BATCH_BASE_URL"); b != nullptr && *b != '\0') bo.base_url = b;
             client_->use_batch_tokens(ctx_.cfg, bo);
         }
-        ticker_.emplace(ioc_, reporter_);
-        ticker_->start();
-        boost::asio::post(ioc_, [this] { start_more(); });
-        ioc_.run();
-        reporter_.tick(true);
-        reporter_.summary();
-        return reporter_.c.failed == 0 ? 0 : 1;
+        return run_transfer(ioc_, reporter_, ticker_, [this] { start_more(); });
     }
 
 private:
@@ -845,13 +853,7 @@ public:
 
     int run() {
         client_.emplace(ioc_.get_executor(), bulk_client_options(ctx_, concurrency_));
-        ticker_.emplace(ioc_, reporter_);
-        ticker_->start();
-        boost::asio::post(ioc_, [this] { pump(); });
-        ioc_.run();
-        reporter_.tick(true);
-        reporter_.summary();
-        return reporter_.c.failed == 0 ? 0 : 1;
+        return run_transfer(ioc_, reporter_, ticker_, [this] { pump(); });
     }
 
 private:
