@@ -1,0 +1,95 @@
+#ifndef CFIMAGES_IMPL_UPLOAD_TO_IPP
+#define CFIMAGES_IMPL_UPLOAD_TO_IPP
+
+// Definitions of <cfimages/upload_to.hpp>: included at the end of that header
+// (header-only) or by <cfimages/src.hpp> (separate compilation), see
+// cfimages/detail/link.hpp.
+
+#include <cfimages/upload_to.hpp>
+
+#include <cfimages/detail/decode.hpp>
+#include <cfimages/detail/envelope.hpp>
+#include <cfimages/detail/multipart.hpp>
+#include <cfimages/detail/text.hpp>
+
+namespace cfimages {
+
+namespace detail {
+
+// An absolute http(s) URL with a host, and nothing that could smuggle a
+// header or credentials: no control characters (CR/LF), spaces, user
+// info or fragment.
+inline std::optional<ApiError> check_upload_url(std::string_view url) {
+    constexpr std::string_view field = "upload_url";
+    std::size_t after_scheme = 0;
+    if (url.substr(0, 8) == "https://") after_scheme = 8;
+    else if (url.substr(0, 7) == "http://") after_scheme = 7;
+    else return ApiError::invalid(field, "must be an absolute https:// URL (http:// only for local tests)");
+    if (url.size() > 8192) return ApiError::invalid(field, "must be at most 8192 characters");
+    if (cfimages::detail::has_control(url))
+        return ApiError::invalid(field, "must not contain control characters (CR, LF, ...)");
+    if (url.find(' ') != std::string_view::npos) return ApiError::invalid(field, "must not contain spaces");
+    if (url.find('#') != std::string_view::npos) return ApiError::invalid(field, "must not have a fragment");
+    const std::size_t end = url.find_first_of("/?", after_scheme);
+    const std::string_view authority =
+        url.substr(after_scheme, end == std::string_view::npos ? std::string_view::npos : end - after_scheme);
+    if (authority.empty() || authority.front() == ':')
+        return ApiError::invalid(field, "must name a host");
+    if (authority.find('@') != std::string_view::npos)
+        return ApiError::invalid(field, "must not carry user info (credentials never travel with this upload)");
+    for (char c : authority) {
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                        c == '-' || c == '.' || c == ':' || c == '[' || c == ']';
+        if (!ok) return ApiError::invalid(field, "has an invalid host");
+    }
+    return std::nullopt;
+}
+
+inline Result<Image> parse_uploaded_image(const HttpResponse& r, const ParseContext&) {
+    return cfimages::detail::parse_envelope<Image>(r, cfimages::detail::decode_image_result);
+}
+
+} // namespace detail
+
+namespace upload_to {
+
+CFIMAGES_DECL Result<Image> parse(const HttpResponse& response) {
+    return detail::parse_uploaded_image(response, ParseContext{});
+}
+
+CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, const File& file) {
+    if (auto e = detail::check_upload_url(upload_url)) return std::move(*e);
+    std::string filename;
+    cfimages::detail::Part part;
+    if (auto e = cfimages::detail::file_part("file", file, max_upload_bytes, filename, part))
+        return std::move(*e);
+    const std::vector<cfimages::detail::Part> parts{part};
+
+    HttpRequest http;
+    http.method = Method::post;
+    http.url.assign(upload_url.begin(), upload_url.end());
+    http.headers.push_back({"Accept", "application/json"});
+    http.headers.push_back({"User-Agent", "cfimages/" CFIMAGES_VERSION_STRING});
+    std::string type = cfimages::detail::build_multipart(parts, http.body);
+    http.headers.push_back({"Content-Type", std::move(type)});
+
+    Request<Image> req;
+    req.http = std::move(http);
+    req.idempotent = false;
+    req.parser = detail::parse_uploaded_image;
+    return req;
+}
+
+CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, std::string_view bytes,
+                                    std::string_view filename, std::string_view content_type) {
+    File f;
+    f.data = bytes;
+    f.filename.assign(filename.begin(), filename.end());
+    f.content_type.assign(content_type.begin(), content_type.end());
+    return build(upload_url, f);
+}
+
+} // namespace upload_to
+} // namespace cfimages
+
+#endif // CFIMAGES_IMPL_UPLOAD_TO_IPP
