@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <cfimages/detail/text.hpp>
+#include <cfimages/url.hpp>
 
 namespace cfimages {
 namespace detail {
@@ -173,16 +174,21 @@ CFIMAGES_DECL Result<DeliveryUrl> parse_url(std::string_view url) {
         return not_delivery("must not contain spaces or control characters");
     if (url.find('#') != std::string_view::npos) return not_delivery("must not have a fragment ('#')");
 
-    std::string_view rest = url.substr(scheme.size());
-    const std::size_t path_start = rest.find('/');
-    if (path_start == std::string_view::npos) return not_delivery("not a delivery URL: no path");
-    const std::string_view authority = rest.substr(0, path_start);
-    if (authority.find('@') != std::string_view::npos) return not_delivery("must not contain user info");
+    Url parts;
+    switch (cfimages::detail::split_url_into(url, parts)) {
+    case cfimages::detail::UrlFault::none: break;
+    case cfimages::detail::UrlFault::user_info: return not_delivery("must not contain user info");
+    default: return not_delivery("not a delivery URL: bad host");
+    }
+    // The authority as written (DeliveryUrl::host keeps its case and port).
+    const std::string_view authority =
+        url.substr(scheme.size(), static_cast<std::size_t>(parts.target.data() - url.data()) - scheme.size());
+    if (parts.target.empty() || parts.target.front() != '/') return not_delivery("not a delivery URL: no path");
     if (detail::check_delivery_host(authority)) return not_delivery("not a delivery URL: bad host");
 
     DeliveryUrl out;
     out.host.assign(authority.begin(), authority.end());
-    std::string_view path = rest.substr(path_start);
+    std::string_view path = parts.target;
     const std::size_t q = path.find('?');
     if (q != std::string_view::npos) {
         out.query.assign(path.substr(q + 1).begin(), path.substr(q + 1).end());

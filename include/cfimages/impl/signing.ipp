@@ -9,17 +9,16 @@
 
 #include <cfimages/detail/sha256.hpp>
 #include <cfimages/detail/text.hpp>
+#include <cfimages/url.hpp>
 
 namespace cfimages {
 namespace detail {
-// The URL's path exactly as written: from the first '/' after the
-// authority up to '?' (parse_url has already vetted the URL).
+// The URL's path exactly as written, without the query (parse_url has
+// already vetted the URL, so split_url takes it apart).
 inline std::string_view signed_url_path(std::string_view url) noexcept {
-    const std::size_t after_scheme = url.find("://");
-    const std::size_t slash = url.find('/', after_scheme == std::string_view::npos ? 0 : after_scheme + 3);
-    if (slash == std::string_view::npos) return {};
-    const std::size_t q = url.find('?', slash);
-    return url.substr(slash, q == std::string_view::npos ? std::string_view::npos : q - slash);
+    const auto parts = split_url(url);
+    if (!parts) return {};
+    return parts->target.substr(0, parts->target.find('?'));
 }
 
 inline std::string_view query_param_name(std::string_view param) noexcept {

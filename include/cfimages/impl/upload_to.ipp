@@ -11,6 +11,7 @@
 #include <cfimages/detail/envelope.hpp>
 #include <cfimages/detail/multipart.hpp>
 #include <cfimages/detail/text.hpp>
+#include <cfimages/url.hpp>
 
 namespace cfimages {
 
@@ -21,26 +22,21 @@ namespace detail {
 // info or fragment.
 inline std::optional<ApiError> check_upload_url(std::string_view url) {
     constexpr std::string_view field = "upload_url";
-    std::size_t after_scheme = 0;
-    if (url.substr(0, 8) == "https://") after_scheme = 8;
-    else if (url.substr(0, 7) == "http://") after_scheme = 7;
-    else return ApiError::invalid(field, "must be an absolute https:// URL (http:// only for local tests)");
+    if (url.substr(0, 8) != "https://" && url.substr(0, 7) != "http://")
+        return ApiError::invalid(field, "must be an absolute https:// URL (http:// only for local tests)");
     if (url.size() > 8192) return ApiError::invalid(field, "must be at most 8192 characters");
     if (cfimages::detail::has_control(url))
         return ApiError::invalid(field, "must not contain control characters (CR, LF, ...)");
     if (url.find(' ') != std::string_view::npos) return ApiError::invalid(field, "must not contain spaces");
     if (url.find('#') != std::string_view::npos) return ApiError::invalid(field, "must not have a fragment");
-    const std::size_t end = url.find_first_of("/?", after_scheme);
-    const std::string_view authority =
-        url.substr(after_scheme, end == std::string_view::npos ? std::string_view::npos : end - after_scheme);
-    if (authority.empty() || authority.front() == ':')
-        return ApiError::invalid(field, "must name a host");
-    if (authority.find('@') != std::string_view::npos)
+    Url parts;
+    switch (split_url_into(url, parts)) {
+    case UrlFault::none: break;
+    case UrlFault::no_host: return ApiError::invalid(field, "must name a host");
+    case UrlFault::user_info:
         return ApiError::invalid(field, "must not carry user info (credentials never travel with this upload)");
-    for (char c : authority) {
-        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                        c == '-' || c == '.' || c == ':' || c == '[' || c == ']';
-        if (!ok) return ApiError::invalid(field, "has an invalid host");
+    case UrlFault::port: return ApiError::invalid(field, "has an invalid port");
+    default: return ApiError::invalid(field, "has an invalid host");
     }
     return std::nullopt;
 }
