@@ -53,6 +53,7 @@ class CfimagesConan(ConanFile):
         copy(self, "LICENSE", self.source_folder, os.path.join(self.package_folder, "licenses"))
         include = os.path.join(self.package_folder, "include")
         copy(self, "*.hpp", os.path.join(self.source_folder, "include"), include)
+        copy(self, "*.ipp", os.path.join(self.source_folder, "include"), include)  # impl/: definitions
         for adapter in ("beast", "curl"):
             copy(self, "*.hpp", os.path.join(self.source_folder, "adapters", adapter, "include"), include)
 

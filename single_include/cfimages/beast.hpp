@@ -8,8 +8,9 @@
 #define CFIMAGES_BEAST_HPP
 
 /// @file
-/// `cfimages::beast::Client`: a synchronous HTTP/1.1 transport for the
-/// cfimages codec, built on Boost.Beast and OpenSSL.
+/// `cfimages::beast::Client`: a blocking HTTP/1.1 transport for the
+/// cfimages codec, built on Boost.Beast and OpenSSL. (The asynchronous
+/// one, `beast::AsyncClient`, is in `<cfimages/beast/async.hpp>`.)
 ///
 /// @code
 /// cfimages::beast::Client client;                       // TLS verified, keep-alive, retries
@@ -17,26 +18,35 @@
 /// if (!img) std::cerr << img.error() << '\n';            // kind, status, code, message
 /// @endcode
 ///
-/// What it does:
+/// The client performs attempts; what to send, when to wait and when to
+/// give up is the call state machine's (`cfimages/call.hpp`), as for
+/// every transport. What an attempt does:
 /// - HTTPS through OpenSSL (TLS 1.2+, peer certificate and host name
 ///   verified against the system CA store by default, SNI) and plain HTTP.
 /// - Keeps connections alive and reuses one per origin (scheme, host,
-///   port); a kept-alive connection the server has closed is replaced
-///   transparently, once, without counting as a retry.
-/// - A connect timeout (resolve, TCP connect and TLS handshake) and a total
-///   timeout per attempt (from connect to the last body byte).
+///   port). Before reuse, a connection the server has closed (FIN, TLS
+///   close_notify) or that holds bytes nobody asked for is dropped. The
+///   state machine sends a request that failed on a reused connection
+///   before any answer once more on a new one, not counted as a retry,
+///   when that is safe: it is idempotent, or it was not completely written.
+/// - Interim answers (100 Continue, 103 Early Hints) are skipped: a call
+///   gets the final answer.
+/// - A connect timeout (resolve, TCP connect and TLS handshake) and the
+///   attempt's limit (`timeout`, or what is left of `deadline`); a timeout
+///   message names the limit that fired.
 /// - A response body limit: past it the client stops reading, closes the
-///   connection and reports a `transport` error; memory stays bounded.
-/// - Follows no redirect: a 3xx becomes an `api` error naming the target
-///   origin, so credentials never travel to a host they were not meant for.
-/// - Retries according to `RetryPolicy` (`cfimages/retry.hpp`), sleeping
-///   between attempts, with jitter from its own random engine.
+///   connection and reports a `transport` error; memory stays bounded
+///   (about the body's size: a body of unknown length past 1 MiB reserves
+///   the limit as address space at once, backed as it is written).
+/// - Streamed request bodies (`HttpRequest::body_source`) go out in
+///   chunks of 64 KiB; the body is never held whole.
 /// - Every failure without a response is `ErrorKind::transport`, with a
 ///   message saying what failed (resolve, connect, TLS handshake, write,
 ///   read, timeout) and where (`host:port`); never a header, a URL query
 ///   or any credential.
 ///
-/// A `Client` is not thread-safe: use one per thread. It may be moved.
+/// A `Client` is not thread-safe: use one per thread (they may share a
+/// `RateLimiter` through `ClientOptions::rate_limiter`). It may be moved.
 
 #include <algorithm>
 #include <array>
@@ -44,159 +54,128 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <memory>
-#include <optional>
 #include <random>
 #include <string>
-#include <string_view>
 #include <thread>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/error.hpp>
-#include <boost/asio/ssl/stream.hpp>
-#include <boost/beast/core/error.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/read_size.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/error.hpp>
-#include <boost/beast/http/basic_parser.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
-#include <openssl/ssl.h>
-#include <openssl/x509_vfy.h>
 #if !defined(_WIN32)
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #endif
 
-// ---- begin <cfimages/beast/url.hpp> ----
-#ifndef CFIMAGES_BEAST_URL_HPP
-#define CFIMAGES_BEAST_URL_HPP
+// ---- begin <cfimages/beast/detail/connection.hpp> ----
+#ifndef CFIMAGES_BEAST_DETAIL_CONNECTION_HPP
+#define CFIMAGES_BEAST_DETAIL_CONNECTION_HPP
+
+// One attempt over Boost.Beast, shared by the blocking `beast::Client`
+// and the asynchronous `beast::AsyncClient`:
+//
+//   Connection      a plain or TLS stream to one origin, its read buffer,
+//                   and the checks that decide whether it may carry the
+//                   next request (closed by the server, unread bytes);
+//   ResponseReader  Beast's parser writing straight into an HttpResponse;
+//   async_connect   resolve, TCP connect, TLS handshake (composed op);
+//   async_exchange  write the request, read the answer, skipping interim
+//                   1xx answers (composed op).
+//
+// Both composed operations run on any executor: the AsyncClient's strand,
+// or the blocking client's private io_context, which runs them to
+// completion. Every failure becomes an `AttemptFailure` naming what
+// failed and where, and recording how far the request got: the call state
+// machine (cfimages/call.hpp) decides from that what happens next.
+
+#include <new>
+#include <optional>
+#include <string_view>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/compose.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+#if !defined(_WIN32)
+#include <sys/socket.h>
+#endif
+
+// ---- begin <cfimages/beast/options.hpp> ----
+#ifndef CFIMAGES_BEAST_OPTIONS_HPP
+#define CFIMAGES_BEAST_OPTIONS_HPP
 
 /// @file
-/// `beast::Url` and `beast::split_url`: the parts of an absolute
-/// `http`/`https` URL a connection needs. Pure; no Boost.Beast needed.
+/// `beast::ClientOptions`: the settings of `beast::Client` and
+/// `beast::AsyncClient`.
 
 
-namespace cfimages {
-namespace beast {
+// ---- begin <cfimages/client.hpp> ----
+#ifndef CFIMAGES_CLIENT_HPP
+#define CFIMAGES_CLIENT_HPP
 
-/// An absolute URL taken apart for connecting.
-struct Url {
-    bool tls = false;        ///< `https`.
-    std::string host;        ///< Host name or IP literal, without IPv6 brackets, lower case.
-    std::string port;        ///< Explicit port, or "443" / "80" by scheme.
-    std::string target;      ///< Path and query (`/` when the URL has no path); never a fragment.
-    bool ip_literal = false; ///< The host is an IPv4 or bracketed IPv6 address (no SNI then).
+/// @file
+/// `BasicClient`: the part of a blocking client that is not I/O, written
+/// once for every transport. A transport class performs one attempt (and
+/// reads the clock and sleeps, which the codec never does); `BasicClient`
+/// drives the call state machine (`cfimages/call.hpp`) over it and offers
+/// the calls users make: `send`, `send_raw`, `for_each_image`,
+/// `list_all`. `cfimages::beast::Client` and `cfimages::curl::Client` are
+/// `BasicClient`s; a transport of your own can be one too:
+///
+/// @code
+/// struct MyTransport {
+///     explicit MyTransport(const cfimages::CommonClientOptions&) {}
+///     // One attempt of call.request(), over by call.limits().deadline.
+///     bool attempt(cfimages::CallMachine& call, cfimages::HttpResponse& out,
+///                  cfimages::AttemptFailure& failure);
+///     void recycle(cfimages::HttpResponse&&) {}        // keep memory, or not
+///     void close() {}                                   // drop kept connections
+///     static cfimages::CallClock::time_point now() { return cfimages::CallClock::now(); }
+///     static void sleep_until(cfimages::CallClock::time_point t) { std::this_thread::sleep_until(t); }
+/// };
+/// using MyClient = cfimages::BasicClient<MyTransport, cfimages::CommonClientOptions>;
+/// @endcode
 
-    /// Returns `scheme://host:port`: the key connections are reused under.
-    std::string origin() const {
-        return std::string(tls ? "https://" : "http://") + host_port();
-    }
-    /// Returns `host:port` (IPv6 in brackets), for messages.
-    std::string host_port() const {
-        return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + port;
-    }
-    /// Returns the `Host` header value: the port only when it is not the
-    /// scheme's default.
-    std::string host_header() const {
-        std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-        if (port != (tls ? "443" : "80")) h += ":" + port;
-        return h;
-    }
-};
+#include <type_traits>
 
-/// Splits an absolute `http://` or `https://` URL (scheme case-insensitive).
-/// @return the parts, or nullopt for another scheme, an empty or invalid
-///         host, a port outside 1..65535, user information (`user:pass@`,
-///         refused so credentials in URLs are never sent or printed), or
-///         control characters, spaces or backslashes anywhere.
-inline std::optional<Url> split_url(std::string_view url) {
-    for (char c : url) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || u == 0x7f || c == '\\') return std::nullopt;
-    }
-    Url out;
-    const auto colon = url.find("://");
-    if (colon == std::string_view::npos) return std::nullopt;
-    std::string scheme(url.substr(0, colon));
-    for (char& c : scheme)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    if (scheme == "https") out.tls = true;
-    else if (scheme != "http") return std::nullopt;
-    std::string_view rest = url.substr(colon + 3);
-    const auto end = rest.find_first_of("/?#");
-    std::string_view authority = rest.substr(0, end);
-    std::string_view path = end == std::string_view::npos ? std::string_view() : rest.substr(end);
-    if (authority.find('@') != std::string_view::npos) return std::nullopt;
-    std::string_view host, port;
-    if (!authority.empty() && authority.front() == '[') {
-        const auto close = authority.find(']');
-        if (close == std::string_view::npos) return std::nullopt;
-        host = authority.substr(1, close - 1);
-        std::string_view after = authority.substr(close + 1);
-        if (!after.empty()) {
-            if (after.front() != ':') return std::nullopt;
-            port = after.substr(1);
-        }
-        if (host.empty() || host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos)
-            return std::nullopt;
-        out.ip_literal = true;
-    } else {
-        const auto pc = authority.find(':');
-        host = authority.substr(0, pc);
-        if (pc != std::string_view::npos) port = authority.substr(pc + 1);
-        if (host.empty() || host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~") !=
-                                std::string_view::npos)
-            return std::nullopt;
-        out.ip_literal = host.find_first_not_of("0123456789.") == std::string_view::npos;
-    }
-    out.host.assign(host);
-    for (char& c : out.host)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    if (port.empty()) {
-        out.port = out.tls ? "443" : "80";
-    } else {
-        if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos)
-            return std::nullopt;
-        const unsigned long n = std::stoul(std::string(port));
-        if (n == 0 || n > 65535) return std::nullopt;
-        out.port = std::to_string(n);
-    }
-    // The fragment is never sent.
-    const auto hash = path.find('#');
-    if (hash != std::string_view::npos) path = path.substr(0, hash);
-    if (path.empty() || path.front() == '?') out.target = "/" + std::string(path);
-    else out.target.assign(path);
-    return out;
-}
-
-} // namespace beast
-} // namespace cfimages
-
-#endif // CFIMAGES_BEAST_URL_HPP
-// ---- end <cfimages/beast/url.hpp> ----
 #include "cfimages.hpp"
 
 namespace cfimages {
-namespace beast {
 
-/// Settings of a `Client`; the defaults suit the Cloudflare API.
-struct ClientOptions {
+/// Settings every bundled client shares; `beast::ClientOptions` and
+/// `curl::ClientOptions` add their transport's own. The defaults suit the
+/// Cloudflare API.
+struct CommonClientOptions {
     /// Limit for resolving the host, connecting and the TLS handshake.
     std::chrono::milliseconds connect_timeout{10000};
     /// Limit for one attempt as a whole: connect, send the request, read
-    /// the whole response. Retries each get their own.
+    /// the whole response. Each retry gets its own.
     std::chrono::milliseconds timeout{60000};
+    /// Limit for a whole call: every attempt and every wait between them.
+    /// Zero: none (each attempt still has `timeout`).
+    std::chrono::milliseconds deadline{0};
+    /// The latest time any call may end: a budget every call of this
+    /// client shares (a command-line tool's `--timeout` over a command of
+    /// several calls). Unset: none.
+    std::optional<CallClock::time_point> deadline_at;
     /// Largest response body accepted; past it the client stops reading
     /// and reports a `transport` error.
     std::uint64_t body_limit = 64u * 1024u * 1024u;
@@ -207,97 +186,256 @@ struct ClientOptions {
     /// Verify the server certificate and host name. Turn off only for a
     /// local test server; never against the real API.
     bool verify_peer = true;
+    /// Keep connections open between calls and reuse them per origin.
+    bool keep_alive = true;
+    /// How the client paces itself (default: Cloudflare's documented
+    /// limits, learned ones from `Ratelimit` headers). `enabled = false`
+    /// turns pacing off.
+    RateLimitOptions rate_limit;
+    /// A limiter shared with other clients (several threads, each with a
+    /// `Client`, drawing on one budget). Null: the client makes its own
+    /// from `rate_limit`.
+    std::shared_ptr<RateLimiter> rate_limiter;
+    /// Longest a call waits for the rate limiter; past it the call ends
+    /// at once (see `CallOptions::max_rate_limit_wait`).
+    std::chrono::milliseconds rate_limit_max_wait{60000};
+    /// Most requests in flight to one origin at a time (asynchronous
+    /// clients; further calls wait in order). A blocking client has one.
+    std::size_t max_connections = 8;
+    /// How messages name `connect_timeout` (a command-line tool names its option).
+    std::string_view connect_timeout_name = "ClientOptions::connect_timeout";
+    /// How messages name `timeout`.
+    std::string_view timeout_name = "ClientOptions::timeout";
+    /// How messages name `deadline`.
+    std::string_view deadline_name = "ClientOptions::deadline";
+};
+
+/// Returns the call policy `options` describe, drawing on `limiter`.
+/// @param options the client's settings.
+/// @param limiter the limiter to use (null: none).
+/// @param seed    jitter seed for this call.
+/// @return the `CallOptions` of one call.
+inline CallOptions call_options(const CommonClientOptions& options, RateLimiter* limiter, std::uint64_t seed) {
+    CallOptions c;
+    c.retry = options.retry;
+    c.attempt_timeout = options.timeout;
+    c.deadline = options.deadline;
+    c.deadline_at = options.deadline_at;
+    c.limiter = limiter;
+    c.max_rate_limit_wait = options.rate_limit_max_wait;
+    c.seed = seed;
+    c.attempt_timeout_name = options.timeout_name;
+    c.deadline_name = options.deadline_name;
+    return c;
+}
+
+/// Returns the limiter `options` ask for: the shared one, a new one from
+/// `rate_limit`, or null when pacing is off.
+/// @param options the client's settings.
+/// @return the limiter to keep for the client's lifetime (may be null).
+inline std::shared_ptr<RateLimiter> make_rate_limiter(const CommonClientOptions& options) {
+    if (options.rate_limiter) return options.rate_limiter;
+    if (!options.rate_limit.enabled) return nullptr;
+    return std::make_shared<RateLimiter>(options.rate_limit);
+}
+
+/// A blocking client over `Transport`, with settings `Options` (derived
+/// from `CommonClientOptions`). See the file comment for what a
+/// `Transport` provides. Not thread-safe: one per thread (they may share
+/// a `RateLimiter`); movable.
+template <class Transport, class Options>
+class BasicClient {
+    static_assert(std::is_base_of_v<CommonClientOptions, Options>,
+                  "Options must derive from cfimages::CommonClientOptions");
+
+public:
+    /// A client with the default options.
+    BasicClient() : BasicClient(Options{}) {}
+    /// A client with the given options.
+    /// @param options the settings; kept for the client's lifetime.
+    explicit BasicClient(Options options)
+        : state_(std::make_unique<State>(std::move(options))) {}
+
+    /// Returns the options the client was made with.
+    const Options& options() const noexcept { return state_->options; }
+
+    /// Sends a built request (rate-limited and retried as the options
+    /// say) and parses the answer.
+    /// @param request what a builder made.
+    /// @return the typed value; `transport` when no response came,
+    ///         `api` for a non-2xx answer (a 3xx included: redirects are
+    ///         not followed) or `success: false`, `decode` for a 2xx body
+    ///         of the wrong shape, `invalid_argument` for a request no
+    ///         transport may send (nothing is sent then).
+    template <class T>
+    Result<T> send(const Request<T>& request) {
+        Call<T> call(request, next_call_options(), Transport::now());
+        auto& response = run(call);
+        Result<T> value = call.result();
+        if (response) state_->transport.recycle(std::move(*response));
+        return value;
+    }
+
+    /// Sends the request a builder made, or passes the builder's error
+    /// (`invalid_argument`) through untouched without sending anything.
+    /// @param request what a builder returned.
+    /// @return as `send(const Request<T>&)`.
+    template <class T>
+    Result<T> send(const Result<Request<T>>& request) {
+        if (!request) return fail(request.error());
+        return send(*request);
+    }
+
+    /// Sends a list request (`v1::list`, `v2::list`) and decodes the answer
+    /// into `page`, overwriting the images it already holds so their
+    /// memory is reused (`cfimages::parse_into`): the way to fetch page
+    /// after page, or the same listing again and again.
+    /// @param request a `Request<Page>` or the builder's `Result<Request<Page>>`
+    ///                (whose error is passed through without sending anything).
+    /// @param page    decoded into.
+    /// @return the number of images on the page, or the error `send`
+    ///         would give; on error `page` is left empty.
+    template <class Req, class Page>
+    Result<std::size_t> send(const Req& request, Page& page) {
+        return cfimages::send_into([this](const HttpRequest& r) { return send_checked(r, true); }, request, page);
+    }
+
+    /// Sends any request and returns the raw answer, whatever its status
+    /// (a 3xx is returned as is, never followed). Every method but POST is
+    /// treated as idempotent for retries.
+    /// @param request the request to send as is.
+    /// @return the response, `transport` when none came, or
+    ///         `invalid_argument` for a URL or header no transport may send.
+    Result<HttpResponse> send_raw(const HttpRequest& request) {
+        return send_raw(request, request.method != Method::post);
+    }
+    /// Same as `send_raw(request)` with an explicit idempotency flag.
+    /// @param request    the request to send as is.
+    /// @param idempotent whether the request may be repeated safely.
+    /// @return as `send_raw(request)`.
+    Result<HttpResponse> send_raw(const HttpRequest& request, bool idempotent) {
+        CallOptions o = next_call_options();
+        o.pass_redirects = true;
+        CallMachine call(request, idempotent, o, Transport::now());
+        return std::move(run(call));
+    }
+
+    /// Visits every image of a listing (`v2::ListParams` pages on
+    /// continuation tokens, `v1::ListParams` on page numbers); see
+    /// `cfimages::for_each_image`. `on_image(const Image&)` may return
+    /// `false` to stop.
+    /// @param cfg      account and credentials.
+    /// @param params   the first page's parameters.
+    /// @param on_image called for every image, in order.
+    /// @return the number of images visited, or the first error.
+    template <class Params, class OnImage>
+    Result<std::size_t> for_each_image(const Config& cfg, const Params& params, OnImage&& on_image) {
+        return cfimages::for_each_image([this](const HttpRequest& r) { return send_checked(r, true); }, cfg,
+                                        params, std::forward<OnImage>(on_image));
+    }
+
+    /// Collects every image of a listing (see `for_each_image`).
+    /// @param cfg    account and credentials.
+    /// @param params the first page's parameters.
+    /// @return all images in order, or the first error.
+    template <class Params>
+    Result<std::vector<Image>> list_all(const Config& cfg, const Params& params) {
+        return cfimages::list_all_images([this](const HttpRequest& r) { return send_checked(r, true); }, cfg,
+                                         params);
+    }
+
+    /// Closes every kept-alive connection (the next call opens a new one).
+    void close() { state_->transport.close(); }
+
+    /// Returns the limiter the client draws on (null when pacing is off).
+    const std::shared_ptr<RateLimiter>& rate_limiter() const noexcept { return state_->limiter; }
+
+protected:
+    /// Returns the transport, for adapters that expose more of it.
+    Transport& transport() noexcept { return state_->transport; }
+
+private:
+    struct State {
+        explicit State(Options o)
+            : options(std::move(o)), limiter(make_rate_limiter(options)), transport(options),
+              seed(Transport::seed()) {}
+        Options options;
+        std::shared_ptr<RateLimiter> limiter;
+        Transport transport;
+        std::uint64_t seed;
+    };
+
+    CallOptions next_call_options() {
+        state_->seed = detail::splitmix64(state_->seed);
+        return call_options(state_->options, state_->limiter.get(), state_->seed);
+    }
+
+    Result<HttpResponse>& run(CallMachine& call) {
+        Transport& t = state_->transport;
+        return drive(
+            call, [&t](CallMachine& c, HttpResponse& out, AttemptFailure& f) { return t.attempt(c, out, f); },
+            [] { return Transport::now(); }, [](CallClock::time_point when) { Transport::sleep_until(when); });
+    }
+
+    /// Sends with redirects refused, for the pagers.
+    Result<HttpResponse> send_checked(const HttpRequest& request, bool idempotent) {
+        CallMachine call(request, idempotent, next_call_options(), Transport::now());
+        return std::move(run(call));
+    }
+
+    std::unique_ptr<State> state_;
+};
+
+} // namespace cfimages
+
+#endif // CFIMAGES_CLIENT_HPP
+// ---- end <cfimages/client.hpp> ----
+
+namespace cfimages {
+namespace beast {
+
+/// Settings of a `Client` or `AsyncClient`: everything in
+/// `CommonClientOptions` (timeouts, limits, retries, rate limiting, pool
+/// size), plus the CA certificates to trust. The defaults suit the
+/// Cloudflare API.
+struct ClientOptions : CommonClientOptions {
     /// Also trust these CA certificates (PEM, one or more), in addition to
     /// the system store (e.g. a corporate proxy CA, or a test CA).
     std::string extra_ca_pem;
-    /// Keep connections open between calls and reuse them per origin.
-    bool keep_alive = true;
 };
 
+} // namespace beast
+} // namespace cfimages
+
+#endif // CFIMAGES_BEAST_OPTIONS_HPP
+// ---- end <cfimages/beast/options.hpp> ----
+
+namespace cfimages {
+namespace beast {
 namespace detail {
 
-/// One kept-alive connection to an origin (plain or TLS).
-struct Connection {
-    std::unique_ptr<boost::beast::tcp_stream> plain;
-    std::unique_ptr<boost::beast::ssl_stream<boost::beast::tcp_stream>> secure;
-    boost::beast::flat_buffer buffer;
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using error_code = boost::system::error_code;
+using tcp = asio::ip::tcp;
+using Clock = CallClock;
+using tcp_stream = boost::beast::tcp_stream;
+using ssl_stream = boost::beast::ssl_stream<tcp_stream>;
+// The codec's URL parts (not the deprecated beast::Url of <cfimages/beast/url.hpp>).
+using Url = cfimages::Url;
 
-    /// Returns the TCP layer, whichever stream is in use.
-    boost::beast::tcp_stream& tcp() { return plain ? *plain : secure->next_layer(); }
-
-    /// Returns true when the server has not closed the idle connection:
-    /// a non-blocking peek sees neither end-of-stream nor an error (nor,
-    /// on plain HTTP, unsolicited bytes).
-    bool looks_alive() {
-        auto& sock = tcp().socket();
-        if (!sock.is_open()) return false;
-#if !defined(_WIN32)
-        // One recv(MSG_PEEK | MSG_DONTWAIT): toggling asio's non-blocking
-        // mode instead costs two ioctls here and a third in the next
-        // operation, on every call.
-        char c = 0;
-        const auto n = ::recv(sock.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
-        if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
-        return n > 0 && secure;        // 0: end of stream; TLS may hold e.g. a session ticket
-#else
-        boost::system::error_code ec;
-        sock.non_blocking(true, ec);
-        if (ec) return false;
-        char c = 0;
-        const std::size_t n = sock.receive(boost::asio::buffer(&c, 1),
-                                           boost::asio::socket_base::message_peek, ec);
-        boost::system::error_code ignored;
-        sock.non_blocking(false, ignored);
-        if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again)
-            return true;
-        if (ec) return false;          // reset, or end of stream
-        return n > 0 && secure;        // TLS may hold e.g. a session ticket
-#endif
-    }
-
-    /// Closes the socket (no TLS close_notify: the connection is dropped).
-    void close() {
-        boost::system::error_code ignored;
-        tcp().socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-        tcp().socket().close(ignored);
-    }
-};
-
-/// What went wrong in one attempt that got no response.
-struct Failure {
-    ApiError error;
-    bool retryable = true; ///< A connection error worth retrying (not TLS verification, limits, protocol).
-    bool sent = false;     ///< Some of the request may have reached the server.
-    bool timed_out = false; ///< The attempt ran out of time (never replayed on a fresh connection).
-};
-
-/// Returns the milliseconds of `d` for messages.
-inline std::string ms_text(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
-
-/// Returns `ec`'s message, single line.
-inline std::string ec_text(const boost::system::error_code& ec) {
+/// Returns `ec`'s message on one line.
+inline std::string ec_text(const error_code& ec) {
     std::string m = ec.message();
     for (char& c : m)
         if (c == '\n' || c == '\r') c = ' ';
     return m;
 }
 
-/// Returns true for a valid header field name (RFC 9110 token).
-inline bool is_token(std::string_view s) noexcept {
-    if (s.empty()) return false;
-    for (char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        const bool ok = (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
-                        std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-        if (!ok) return false;
-    }
-    return true;
-}
-
-/// Returns true for a header value without CR, LF or NUL (no header injection).
-inline bool is_safe_value(std::string_view s) noexcept {
-    return !cfimages::detail::has_crlf(s);
-}
+/// Returns true for an interim answer (1xx) that precedes the final one;
+/// 101 (Switching Protocols) is final: the connection then speaks another
+/// protocol, and is never reused.
+inline bool is_interim(int status) noexcept { return status >= 100 && status <= 199 && status != 101; }
 
 /// Returns true for headers the transport writes itself.
 inline bool is_framing_header(std::string_view name) noexcept {
@@ -305,47 +443,111 @@ inline bool is_framing_header(std::string_view name) noexcept {
            iequals(name, "transfer-encoding") || iequals(name, "connection");
 }
 
-/// Runs the io_context until its queued work is done.
-inline void run_all(boost::asio::io_context& ioc) {
-    ioc.restart();
-    ioc.run();
+/// Writes the request line and header block into `out` (reused, so no
+/// allocation once warm). The call state machine has checked names and
+/// values. The body is never copied into it: it goes out as a second
+/// buffer (or is streamed). Framing as Beast's prepare_payload:
+/// Content-Length when there is a body, or for POST and PUT even when
+/// empty.
+inline void write_head(const Url& url, const HttpRequest& request, bool keep_alive, std::string& out) {
+    out.clear();
+    out.append(to_string(request.method)).push_back(' ');
+    url.append_target(out);
+    out.append(" HTTP/1.1\r\nHost: ");
+    url.append_host(out, true);
+    out.append("\r\n");
+    for (const Header& h : request.headers)
+        if (!is_framing_header(h.name)) out.append(h.name).append(": ").append(h.value).append("\r\n");
+    if (!keep_alive) out.append("Connection: close\r\n");
+    const std::uint64_t size = request.body_size();
+    if (size != 0 || request.method == Method::post || request.method == Method::put)
+        out.append("Content-Length: ").append(std::to_string(size)).append("\r\n");
+    out.append("\r\n");
 }
 
-/// Runs the io_context until its queued work is done or `deadline`
-/// passes; returns true when the work finished in time. The deadline is
-/// the epoll wait's own timeout, so no timer is armed and disarmed per
-/// read and write (a tcp_stream expiry costs timerfd_settime calls on
-/// every operation).
-inline bool run_until(boost::asio::io_context& ioc, std::chrono::steady_clock::time_point deadline,
-                      const bool& done) {
-    ioc.restart();
-    ioc.run_until(deadline);
-    return done;
+/// Makes the TLS client context (TLS 1.2+, the system CA store plus
+/// `extra_ca_pem`, peer verification as configured); null with `error`
+/// set when that fails. Loading the system store takes a noticeable
+/// fraction of a second, so clients make it on first HTTPS use.
+inline std::unique_ptr<asio::ssl::context> make_tls_context(const ClientOptions& options, std::string& error) {
+    auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+    error_code ec;
+    SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+    ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_compression, ec);
+    ctx->set_default_verify_paths(ec);
+    if (ec) {
+        error = "TLS setup failed: cannot load the system CA store: " + ec_text(ec);
+        return nullptr;
+    }
+    if (!options.extra_ca_pem.empty()) {
+        ctx->add_certificate_authority(asio::buffer(options.extra_ca_pem), ec);
+        if (ec) {
+            error = "TLS setup failed: ClientOptions::extra_ca_pem is not a valid PEM certificate: " + ec_text(ec);
+            return nullptr;
+        }
+    }
+    ctx->set_verify_mode(options.verify_peer ? asio::ssl::verify_peer : asio::ssl::verify_none, ec);
+    return ctx;
+}
+
+/// Fills `f` as a failure of kind `transport`.
+inline void set_failure(AttemptFailure& f, std::string message, bool retryable, bool timed_out = false) {
+    f.error = ApiError::make(ErrorKind::transport, std::move(message));
+    f.retryable = retryable;
+    f.timed_out = timed_out;
+}
+
+/// Turns a read error into the attempt's failure, so that every path
+/// (plain, TLS, blocking, asynchronous) reports alike.
+inline void read_failure(const error_code& ec, const Url& url, const ClientOptions& options, AttemptFailure& f) {
+    const std::string where = url.host_port();
+    if (ec == http::error::body_limit) {
+        set_failure(f, "response body from " + where + " exceeds the limit of " + std::to_string(options.body_limit) +
+                           " bytes (ClientOptions::body_limit); stopped reading",
+                    false);
+    } else if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
+        set_failure(f, "response header from " + where + " exceeds the limit of " +
+                           std::to_string(options.header_limit) + " bytes",
+                    false);
+    } else if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
+               ec == asio::error::connection_reset || ec == http::error::partial_message) {
+        set_failure(f,
+                    std::string(f.response_started ? "connection closed by " + where + " in the middle of the response"
+                                                   : "connection closed by " + where + " before any response") +
+                        " (" + ec_text(ec) + ")",
+                    true);
+    } else if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
+        set_failure(f, "invalid HTTP response from " + where + ": " + ec_text(ec), false);
+    } else {
+        set_failure(f, "cannot read the response from " + where + ": " + ec_text(ec), true);
+    }
 }
 
 /// Reads a response straight into an `HttpResponse`: status, each header
 /// once (no intermediate Beast fields container), the body appended to a
 /// string reserved from Content-Length. Beast's parser still does all the
 /// HTTP work (framing, chunking, limits, keep-alive).
-class ResponseReader final : public boost::beast::http::basic_parser<false> {
+class ResponseReader final : public http::basic_parser<false> {
 public:
-    /// `out` may be a response already used (see ClientImpl::recycle): its
-    /// header strings and body are overwritten in place, so their memory
-    /// is reused. `expected_headers`: room to reserve, so the header
-    /// vector does not grow through 1, 2, 4, 8, 16 on every response.
-    ResponseReader(HttpResponse& out, std::size_t expected_headers) : out_(out) {
+    /// `out` may be a response already used: its header strings and body
+    /// are overwritten in place, so their memory is reused.
+    /// `expected_headers`: room to reserve, so the header vector does not
+    /// grow through 1, 2, 4, 8, 16 on every response.
+    ResponseReader(HttpResponse& out, std::size_t expected_headers, const ClientOptions& options)
+        : out_(out), limit_(options.body_limit) {
         out_.status = 0;
         out_.body.clear();
         out_.headers.reserve(expected_headers);
+        body_limit(options.body_limit);
+        header_limit(options.header_limit);
     }
 
 private:
     using string_view = boost::beast::string_view;
-    using error_code = boost::system::error_code;
 
-    void on_request_impl(boost::beast::http::verb, string_view, string_view, int, error_code&) override {}
+    void on_request_impl(http::verb, string_view, string_view, int, error_code&) override {}
     void on_response_impl(int code, string_view, int, error_code&) override { out_.status = code; }
-    void on_field_impl(boost::beast::http::field, string_view name, string_view value, error_code&) override {
+    void on_field_impl(http::field, string_view name, string_view value, error_code&) override {
         if (fields_ < out_.headers.size()) {
             Header& h = out_.headers[fields_];
             h.name.assign(name.data(), name.size());
@@ -366,394 +568,550 @@ private:
             out_.body.reserve(static_cast<std::size_t>(*length));
     }
     std::size_t on_body_impl(string_view body, error_code&) override {
-        out_.body.append(body.data(), body.size());
+        append(body);
         return body.size();
     }
     void on_chunk_header_impl(std::uint64_t, string_view, error_code&) override {}
     std::size_t on_chunk_body_impl(std::uint64_t, string_view body, error_code&) override {
-        out_.body.append(body.data(), body.size());
+        append(body);
         return body.size();
+    }
+    void append(string_view bytes) {
+        if (out_.body.capacity() - out_.body.size() < bytes.size()) make_room(bytes.size());
+        out_.body.append(bytes.data(), bytes.size());
+    }
+    // A body of unknown length (chunked, or up to the end of the
+    // connection) grows by doubling while small. Past 1 MiB, room for the
+    // whole body limit is reserved at once, so the body is never copied
+    // again: each copy to a larger buffer holds the old and the new one at
+    // the same time, up to twice the body at the last one. The reservation
+    // is address space; the system backs its pages as they are written.
+    // Bodies with a Content-Length were reserved exactly (on_body_init_impl).
+    void make_room(std::size_t more) {
+        constexpr std::size_t doubling_up_to = std::size_t{1} << 20;
+        const std::size_t need = out_.body.size() + more;
+        if (need <= doubling_up_to) return; // append doubles
+        const std::uint64_t cap = std::min<std::uint64_t>(limit_, out_.body.max_size());
+        if (need > cap) return;
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
+        try {
+            out_.body.reserve(static_cast<std::size_t>(cap));
+        } catch (const std::bad_alloc&) {
+            // Not that much address space: append doubles, as before.
+        }
+#else
+        out_.body.reserve(static_cast<std::size_t>(cap));
+#endif
     }
     void on_finish_impl(error_code&) override {}
 
     HttpResponse& out_;
+    std::uint64_t limit_;
     std::size_t fields_ = 0;
 };
 
-/// The client's state (behind a pointer so that `Client` can move).
-class ClientImpl {
+/// One connection to an origin (plain or TLS), kept alive between calls.
+struct Connection {
+    /// A new, unconnected connection to `url`'s origin; `tls` is the
+    /// context for https (ignored for http).
+    Connection(const asio::any_io_executor& ex, const Url& url, asio::ssl::context* tls, const ClientOptions& options)
+        : host(url.host), port(url.port), secure_origin(url.tls) {
+        for (char& c : host)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+        if (url.tls) secure = std::make_unique<ssl_stream>(ex, *tls);
+        else plain = std::make_unique<tcp_stream>(ex);
+        buffer.max_size(static_cast<std::size_t>(options.header_limit) + 64u * 1024u);
+        // Read 64 KiB at a time: the parser moves body bytes out of the
+        // buffer as they come, so it never grows by itself and Beast would
+        // read 512 bytes per recv (9,400 reads for a 4.8 MB list).
+        buffer.reserve(std::min<std::size_t>(64u * 1024u, buffer.max_size()));
+    }
+
+    std::unique_ptr<tcp_stream> plain;   ///< For http.
+    std::unique_ptr<ssl_stream> secure;  ///< For https.
+    boost::beast::flat_buffer buffer;    ///< Bytes read and not yet parsed.
+    std::string host;                    ///< Lower-case host (no brackets).
+    std::uint16_t port = 0;              ///< Port.
+    bool secure_origin = false;          ///< https.
+    bool connected = false;              ///< Connected (and handshaken): may carry requests.
+    std::size_t header_hint = 8;         ///< The most headers an answer had (up to 64).
+
+    /// Returns true when this connection goes to `url`'s origin.
+    bool serves(const Url& url) const noexcept {
+        return secure_origin == url.tls && port == url.port && iequals(host, url.host);
+    }
+
+    /// Returns the TCP layer, whichever stream is in use.
+    tcp_stream& tcp() { return plain ? *plain : secure->next_layer(); }
+
+    /// Returns true when bytes past the last response were already read
+    /// from the socket: left in `buffer` by the parser, or decrypted and
+    /// still held by OpenSSL. Such a connection is never reused: those
+    /// bytes would become the next call's answer. No system call.
+    bool holds_unread() {
+        return buffer.size() != 0 || (secure && ::SSL_pending(secure->native_handle()) > 0);
+    }
+
+    /// Returns true when the idle connection can carry the next request:
+    /// the server has not closed it, and nothing has arrived on it since
+    /// the last response (bytes nobody asked for would be taken as the
+    /// next answer). One recv(MSG_PEEK) on the common path. Over TLS,
+    /// records that did arrive are processed without blocking on `ioc`
+    /// (the connection's own io_context) to tell a close_notify or stray
+    /// data (drop) from a session ticket (keep); without `ioc` (an
+    /// asynchronous client) such a connection is dropped.
+    bool looks_alive(asio::io_context* ioc) {
+        if (!connected) return false;
+        auto& sock = tcp().socket();
+        if (!sock.is_open() || holds_unread()) return false;
+#if !defined(_WIN32)
+        // One recv(MSG_PEEK | MSG_DONTWAIT): toggling asio's non-blocking
+        // mode instead costs two ioctls here and a third in the next
+        // operation, on every call.
+        char c = 0;
+        const auto n = ::recv(sock.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n == 0) return false; // end of stream
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return false;
+#else
+        error_code ec;
+        sock.non_blocking(true, ec);
+        if (ec) return false;
+        char c = 0;
+        const std::size_t n = sock.receive(asio::buffer(&c, 1), asio::socket_base::message_peek, ec);
+        error_code ignored;
+        sock.non_blocking(false, ignored);
+        if (ec && ec != asio::error::would_block && ec != asio::error::try_again) return false;
+        if (!ec && n == 0) return false;
+#endif
+        const bool arrived = n > 0;
+        if (!secure) return !arrived; // plain: bytes nobody asked for
+        SSL* ssl = secure->native_handle();
+        // Ciphertext may also wait inside OpenSSL or Asio's BIO pair.
+        if (!arrived && ::SSL_has_pending(ssl) == 0 && BIO_ctrl_pending(::SSL_get_rbio(ssl)) == 0) return true;
+        return ioc != nullptr && settle(*ioc);
+    }
+
+    /// Closes the socket (no TLS close_notify: the connection is dropped).
+    void close() {
+        error_code ignored;
+        connected = false;
+        tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
+        tcp().socket().close(ignored);
+    }
+
+private:
+    /// Lets OpenSSL process the TLS records that have arrived on an idle
+    /// connection, without waiting for more; returns true when they held
+    /// no application data and no end of the connection (a session ticket
+    /// or key update: the connection stays usable). A close_notify, a FIN,
+    /// an error, application data, or a record still incomplete: false.
+    bool settle(asio::io_context& ioc) {
+        char byte = 0;
+        bool done = false;
+        error_code ec;
+        secure->async_read_some(asio::buffer(&byte, 1), [&](const error_code& e, std::size_t) {
+            ec = e;
+            done = true;
+        });
+        ioc.restart();
+        ioc.poll(); // runs only what is ready: the read never waits
+        if (done) return false; // data, or the end of the connection
+        error_code ignored;
+        tcp().socket().cancel(ignored);
+        ioc.restart();
+        ioc.run(); // the cancelled read completes at once
+        // Cancelled while waiting for more: what arrived was consumed
+        // whole, unless a record is still incomplete.
+        SSL* ssl = secure->native_handle();
+        return ec == asio::error::operation_aborted && ::SSL_has_pending(ssl) == 0 &&
+               BIO_ctrl_pending(::SSL_get_rbio(ssl)) == 0;
+    }
+};
+
+/// The limit that bounds connecting (see cfimages::connect_limits).
+inline AttemptLimits connect_limits(const AttemptLimits& attempt, const ClientOptions& options, Clock::time_point start) {
+    return cfimages::connect_limits(attempt, options.connect_timeout, start, options.connect_timeout_name);
+}
+
+/// State of async_connect that must not move while handlers run.
+struct ConnectState {
+    std::unique_ptr<tcp::resolver> resolver;
+    std::unique_ptr<asio::steady_timer> timer;
+    std::vector<tcp::endpoint> endpoints;
+    bool resolve_done = false;
+    bool resolve_timed_out = false;
+    error_code resolve_ec;
+};
+/// The composed operation of async_connect.
+struct ConnectOp {
+    Connection& conn;
+    const Url& url;
+    AttemptLimits limits;
+    const ClientOptions& options;
+    AttemptFailure& failure;
+    std::shared_ptr<ConnectState> state;
+    int step = 0;
+
+    std::string where() const { return url.host_port(); }
+    template <class Self>
+    void fail(Self& self, std::string message, bool retryable, bool timed_out = false) {
+        failure.sent = Sent::nothing;
+        set_failure(failure, std::move(message), retryable, timed_out);
+        conn.close();
+        self.complete(false);
+    }
+
+    template <class Self>
+    void operator()(Self& self, error_code ec = {}) {
+        switch (step) {
+        case 0: {
+            failure.sent = Sent::nothing;
+            if (url.ip_literal) {
+                const auto addr = asio::ip::make_address(std::string(url.host), ec);
+                if (ec) return fail(self, "cannot parse the address of " + where(), false);
+                state->endpoints.emplace_back(addr, url.port);
+                step = 2;
+                return (*this)(self);
+            }
+            // Resolve, racing a timer: a resolver cannot be made to
+            // give up in time by itself. Everything the handlers need
+            // is taken before `self` (and this object in it) moves.
+            step = 1;
+            auto st = state;
+            auto ex = conn.tcp().get_executor();
+            st->resolver = std::make_unique<tcp::resolver>(ex);
+            st->timer = std::make_unique<asio::steady_timer>(ex);
+            st->timer->expires_at(limits.deadline);
+            std::string host(url.host), service = std::to_string(url.port);
+            auto shared_self = std::make_shared<std::optional<Self>>(std::move(self));
+            st->resolver->async_resolve(
+                host, service, [st, shared_self](const error_code& e, tcp::resolver::results_type results) {
+                    if (st->resolve_done) return;
+                    st->resolve_done = true;
+                    st->resolve_ec = e;
+                    for (const auto& entry : results) st->endpoints.push_back(entry.endpoint());
+                    st->timer->cancel();
+                    auto s = std::move(**shared_self);
+                    shared_self->reset();
+                    s();
+                });
+            st->timer->async_wait([st, shared_self](const error_code& e) {
+                if (e || st->resolve_done) return;
+                st->resolve_done = true;
+                st->resolve_timed_out = true;
+                st->resolver->cancel();
+                auto s = std::move(**shared_self);
+                shared_self->reset();
+                s();
+            });
+            return;
+        }
+        case 1:
+            if (state->resolve_timed_out) return fail(self, limits.timed_out("resolving " + where()), true, true);
+            if (state->resolve_ec)
+                return fail(self, "cannot resolve " + where() + ": " + ec_text(state->resolve_ec), true);
+            step = 2;
+            [[fallthrough]];
+        case 2: {
+            step = 3;
+            auto st = state; // keeps the endpoints where this object cannot move them
+            conn.tcp().expires_at(limits.deadline);
+            conn.tcp().async_connect(st->endpoints, std::move(self));
+            return;
+        }
+        case 3: {
+            if (ec == boost::beast::error::timeout)
+                return fail(self, limits.timed_out("connecting to " + where()), true, true);
+            if (ec) return fail(self, "cannot connect to " + where() + ": " + ec_text(ec), true);
+            // Requests go out in one write; never hold a segment back (Nagle).
+            conn.tcp().socket().set_option(tcp::no_delay(true), ec);
+            if (!conn.secure) return done(self);
+            SSL* ssl = conn.secure->native_handle();
+            // SNI for names; the certificate is checked against the name or address.
+            if (!url.ip_literal) SSL_set_tlsext_host_name(ssl, conn.host.c_str());
+            if (options.verify_peer) {
+                X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+                if (url.ip_literal) X509_VERIFY_PARAM_set1_ip_asc(param, conn.host.c_str());
+                else SSL_set1_host(ssl, conn.host.c_str());
+            }
+            step = 4;
+            conn.secure->async_handshake(asio::ssl::stream_base::client, std::move(self));
+            return;
+        }
+        case 4: {
+            if (ec == boost::beast::error::timeout)
+                return fail(self, limits.timed_out("in the TLS handshake with " + where()), true, true);
+            if (ec) {
+                const long verify = SSL_get_verify_result(conn.secure->native_handle());
+                if (options.verify_peer && verify != X509_V_OK)
+                    return fail(self, "TLS certificate verification failed for " + where() + ": " +
+                                          X509_verify_cert_error_string(verify),
+                                false);
+                return fail(self, "TLS handshake with " + where() + " failed: " + ec_text(ec), true);
+            }
+            return done(self);
+        }
+        default: return;
+        }
+    }
+
+    /// The completion of async_connect on the endpoints.
+    template <class Self>
+    void operator()(Self& self, error_code ec, const tcp::endpoint&) {
+        (*this)(self, ec);
+    }
+
+    template <class Self>
+    void done(Self& self) {
+        conn.tcp().expires_never();
+        conn.connected = true;
+        self.complete(true);
+    }
+};
+/// Resolves, connects and (for https) handshakes `conn`, within
+/// `limits` (see connect_limits). Completes with `void(bool)`: true when
+/// connected, false with `failure` filled (nothing of the request was
+/// sent). `conn`, `url`, `failure` and `tls_error` must outlive it.
+template <class Token>
+auto async_connect(Connection& conn, const Url& url, AttemptLimits limits, const ClientOptions& options,
+                   AttemptFailure& failure, Token&& token) {
+    return asio::async_compose<Token, void(bool)>(
+        ConnectOp{conn, url, limits, options, failure, std::make_shared<ConnectState>()}, token, conn.tcp());
+}
+
+/// State of async_exchange that must not move while handlers run.
+struct ExchangeState {
+    std::optional<ResponseReader> parser;
+    std::vector<char> chunk;
+    std::uint64_t offset = 0;
+};
+/// The composed operation of async_exchange.
+struct ExchangeOp {
+    Connection& conn;
+    const Url& url;
+    const HttpRequest& request;
+    const std::string& head;
+    AttemptLimits limits;
+    const ClientOptions& options;
+    HttpResponse& out;
+    bool& keep;
+    AttemptFailure& failure;
+    std::unique_ptr<ExchangeState> state;
+    int step = 0;
+
+    template <class Self>
+    void write(Self& self, const std::array<asio::const_buffer, 2>& buffers) {
+        if (conn.secure) asio::async_write(*conn.secure, buffers, std::move(self));
+        else asio::async_write(*conn.plain, buffers, std::move(self));
+    }
+    template <class Self>
+    void read(Self& self) {
+        state->parser.emplace(out, conn.header_hint, options);
+        if (conn.secure) http::async_read(*conn.secure, conn.buffer, *state->parser, std::move(self));
+        else http::async_read(*conn.plain, conn.buffer, *state->parser, std::move(self));
+    }
+    template <class Self>
+    void fail(Self& self, std::string message, bool retryable, bool timed_out = false) {
+        set_failure(failure, std::move(message), retryable, timed_out);
+        conn.close();
+        self.complete(false);
+    }
+
+    template <class Self>
+    void operator()(Self& self, error_code ec = {}, std::size_t = 0) {
+        const std::string where = url.host_port();
+        switch (step) {
+        case 0:
+            conn.tcp().expires_at(limits.deadline);
+            // Over TLS, how much of the request reached the socket is
+            // not known once a write has begun.
+            failure.sent = Sent::partly;
+            step = 1;
+            return write(self, {asio::buffer(head), request.body_source ? asio::const_buffer()
+                                                                        : asio::buffer(request.body)});
+        case 1:
+            if (ec == boost::beast::error::timeout)
+                return fail(self, limits.timed_out("sending the request to " + where), true, true);
+            if (ec) return fail(self, "cannot send the request to " + where + ": " + ec_text(ec), true);
+            if (request.body_source && state->offset < request.body_source->size()) {
+                // Streamed body: one bounded chunk at a time.
+                const auto& src = *request.body_source;
+                const std::size_t n = static_cast<std::size_t>(
+                    std::min<std::uint64_t>(64u * 1024u, src.size() - state->offset));
+                state->chunk.resize(n);
+                auto got = src.read(state->offset, state->chunk.data(), n);
+                if (!got || *got == 0 || *got > n) {
+                    failure.error = got ? ApiError::make(ErrorKind::transport,
+                                                         "the request body source ended before its size")
+                                        : got.error();
+                    failure.retryable = false;
+                    conn.close();
+                    return self.complete(false);
+                }
+                state->offset += *got;
+                return write(self, {asio::buffer(state->chunk.data(), *got), asio::const_buffer()});
+            }
+            failure.sent = Sent::completely;
+            step = 2;
+            return read(self);
+        case 2: {
+            failure.response_started = failure.response_started || state->parser->got_some();
+            if (ec == boost::beast::error::timeout)
+                return fail(self, limits.timed_out("reading the response from " + where), true, true);
+            if (ec) {
+                read_failure(ec, url, options, failure);
+                conn.close();
+                return self.complete(false);
+            }
+            if (is_interim(out.status)) return read(self);
+            conn.tcp().expires_never();
+            keep = options.keep_alive && state->parser->keep_alive() && !state->parser->need_eof() &&
+                   out.status != 101 && !conn.holds_unread();
+            conn.header_hint = std::min<std::size_t>(std::max(conn.header_hint, out.headers.size()), 64);
+            return self.complete(true);
+        }
+        default: return;
+        }
+    }
+};
+/// Writes `head` and the body of `request` on the connected `conn` and
+/// reads the answer into `out`, skipping interim 1xx answers, all within
+/// `limits`. Completes with `void(bool)`: true with `out` filled (and
+/// `keep` saying whether the connection may carry another request), false
+/// with `failure` filled. Everything passed by reference must outlive it.
+template <class Token>
+auto async_exchange(Connection& conn, const Url& url, const HttpRequest& request, const std::string& head,
+                    AttemptLimits limits, const ClientOptions& options, HttpResponse& out, bool& keep,
+                    AttemptFailure& failure, Token&& token) {
+    return asio::async_compose<Token, void(bool)>(
+        ExchangeOp{conn, url, request, head, limits, options, out, keep, failure, std::make_unique<ExchangeState>()}, token,
+        conn.tcp());
+}
+
+} // namespace detail
+} // namespace beast
+} // namespace cfimages
+
+#endif // CFIMAGES_BEAST_DETAIL_CONNECTION_HPP
+// ---- end <cfimages/beast/detail/connection.hpp> ----
+
+namespace cfimages {
+namespace beast {
+namespace detail {
+
+/// The blocking transport: one attempt at a time on a private
+/// io_context, one kept-alive connection per origin.
+class SyncTransport {
 public:
-    explicit ClientImpl(ClientOptions options)
-        : options_(std::move(options)), rng_(std::random_device{}()) {}
+    /// Keeps a reference to the client's options (they outlive it).
+    explicit SyncTransport(const ClientOptions& options) : options_(options) {}
+    SyncTransport(const SyncTransport&) = delete;
+    SyncTransport& operator=(const SyncTransport&) = delete;
+    ~SyncTransport() { close(); }
 
-    ClientImpl(const ClientImpl&) = delete;
-    ClientImpl& operator=(const ClientImpl&) = delete;
-    ~ClientImpl() { close_all(); }
+    /// Reads the clock the state machine is timed with.
+    static CallClock::time_point now() { return CallClock::now(); }
+    /// Blocks until `t` (between retries, and while rate limited).
+    static void sleep_until(CallClock::time_point t) { std::this_thread::sleep_until(t); }
+    /// A seed for the retry jitter.
+    static std::uint64_t seed() {
+        std::random_device rd;
+        return (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+    }
 
-    const ClientOptions& options() const noexcept { return options_; }
-
-    void close_all() {
-        for (auto& kv : pool_) kv.second->close();
+    /// Drops every kept-alive connection.
+    void close() {
+        for (auto& c : pool_) c->close();
         pool_.clear();
     }
 
     /// Takes back a response the caller is done with, to read the next
-    /// one into (ResponseReader): its body and header strings then need no
-    /// allocation. One that is large (a listing page) is let go instead,
-    /// so a client never holds more than this between calls.
+    /// one into: its body and header strings then need no allocation. A
+    /// large one (a listing page) is let go instead, so the client never
+    /// holds more than this between calls.
     void recycle(HttpResponse&& response) noexcept {
         if (response.body.capacity() <= 64u * 1024u && response.headers.capacity() <= 64u)
             spare_ = std::move(response);
     }
 
-    /// Sends with retries.
-    Result<HttpResponse> send_with_retries(const HttpRequest& request, bool idempotent) {
-        const Url* url = parse_url(request.url);
-        if (url == nullptr)
-            return ApiError::make(ErrorKind::invalid_argument,
-                                  "url: not an absolute http(s) URL with a valid host and port "
-                                  "(user information is refused)");
-        // The target goes into the request line verbatim: no space or
-        // control character may split it.
-        for (char c : url->target)
-            if (static_cast<unsigned char>(c) <= 0x20 || c == '\x7f')
-                return ApiError::make(ErrorKind::invalid_argument,
-                                      "url: the path or query contains a space or control character");
-        for (const Header& h : request.headers) {
-            if (!is_token(h.name))
-                return ApiError::make(ErrorKind::invalid_argument, "header name is not a valid token");
-            if (!is_safe_value(h.value))
-                return ApiError::make(ErrorKind::invalid_argument,
-                                      "header " + h.name + ": value contains CR, LF or NUL");
+    /// One attempt of `call.request()`: a kept-alive or new connection,
+    /// write, read. True with `out` filled, or false with `failure`.
+    bool attempt(CallMachine& call, HttpResponse& out, AttemptFailure& failure) {
+        const Url& url = call.url();
+        const HttpRequest& request = call.request();
+        const AttemptLimits& limits = call.limits();
+        write_head(url, request, options_.keep_alive, head_);
+
+        failure = AttemptFailure{};
+        failure.sent = Sent::nothing;
+        Connection* conn = find(url);
+        if (conn != nullptr && conn->looks_alive(&ioc_)) {
+            failure.reused_connection = true;
+        } else {
+            if (conn != nullptr) drop(conn);
+            conn = open(url, limits, failure);
+            if (conn == nullptr) return false;
         }
 
-        std::uniform_real_distribution<double> jitter(0.0, 1.0);
-        for (int attempt = 0;; ++attempt) {
-            Failure failure;
-            auto response = attempt_once(*url, request, idempotent, failure);
-            RetryDecision decision;
-            if (response) {
-                // decide_retry never repeats a 2xx: skip the clock reading
-                // and the jitter draw it would be given.
-                if (response->status >= 200 && response->status <= 299) return std::move(*response);
-                decision = decide_retry(options_.retry, *response, attempt, idempotent,
-                                        std::chrono::system_clock::now(), jitter(rng_));
-                if (!decision.retry) return std::move(*response);
-            } else {
-                // Nothing can have been created when the request never left.
-                if (failure.retryable)
-                    decision = decide_retry(options_.retry, failure.error, attempt,
-                                            idempotent || !failure.sent, jitter(rng_));
-                if (!decision.retry) {
-                    if (attempt > 0)
-                        failure.error.message += " (gave up after " + std::to_string(attempt + 1) + " attempts)";
-                    return failure.error;
-                }
-            }
-            if (decision.delay.count() > 0) std::this_thread::sleep_for(decision.delay);
+        out = std::move(spare_);
+        bool keep = false;
+        bool ok = false;
+#if !defined(_WIN32)
+        if (conn->plain) {
+            ok = exchange_plain(*conn, url, request, limits, out, keep, failure);
+        } else
+#endif
+        {
+            ioc_.restart();
+            async_exchange(*conn, url, request, head_, limits, options_, out, keep, failure, [&](bool r) { ok = r; });
+            ioc_.run();
         }
+        if (!ok || !keep) drop(conn);
+        return ok;
     }
 
 private:
-    using Clock = std::chrono::steady_clock;
+    Connection* find(const Url& url) {
+        for (auto& c : pool_)
+            if (c->serves(url)) return c.get();
+        return nullptr;
+    }
+    void drop(Connection* conn) {
+        conn->close();
+        pool_.erase(std::find_if(pool_.begin(), pool_.end(), [&](const auto& c) { return c.get() == conn; }));
+    }
 
-    /// Returns the TLS context, set up on first use (loading the system CA
-    /// store takes a noticeable fraction of a second, which plain-HTTP
-    /// clients need not pay); nullptr with `error` set when setup failed.
-    boost::asio::ssl::context* tls_context(std::string& error) {
-        if (ssl_) return ssl_.get();
-        auto ctx = std::make_unique<boost::asio::ssl::context>(boost::asio::ssl::context::tls_client);
-        boost::system::error_code ec;
-        SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
-        ctx->set_options(boost::asio::ssl::context::default_workarounds |
-                             boost::asio::ssl::context::no_compression,
-                         ec);
-        ctx->set_default_verify_paths(ec);
-        if (ec) {
-            error = "TLS setup failed: cannot load the system CA store: " + ec_text(ec);
-            return nullptr;
-        }
-        if (!options_.extra_ca_pem.empty()) {
-            ctx->add_certificate_authority(boost::asio::buffer(options_.extra_ca_pem), ec);
-            if (ec) {
-                error = "TLS setup failed: ClientOptions::extra_ca_pem is not a valid PEM certificate: " +
-                        ec_text(ec);
+    /// Connects a new connection to `url`'s origin; null with `failure`.
+    Connection* open(const Url& url, const AttemptLimits& limits, AttemptFailure& failure) {
+        // From here: setting up TLS (loading the CA store) counts too.
+        const auto connect_within = connect_limits(limits, options_, CallClock::now());
+        if (url.tls && !tls_) {
+            std::string error;
+            tls_ = make_tls_context(options_, error);
+            if (!tls_) {
+                failure = AttemptFailure::before_sending(std::move(error), false);
                 return nullptr;
             }
         }
-        ctx->set_verify_mode(options_.verify_peer ? boost::asio::ssl::verify_peer
-                                                  : boost::asio::ssl::verify_none,
-                             ec);
-        ssl_ = std::move(ctx);
-        return ssl_.get();
-    }
-
-    /// Returns `split_url(text)`, or nullptr where it returns nullopt. The
-    /// parts are kept and reused while requests go to the same scheme and
-    /// authority (only the target is taken apart again): splitting,
-    /// building the pool key and the Host value allocated five strings on
-    /// every call. The whole URL is checked as split_url checks it.
-    const Url* parse_url(std::string_view text) {
-        auto& p = parsed_;
-        const std::size_t n = p.prefix.size();
-        if (n != 0 && text.size() >= n && text.compare(0, n, p.prefix) == 0 &&
-            (text.size() == n || text[n] == '/' || text[n] == '?' || text[n] == '#')) {
-            // The prefix passed these checks when it was cached.
-            std::string_view path = text.substr(n);
-            for (char c : path) {
-                const auto u = static_cast<unsigned char>(c);
-                if (u <= 0x20 || u == 0x7f || c == '\\') return nullptr;
-            }
-            path = path.substr(0, path.find('#'));
-            if (path.empty() || path.front() == '?') p.url.target.assign(1, '/').append(path);
-            else p.url.target.assign(path);
-            return &p.url;
-        }
-        auto url = split_url(text);
-        p.prefix.clear();
-        if (!url) return nullptr;
-        p.url = std::move(*url);
-        p.origin = p.url.origin();
-        p.host_header = p.url.host_header();
-        // split_url accepted it, so "://" is there and the authority ends
-        // at the first '/', '?' or '#' after it (or at the end).
-        const std::size_t authority = text.find("://") + 3;
-        p.prefix.assign(text.substr(0, std::min(text.find_first_of("/?#", authority), text.size())));
-        return &p.url;
-    }
-
-    /// One attempt: a pooled or new connection, write, read. A reused
-    /// connection that turns out dead is replaced once.
-    std::optional<HttpResponse> attempt_once(const Url& url, const HttpRequest& request,
-                                             bool idempotent, Failure& failure) {
-        const auto start = Clock::now();
-        const auto deadline = start + options_.timeout;
-        const auto connect_deadline = std::min(deadline, start + options_.connect_timeout);
-        const std::string& key = parsed_.origin;
-
-        make_head(url, request, head_);
-        for (int pass = 0; pass < 2; ++pass) {
-            bool reused = false;
-            auto it = pool_.find(key);
-            if (it != pool_.end()) {
-                if (it->second->looks_alive()) {
-                    reused = true;
-                } else {
-                    it->second->close();
-                    pool_.erase(it);
-                    it = pool_.end();
-                }
-            }
-            if (it == pool_.end()) {
-                auto conn = connect(url, connect_deadline, failure);
-                if (!conn) return std::nullopt;
-                it = pool_.emplace(key, std::move(conn)).first;
-            }
-            Connection& conn = *it->second;
-
-            bool got_some = false;
-            bool write_failed = false;
-#if !defined(_WIN32)
-            auto response = conn.plain ? exchange_plain(conn, url, request, deadline, failure, got_some, write_failed)
-                                       : exchange(*conn.secure, conn, url, request, deadline, failure, got_some, write_failed);
-#else
-            auto response = conn.plain ? exchange(*conn.plain, conn, url, request, deadline, failure, got_some, write_failed)
-                                       : exchange(*conn.secure, conn, url, request, deadline, failure, got_some, write_failed);
-#endif
-            if (response) {
-                if (!options_.keep_alive || !keep_) {
-                    conn.close();
-                    pool_.erase(key);
-                }
-                return response;
-            }
-            conn.close();
-            pool_.erase(key);
-            // The server closed an idle connection as we used it: try once
-            // more on a fresh one, unless the request may have been
-            // processed (something came back, or a non-idempotent request
-            // was fully written).
-            const bool stale = reused && !got_some && !failure.timed_out &&
-                               (write_failed || idempotent);
-            if (!(pass == 0 && stale)) return std::nullopt;
-            failure = Failure{};
-        }
-        return std::nullopt;
-    }
-
-    /// Writes the request line and header block into `out` (reused, so
-    /// no allocation once warm). Names and values were checked by
-    /// send_with_retries; the target comes from split_url. The body is
-    /// never copied: it goes out as a second buffer straight from
-    /// `HttpRequest::body` (Beast's serializer over a message cost more
-    /// CPU than the rest of a small call, and a string_body copied it).
-    /// Framing as Beast's prepare_payload: Content-Length when there is a
-    /// body, or for POST and PUT even when empty.
-    void make_head(const Url& url, const HttpRequest& request, std::string& out) const {
-        out.clear();
-        out.append(to_string(request.method)).append(" ").append(url.target).append(" HTTP/1.1\r\nHost: ");
-        out.append(parsed_.host_header).append("\r\n");
-        for (const Header& h : request.headers)
-            if (!is_framing_header(h.name)) out.append(h.name).append(": ").append(h.value).append("\r\n");
-        if (!options_.keep_alive) out.append("Connection: close\r\n");
-        if (!request.body.empty() || request.method == Method::post || request.method == Method::put)
-            out.append("Content-Length: ").append(std::to_string(request.body.size())).append("\r\n");
-        out.append("\r\n");
-    }
-
-    /// Resolves, connects and (for https) handshakes, within `deadline`.
-    std::unique_ptr<Connection> connect(const Url& url, Clock::time_point deadline, Failure& failure) {
-        namespace asio = boost::asio;
-        using tcp = asio::ip::tcp;
-        const std::string where = url.host_port();
-        failure.sent = false;
-
-        // Resolve (a literal needs no lookup).
-        std::vector<tcp::endpoint> endpoints;
-        boost::system::error_code ec;
-        if (url.ip_literal) {
-            const auto addr = asio::ip::make_address(url.host, ec);
-            if (ec) return fail_with(failure, "cannot parse the address of " + where, false);
-            endpoints.emplace_back(addr, static_cast<unsigned short>(std::stoul(url.port)));
-        } else {
-            tcp::resolver resolver(ioc_);
-            bool done = false;
-            tcp::resolver::results_type results;
-            resolver.async_resolve(url.host, url.port,
-                                   [&](const boost::system::error_code& e, tcp::resolver::results_type r) {
-                                       ec = e;
-                                       results = std::move(r);
-                                       done = true;
-                                   });
-            ioc_.restart();
-            ioc_.run_until(deadline);
-            if (!done) {
-                resolver.cancel();
-                run_all(ioc_);
-                return fail_with(failure, "timed out after " + ms_text(options_.connect_timeout) +
-                                              " resolving " + where, true, true);
-            }
-            if (ec) return fail_with(failure, "cannot resolve " + where + ": " + ec_text(ec), true);
-            for (const auto& entry : results) endpoints.push_back(entry.endpoint());
-        }
-
-        auto conn = std::make_unique<Connection>();
-        if (url.tls) {
-            std::string error;
-            auto* ctx = tls_context(error);
-            if (ctx == nullptr) return fail_with(failure, std::move(error), false);
-            conn->secure = std::make_unique<boost::beast::ssl_stream<boost::beast::tcp_stream>>(ioc_, *ctx);
-        } else conn->plain = std::make_unique<boost::beast::tcp_stream>(ioc_);
-        conn->buffer.max_size(static_cast<std::size_t>(options_.header_limit) + 64u * 1024u);
-        // Read 64 KiB at a time: the parser moves body bytes out of the
-        // buffer as they come, so it never grows by itself and Beast would
-        // read 512 bytes per recv (9,400 reads for a 4.8 MB list).
-        conn->buffer.reserve(std::min<std::size_t>(64u * 1024u, conn->buffer.max_size()));
-
-        auto& tcp_layer = conn->tcp();
-        tcp_layer.expires_at(deadline);
-        tcp_layer.async_connect(endpoints, [&](const boost::system::error_code& e, const tcp::endpoint&) { ec = e; });
-        run_all(ioc_);
-        if (ec == boost::beast::error::timeout)
-            return fail_with(failure, "timed out after " + ms_text(options_.connect_timeout) +
-                                          " connecting to " + where, true, true);
-        if (ec) return fail_with(failure, "cannot connect to " + where + ": " + ec_text(ec), true);
-        // Requests go out in one write; never hold a segment back (Nagle).
-        tcp_layer.socket().set_option(tcp::no_delay(true), ec);
-
-        if (url.tls) {
-            SSL* ssl = conn->secure->native_handle();
-            // SNI for names; certificate checked against the name or address.
-            if (!url.ip_literal) SSL_set_tlsext_host_name(ssl, url.host.c_str());
-            if (options_.verify_peer) {
-                X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
-                if (url.ip_literal) X509_VERIFY_PARAM_set1_ip_asc(param, url.host.c_str());
-                else SSL_set1_host(ssl, url.host.c_str());
-            }
-            conn->secure->async_handshake(boost::asio::ssl::stream_base::client,
-                                          [&](const boost::system::error_code& e) { ec = e; });
-            run_all(ioc_);
-            if (ec == boost::beast::error::timeout)
-                return fail_with(failure, "timed out after " + ms_text(options_.connect_timeout) +
-                                              " in the TLS handshake with " + where, true, true);
-            if (ec) {
-                const long verify = SSL_get_verify_result(ssl);
-                if (options_.verify_peer && verify != X509_V_OK)
-                    return fail_with(failure, "TLS certificate verification failed for " + where + ": " +
-                                                  X509_verify_cert_error_string(verify), false);
-                return fail_with(failure, "TLS handshake with " + where + " failed: " + ec_text(ec), true);
-            }
-        }
-        // The timer bounded connect and handshake; exchanges enforce their
-        // deadline themselves (plain ones poll with it, TLS ones run the
-        // io_context until it), so none is left pending.
-        tcp_layer.expires_never();
-        return conn;
-    }
-
-    /// Writes the request and reads the response on an open connection.
-    template <class Stream>
-    std::optional<HttpResponse> exchange(Stream& stream, Connection& conn, const Url& url, const HttpRequest& request,
-                                         Clock::time_point deadline, Failure& failure, bool& got_some,
-                                         bool& write_failed) {
-        namespace http = boost::beast::http;
-        boost::system::error_code ec;
-        bool done = false;
-        // The deadline is enforced by run_until (no per-operation timer);
-        // on expiry the socket is closed and the aborted handlers drained.
-        conn.tcp().expires_never();
-        failure.sent = true;
-        const std::array<boost::asio::const_buffer, 2> wire{boost::asio::buffer(head_),
-                                                           boost::asio::buffer(request.body)};
-        boost::asio::async_write(stream, wire, [&](const boost::system::error_code& e, std::size_t) {
-            ec = e;
-            done = true;
-        });
-        if (!run_until(ioc_, deadline, done)) {
-            conn.close();
-            run_all(ioc_);
-            return timeout_failure(failure, "sending the request to " + url.host_port());
-        }
-        if (ec) {
-            write_failed = true;
-            fail_with(failure, "cannot send the request to " + url.host_port() + ": " + ec_text(ec), true);
-            return std::nullopt;
-        }
-
-        // Read 64 KiB at a time straight into the response (ResponseReader).
-        HttpResponse out = std::move(spare_);
-        ResponseReader parser(out, header_hint_);
-        parser.body_limit(options_.body_limit);
-        parser.header_limit(options_.header_limit);
-        done = false;
-        http::async_read(stream, conn.buffer, parser, [&](const boost::system::error_code& e, std::size_t) {
-            ec = e;
-            done = true;
-        });
-        if (!run_until(ioc_, deadline, done)) {
-            conn.close();
-            run_all(ioc_);
-            got_some = parser.got_some();
-            return timeout_failure(failure, "reading the response from " + url.host_port());
-        }
-        got_some = parser.got_some();
-        if (ec) {
-            read_failure(ec, got_some, url, failure);
-            return std::nullopt;
-        }
-
-        keep_ = parser.keep_alive() && !parser.need_eof();
-        header_hint_ = std::min<std::size_t>(std::max(header_hint_, out.headers.size()), 64);
-        return out;
+        auto conn = std::make_unique<Connection>(ioc_.get_executor(), url, tls_.get(), options_);
+        bool ok = false;
+        ioc_.restart();
+        async_connect(*conn, url, connect_within, options_, failure, [&](bool r) { ok = r; });
+        ioc_.run();
+        if (!ok) return nullptr;
+        pool_.push_back(std::move(conn));
+        return pool_.back().get();
     }
 
 #if !defined(_WIN32)
     /// Waits until `fd` is ready for `events` or `deadline` passes;
     /// returns false on expiry. Errors and hang-ups count as ready: the
     /// next send or recv reports them.
-    static bool wait_for(int fd, short events, Clock::time_point deadline) {
+    static bool wait_for(int fd, short events, CallClock::time_point deadline) {
         for (;;) {
-            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+            const auto left = deadline == CallClock::time_point::max()
+                                  ? std::chrono::milliseconds(1 << 30)
+                                  : std::chrono::ceil<std::chrono::milliseconds>(deadline - CallClock::now());
             if (left.count() <= 0) return false;
             pollfd p{fd, events, 0};
             const int n = ::poll(&p, 1, static_cast<int>(std::min<std::chrono::milliseconds::rep>(left.count(), 1 << 30)));
@@ -762,43 +1120,29 @@ private:
         }
     }
 
-    /// The plain-HTTP exchange with direct non-blocking syscalls on the
-    /// socket: sendmsg, then recv into the buffer and Beast's parser, with
-    /// poll only when the socket is not ready. Same results and messages
-    /// as `exchange`; asio's scheduler (reactor, composed operations,
-    /// executor dispatch) cost more CPU than the rest of a small call, and
-    /// sendmsg, poll, recv do the work of sendmsg, three epoll_waits and
-    /// recvmsg.
-    std::optional<HttpResponse> exchange_plain(Connection& conn, const Url& url, const HttpRequest& request,
-                                               Clock::time_point deadline, Failure& failure, bool& got_some,
-                                               bool& write_failed) {
-        namespace http = boost::beast::http;
-        const int fd = conn.plain->socket().native_handle();
-        failure.sent = true;
-
-        std::array<iovec, 2> iov{iovec{head_.data(), head_.size()},
-                                 iovec{const_cast<char*>(request.body.data()), request.body.size()}};
+    /// Sends `iov` completely on the non-blocking socket `fd` (sendmsg,
+    /// poll only when it is full); an empty string on success, else what
+    /// failed ("timeout" for the deadline).
+    static std::string send_all(int fd, iovec* iov, std::size_t count, CallClock::time_point deadline, bool& any) {
         msghdr msg{};
-        msg.msg_iov = iov.data();
-        msg.msg_iovlen = request.body.empty() ? 1 : 2;
+        msg.msg_iov = iov;
+        msg.msg_iovlen = count;
+        while (msg.msg_iovlen > 0 && msg.msg_iov->iov_len == 0) {
+            ++msg.msg_iov;
+            --msg.msg_iovlen;
+        }
         while (msg.msg_iovlen > 0) {
             const ssize_t n = ::sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
             if (n < 0) {
                 const int err = errno;
                 if (err == EINTR) continue;
                 if (err == EAGAIN || err == EWOULDBLOCK) {
-                    if (!wait_for(fd, POLLOUT, deadline)) {
-                        conn.close();
-                        return timeout_failure(failure, "sending the request to " + url.host_port());
-                    }
+                    if (!wait_for(fd, POLLOUT, deadline)) return "timeout";
                     continue;
                 }
-                write_failed = true;
-                fail_with(failure, "cannot send the request to " + url.host_port() + ": " +
-                                       ec_text(boost::system::error_code(err, boost::asio::error::get_system_category())),
-                          true);
-                return std::nullopt;
+                return ec_text(error_code(err, asio::error::get_system_category()));
             }
+            any = true;
             auto sent = static_cast<std::size_t>(n);
             while (msg.msg_iovlen > 0 && sent >= msg.msg_iov->iov_len) {
                 sent -= msg.msg_iov->iov_len;
@@ -810,247 +1154,151 @@ private:
                 msg.msg_iov->iov_len -= sent;
             }
         }
+        return {};
+    }
+
+    /// The plain-HTTP exchange with direct non-blocking syscalls on the
+    /// socket: sendmsg, then recv into the buffer and Beast's parser, with
+    /// poll only when the socket is not ready. Same results and messages
+    /// as `async_exchange`; asio's scheduler (reactor, composed
+    /// operations, executor dispatch) cost more CPU than the rest of a
+    /// small call, and sendmsg, poll, recv do the work of sendmsg, three
+    /// epoll_waits and recvmsg.
+    bool exchange_plain(Connection& conn, const Url& url, const HttpRequest& request, const AttemptLimits& limits,
+                        HttpResponse& out, bool& keep, AttemptFailure& failure) {
+        const int fd = conn.plain->socket().native_handle();
+        const auto deadline = limits.deadline;
+        // Messages name host:port; built only when one is needed.
+        auto send_failed = [&](const std::string& what) {
+            conn.close();
+            if (what == "timeout") set_failure(failure, limits.timed_out("sending the request to " + url.host_port()), true, true);
+            else set_failure(failure, "cannot send the request to " + url.host_port() + ": " + what, true);
+            return false;
+        };
+
+        bool any = false;
+        std::array<iovec, 2> iov{iovec{head_.data(), head_.size()},
+                                 iovec{const_cast<char*>(request.body.data()), request.body_source ? 0 : request.body.size()}};
+        std::string err = send_all(fd, iov.data(), iov.size(), deadline, any);
+        if (any) failure.sent = Sent::partly;
+        if (!err.empty()) return send_failed(err);
+        if (request.body_source) {
+            // Streamed body: one bounded chunk at a time.
+            const BodySource& src = *request.body_source;
+            std::vector<char> chunk(static_cast<std::size_t>(std::min<std::uint64_t>(64u * 1024u, src.size())));
+            for (std::uint64_t offset = 0; offset < src.size();) {
+                const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), src.size() - offset));
+                auto got = src.read(offset, chunk.data(), n);
+                if (!got || *got == 0 || *got > n) {
+                    conn.close();
+                    failure.error = got ? ApiError::make(ErrorKind::transport, "the request body source ended before its size")
+                                        : got.error();
+                    failure.retryable = false;
+                    return false;
+                }
+                iovec piece{chunk.data(), *got};
+                err = send_all(fd, &piece, 1, deadline, any);
+                if (!err.empty()) return send_failed(err);
+                offset += *got;
+            }
+        }
+        failure.sent = Sent::completely;
 
         // As http::async_read drives the parser (read_some_op): parse what
         // is buffered, read at most 64 KiB more when it needs more, turn a
-        // clean end of stream into put_eof or end_of_stream.
-        HttpResponse out = std::move(spare_);
-        ResponseReader parser(out, header_hint_);
-        parser.body_limit(options_.body_limit);
-        parser.header_limit(options_.header_limit);
-        parser.eager(true);
+        // clean end of stream into put_eof or end_of_stream. One message
+        // after another while they are interim answers.
         auto& buffer = conn.buffer;
-        boost::system::error_code ec;
+        error_code ec;
         // The answer is rarely there the moment the request is out: wait
         // first instead of paying for a recv that fails with EAGAIN.
         bool readable = false;
-        bool fresh = true; // the buffer holds bytes the parser has not been given
         for (;;) {
-            if (fresh && buffer.size() > 0) {
-                const std::size_t used = parser.put(buffer.data(), ec);
-                buffer.consume(used);
-                if (ec == http::error::need_more) ec = {};
-                else if (ec || parser.is_done()) break;
-                else if (used > 0) continue;
-            }
-            fresh = false;
-            // Never more than max_size() - size(), so prepare() cannot throw.
-            const std::size_t size = boost::beast::read_size(buffer, 65536);
-            if (size == 0) {
-                ec = http::error::buffer_overflow;
+            ResponseReader parser(out, conn.header_hint, options_);
+            parser.eager(true);
+            bool fresh = true; // the buffer holds bytes the parser has not been given
+            bool in_time = true;
+            for (;;) {
+                if (fresh && buffer.size() > 0) {
+                    const std::size_t used = parser.put(buffer.data(), ec);
+                    buffer.consume(used);
+                    if (ec == http::error::need_more) ec = {};
+                    else if (ec || parser.is_done()) break;
+                    else if (used > 0) continue;
+                }
+                fresh = false;
+                // Never more than max_size() - size(), so prepare() cannot throw.
+                const std::size_t size = boost::beast::read_size(buffer, 65536);
+                if (size == 0) {
+                    ec = http::error::buffer_overflow;
+                    break;
+                }
+                // A server that never lets the socket run dry still meets the deadline.
+                if (readable ? CallClock::now() >= deadline : !wait_for(fd, POLLIN, deadline)) {
+                    in_time = false;
+                    break;
+                }
+                const auto mb = buffer.prepare(size);
+                const ssize_t n = ::recv(fd, mb.data(), mb.size(), MSG_DONTWAIT);
+                readable = fresh = n > 0;
+                if (n > 0) {
+                    buffer.commit(static_cast<std::size_t>(n));
+                    continue;
+                }
+                if (n == 0) {
+                    if (parser.got_some()) parser.put_eof(ec);
+                    else ec = http::error::end_of_stream;
+                    break;
+                }
+                const int e = errno;
+                if (e == EINTR || e == EAGAIN || e == EWOULDBLOCK) continue;
+                ec.assign(e, asio::error::get_system_category());
                 break;
             }
-            // A server that never lets the socket run dry still meets the deadline.
-            if (readable ? Clock::now() >= deadline : !wait_for(fd, POLLIN, deadline)) {
+            failure.response_started = failure.response_started || parser.got_some();
+            if (!in_time) {
                 conn.close();
-                got_some = parser.got_some();
-                return timeout_failure(failure, "reading the response from " + url.host_port());
+                set_failure(failure, limits.timed_out("reading the response from " + url.host_port()), true, true);
+                return false;
             }
-            const auto mb = buffer.prepare(size);
-            const ssize_t n = ::recv(fd, mb.data(), mb.size(), MSG_DONTWAIT);
-            readable = fresh = n > 0;
-            if (n > 0) {
-                buffer.commit(static_cast<std::size_t>(n));
-                continue;
+            if (ec) {
+                conn.close();
+                read_failure(ec, url, options_, failure);
+                return false;
             }
-            if (n == 0) {
-                if (parser.got_some()) parser.put_eof(ec);
-                else ec = http::error::end_of_stream;
-                break;
-            }
-            const int err = errno;
-            if (err == EINTR || err == EAGAIN || err == EWOULDBLOCK) continue;
-            ec.assign(err, boost::asio::error::get_system_category());
-            break;
+            if (is_interim(out.status)) continue;
+            // Bytes past the answer already in the buffer: never reused
+            // (bytes still in the socket are seen by looks_alive's peek).
+            keep = options_.keep_alive && parser.keep_alive() && !parser.need_eof() && out.status != 101 &&
+                   buffer.size() == 0;
+            conn.header_hint = std::min<std::size_t>(std::max(conn.header_hint, out.headers.size()), 64);
+            return true;
         }
-        got_some = parser.got_some();
-        if (ec) {
-            read_failure(ec, got_some, url, failure);
-            return std::nullopt;
-        }
-        keep_ = parser.keep_alive() && !parser.need_eof();
-        header_hint_ = std::min<std::size_t>(std::max(header_hint_, out.headers.size()), 64);
-        return out;
     }
 #endif
 
-    /// Turns a read error into the attempt's failure (both exchanges use it,
-    /// so plain and TLS connections report alike).
-    void read_failure(const boost::system::error_code& ec, bool got_some, const Url& url, Failure& failure) const {
-        namespace http = boost::beast::http;
-        const std::string where = url.host_port();
-        if (ec == http::error::body_limit) {
-            fail_with(failure, "response body from " + where + " exceeds the limit of " +
-                                   std::to_string(options_.body_limit) +
-                                   " bytes (ClientOptions::body_limit); stopped reading", false);
-            return;
-        }
-        if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
-            fail_with(failure, "response header from " + where + " exceeds the limit of " +
-                                   std::to_string(options_.header_limit) + " bytes", false);
-            return;
-        }
-        if (ec == http::error::end_of_stream || ec == boost::asio::error::eof ||
-            ec == boost::asio::ssl::error::stream_truncated || ec == boost::asio::error::connection_reset ||
-            ec == http::error::partial_message) {
-            fail_with(failure, std::string(got_some ? "connection closed by " + where + " in the middle of the response"
-                                                    : "connection closed by " + where + " before any response") +
-                                   " (" + ec_text(ec) + ")", true);
-            return;
-        }
-        if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
-            fail_with(failure, "invalid HTTP response from " + where + ": " + ec_text(ec), false);
-            return;
-        }
-        fail_with(failure, "cannot read the response from " + where + ": " + ec_text(ec), true);
-    }
-
-    std::optional<HttpResponse> timeout_failure(Failure& failure, const std::string& what) {
-        fail_with(failure, "timed out after " + ms_text(options_.timeout) + " (ClientOptions::timeout) " + what,
-                  true, true);
-        return std::nullopt;
-    }
-
-    static std::unique_ptr<Connection> fail_with(Failure& failure, std::string message, bool retryable,
-                                                 bool timed_out = false) {
-        failure.error = ApiError::make(ErrorKind::transport, std::move(message));
-        failure.retryable = retryable;
-        failure.timed_out = timed_out;
-        return nullptr;
-    }
-
-    ClientOptions options_;
-    boost::asio::io_context ioc_;
-    std::unique_ptr<boost::asio::ssl::context> ssl_;
-    std::map<std::string, std::unique_ptr<Connection>> pool_;
-    std::mt19937_64 rng_;
-    bool keep_ = false;
-    HttpResponse spare_;          ///< See recycle.
-    std::size_t header_hint_ = 8; ///< The most headers a response had (up to 64), reserved for the next.
-    std::string head_; ///< The request head being sent (reused between calls).
-    /// The last URL's parts (see parse_url).
-    struct {
-        std::string prefix; ///< `scheme://authority` as written; empty when nothing is cached.
-        Url url;
-        std::string origin;      ///< The pool key.
-        std::string host_header; ///< The Host value.
-    } parsed_;
+    const ClientOptions& options_;
+    asio::io_context ioc_;
+    std::unique_ptr<asio::ssl::context> tls_;
+    std::vector<std::unique_ptr<Connection>> pool_;
+    HttpResponse spare_;  ///< See recycle.
+    std::string head_;    ///< The request head being sent (reused between calls).
 };
-
-/// Returns the `scheme://host:port` of a redirect target for messages
-/// (never its path or query, which may carry tokens), or "another location".
-inline std::string redirect_origin(const HttpResponse& response) {
-    if (auto loc = response.header("location"))
-        if (auto u = split_url(*loc)) return u->origin();
-    return "another location";
-}
 
 } // namespace detail
 
-/// A synchronous HTTP(S) transport for cfimages requests.
-class Client {
+/// A blocking HTTP(S) client for cfimages requests: `send`, `send_raw`,
+/// `for_each_image` and `list_all` (see `cfimages::BasicClient`), over
+/// Boost.Beast. Not thread-safe: use one per thread. Movable.
+class Client : public BasicClient<detail::SyncTransport, ClientOptions> {
 public:
     /// A client with the default options (TLS verified, keep-alive,
-    /// 10 s connect / 60 s total timeout, 64 MiB body limit, 2 retries).
-    Client() : Client(ClientOptions{}) {}
+    /// 10 s connect / 60 s per attempt, 64 MiB body limit, 2 retries,
+    /// Cloudflare's rate limits).
+    Client() : BasicClient(ClientOptions{}) {}
     /// A client with the given options.
-    explicit Client(ClientOptions options) : impl_(std::make_unique<detail::ClientImpl>(std::move(options))) {}
-
-    /// Returns the options the client was made with.
-    const ClientOptions& options() const noexcept { return impl_->options(); }
-
-    /// Sends a built request (retrying as `options().retry` allows) and
-    /// parses the answer.
-    /// @return the typed value; `transport` when no response came,
-    ///         `api` for a non-2xx answer (a 3xx included: redirects are
-    ///         not followed) or `success: false`, `decode` for a 2xx body
-    ///         of the wrong shape.
-    template <class T>
-    Result<T> send(const Request<T>& request) {
-        auto response = send_checked(request.http, request.idempotent);
-        if (!response) return fail(std::move(response).error());
-        Result<T> value = request.parse(*response);
-        impl_->recycle(std::move(*response));
-        return value;
-    }
-
-    /// Sends the request a builder made, or passes the builder's error
-    /// (`invalid_argument`) through untouched without sending anything.
-    template <class T>
-    Result<T> send(const Result<Request<T>>& request) {
-        if (!request) return fail(request.error());
-        return send(*request);
-    }
-
-    /// Sends a list request (`v1::list`, `v2::list`) and decodes the answer
-    /// into `page`, overwriting the images it already holds so their
-    /// memory is reused (`cfimages::parse_into`): the way to fetch page
-    /// after page, or the same listing again and again.
-    /// @return the number of images on the page, or the error `send`
-    ///         would give; on error `page` is left empty.
-    /// A builder's error is passed through without sending anything.
-    /// `request`: a `Request<Page>` or the builder's `Result<Request<Page>>`.
-    template <class Req, class Page>
-    Result<std::size_t> send(const Req& request, Page& page) {
-        return cfimages::send_into([this](const HttpRequest& r) { return send_checked(r, true); }, request, page);
-    }
-
-    /// Sends any request and returns the raw answer, whatever its status
-    /// (a 3xx is returned as is, never followed). Every method but POST is
-    /// treated as idempotent for retries.
-    /// @param request the request to send as is.
-    /// @return the response, `transport` when none came, or
-    ///         `invalid_argument` for a URL or header the client refuses.
-    Result<HttpResponse> send_raw(const HttpRequest& request) {
-        return impl_->send_with_retries(request, request.method != Method::post);
-    }
-    /// Same as `send_raw(request)` with an explicit idempotency flag.
-    /// @param request the request to send as is.
-    /// @param idempotent whether the request may be repeated safely.
-    /// @return as `send_raw(request)`.
-    Result<HttpResponse> send_raw(const HttpRequest& request, bool idempotent) {
-        return impl_->send_with_retries(request, idempotent);
-    }
-
-    /// Visits every image of a listing (`v2::ListParams` pages on
-    /// continuation tokens, `v1::ListParams` on page numbers); see
-    /// `cfimages::for_each_image`. `on_image(const Image&)` may return
-    /// `false` to stop.
-    /// @return the number of images visited, or the first error.
-    template <class Params, class OnImage>
-    Result<std::size_t> for_each_image(const Config& cfg, const Params& params, OnImage&& on_image) {
-        return cfimages::for_each_image([this](const HttpRequest& r) { return send_checked(r, true); }, cfg,
-                                        params, std::forward<OnImage>(on_image));
-    }
-
-    /// Collects every image of a listing (see `for_each_image`).
-    /// @return all images in order, or the first error.
-    template <class Params>
-    Result<std::vector<Image>> list_all(const Config& cfg, const Params& params) {
-        return cfimages::list_all_images([this](const HttpRequest& r) { return send_checked(r, true); }, cfg,
-                                         params);
-    }
-
-    /// Closes every kept-alive connection.
-    void close() { impl_->close_all(); }
-
-private:
-    /// Sends, and turns a 3xx into an `api` error (redirects are not followed).
-    Result<HttpResponse> send_checked(const HttpRequest& request, bool idempotent) {
-        auto response = impl_->send_with_retries(request, idempotent);
-        if (response && response->status >= 300 && response->status <= 399) {
-            ApiError e = ApiError::make(ErrorKind::api,
-                                        "HTTP " + std::to_string(response->status) + " redirect to " +
-                                            detail::redirect_origin(*response) +
-                                            " not followed (cfimages follows no redirects, so "
-                                            "credentials stay with the host they were meant for)",
-                                        response->status);
-            return e;
-        }
-        return response;
-    }
-
-    std::unique_ptr<detail::ClientImpl> impl_;
+    /// @param options the settings.
+    explicit Client(ClientOptions options) : BasicClient(std::move(options)) {}
 };
 
 } // namespace beast

@@ -42,7 +42,9 @@
 /// `ApiError` and `Result<T>`: how every builder, parser and transport in
 /// cfimages reports failure. Nothing in the library throws for bad input or
 /// bad responses; `Result<T>::value()` is the only place that may throw, and
-/// only when the caller asks for a value that is not there.
+/// only when the caller asks for a value that is not there. Built without
+/// exceptions (`-fno-exceptions`), `value()` on an error aborts instead, as
+/// `std::expected::value()` does there.
 
 #include <chrono>
 #include <cstdint>
@@ -54,6 +56,48 @@
 #include <utility>
 #include <new>
 #include <vector>
+
+// ---- begin <cfimages/detail/no_exceptions.hpp> ----
+#ifndef CFIMAGES_DETAIL_NO_EXCEPTIONS_HPP
+#define CFIMAGES_DETAIL_NO_EXCEPTIONS_HPP
+
+// Builds without exceptions (-fno-exceptions, /EHs-c-)
+// ---------------------------------------------------
+// The codec reports every failure through Result<T>; only two places
+// would throw: Result<T>::value() on an error (BadResultAccess) and the
+// page arena asked for an alignment it does not provide (std::bad_alloc).
+// With exceptions off they write one line to stderr and abort, as
+// std::expected::value() does in such builds. CFIMAGES_NO_EXCEPTIONS is
+// defined then (a program may also define it itself to get the abort with
+// exceptions on).
+
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+
+#if !defined(CFIMAGES_NO_EXCEPTIONS) && !defined(__cpp_exceptions) && !defined(__EXCEPTIONS) && \
+    !defined(_CPPUNWIND)
+#define CFIMAGES_NO_EXCEPTIONS 1
+#endif
+
+namespace cfimages {
+namespace detail {
+
+// Writes "cfimages: <what><detail>" and a newline to stderr, then aborts.
+// `detail` is an ApiError message at most, which never holds credentials.
+[[noreturn]] inline void fatal(const char* what, std::string_view detail = {}) noexcept {
+    std::fputs("cfimages: ", stderr);
+    std::fputs(what, stderr);
+    std::fwrite(detail.data(), 1, detail.size(), stderr);
+    std::fputc('\n', stderr);
+    std::abort();
+}
+
+} // namespace detail
+} // namespace cfimages
+
+#endif // CFIMAGES_DETAIL_NO_EXCEPTIONS_HPP
+// ---- end <cfimages/detail/no_exceptions.hpp> ----
 
 namespace cfimages {
 
@@ -103,8 +147,9 @@ struct ApiError {
     std::vector<Message> messages;           ///< The envelope's `messages`.
     std::string message;                     ///< One-line human summary.
     /// How long the server asked us to wait (`retry-after-ms` or a
-    /// delta-seconds `Retry-After`). HTTP-date forms need a clock and are
-    /// resolved by the retry policy from the response headers instead.
+    /// delta-seconds `Retry-After`, read as `server_retry_delay` reads them:
+    /// decimals allowed, capped at 100 days). HTTP-date forms need a clock
+    /// and are resolved by the retry policy from the response headers instead.
     std::optional<std::chrono::milliseconds> retry_after;
 
     /// Returns the first error code (from `errors`), or 0 when there is none.
@@ -138,7 +183,8 @@ inline std::ostream& operator<<(std::ostream& os, const ApiError& e) {
     return os << ": " << e.message;
 }
 
-/// Thrown only by `Result<T>::value()` when it holds an error.
+/// Thrown only by `Result<T>::value()` when it holds an error (in a build
+/// without exceptions, `value()` aborts instead).
 class BadResultAccess : public std::runtime_error {
 public:
     /// Carries `e`; `what()` is its message.
@@ -223,11 +269,14 @@ public:
     /// Returns true when a value is held.
     explicit operator bool() const noexcept { return ok_; }
 
-    /// Returns the value; throws `BadResultAccess` when an error is held.
+    /// Returns the value; throws `BadResultAccess` when an error is held
+    /// (aborts instead when built without exceptions).
     T& value() & { check(); return value_; }
-    /// Returns the value; throws `BadResultAccess` when an error is held.
+    /// Returns the value; throws `BadResultAccess` when an error is held
+    /// (aborts instead when built without exceptions).
     const T& value() const& { check(); return value_; }
-    /// Returns the value; throws `BadResultAccess` when an error is held.
+    /// Returns the value; throws `BadResultAccess` when an error is held
+    /// (aborts instead when built without exceptions).
     T&& value() && { check(); return std::move(value_); }
 
     /// Returns the error. Precondition: `!has_value()`.
@@ -256,7 +305,12 @@ public:
 
 private:
     void check() const {
-        if (!ok_) throw BadResultAccess(error_);
+        if (ok_) return;
+#if defined(CFIMAGES_NO_EXCEPTIONS)
+        detail::fatal("Result<T>::value() called on an error: ", error_.message);
+#else
+        throw BadResultAccess(error_);
+#endif
     }
     void destroy() noexcept {
         if (ok_) value_.~T();
@@ -284,7 +338,8 @@ private:
 /// nothing else from cfimages.
 
 #include <cstddef>
-#include <string_view>
+#include <memory>
+
 
 namespace cfimages {
 
@@ -343,6 +398,23 @@ inline std::optional<std::string_view> find_header(const Headers& headers,
     return std::nullopt;
 }
 
+/// A request body read in pieces instead of held in memory: an upload
+/// streamed from disk or flash. The streamed builders
+/// (`v1::create` with a `FileSource`, `upload_to::build`) make one that
+/// yields the multipart head, the file and the tail; a transport reads it
+/// in bounded chunks, as often as it needs (each attempt reads from 0).
+class BodySource {
+public:
+    virtual ~BodySource() = default;
+    /// Returns the exact size in bytes (sent as `Content-Length`).
+    virtual std::uint64_t size() const noexcept = 0;
+    /// Copies up to `n` bytes starting at `offset` (< `size()`) into `out`.
+    /// @return the number of bytes copied, at least 1; or why they could
+    ///         not be read (the attempt then fails with that error and is
+    ///         not retried).
+    virtual Result<std::size_t> read(std::uint64_t offset, char* out, std::size_t n) const = 0;
+};
+
 /// A request ready to send: method, absolute URL, headers in order, body bytes.
 ///
 /// Built by the endpoint builders; a transport sends exactly these bytes.
@@ -352,11 +424,17 @@ struct HttpRequest {
     Method method = Method::get;  ///< The request method.
     std::string url;     ///< Absolute, percent-encoded.
     Headers headers;     ///< In the order they are sent.
-    std::string body;    ///< Raw bytes; empty when the request has no body.
+    std::string body;    ///< Raw bytes; empty when the request has no body or streams it.
+    /// When set, the body is streamed from here (and `body` is empty).
+    std::shared_ptr<const BodySource> body_source;
 
     /// Returns the first header named `name` (any case), if present.
     std::optional<std::string_view> header(std::string_view name) const noexcept {
         return find_header(headers, name);
+    }
+    /// Returns the body's size in bytes, streamed or not.
+    std::uint64_t body_size() const noexcept {
+        return body_source ? body_source->size() : static_cast<std::uint64_t>(body.size());
     }
 };
 
@@ -388,7 +466,7 @@ inline std::ostream& operator<<(std::ostream& os, const HttpRequest& r) {
         os << h.name << ": " << (is_secret_header(h.name) ? std::string_view("<redacted>")
                                                           : std::string_view(h.value))
            << '\n';
-    return os << "<body: " << r.body.size() << " bytes>";
+    return os << "<body: " << r.body_size() << " bytes" << (r.body_source ? ", streamed>" : ">");
 }
 
 /// Writes the response status, headers and body size for debugging.
@@ -494,248 +572,27 @@ inline std::ostream& operator<<(std::ostream& os, const Config& c) {
 
 #endif // CFIMAGES_CONFIG_HPP
 // ---- end <cfimages/config.hpp> ----
-// ---- begin <cfimages/request.hpp> ----
-#ifndef CFIMAGES_REQUEST_HPP
-#define CFIMAGES_REQUEST_HPP
+// ---- begin <cfimages/env.hpp> ----
+#ifndef CFIMAGES_ENV_HPP
+#define CFIMAGES_ENV_HPP
 
 /// @file
-/// `Request<T>`: a built `HttpRequest` paired with the function that turns
-/// its response into a `Result<T>`. This is the whole sans-IO seam: send
-/// `http` however you like, hand the answer to `parse`.
+/// `config_from_env`: a `Config` from the environment variables the
+/// official Cloudflare SDKs and tools read. The overload taking a lookup
+/// function is pure (tests and programs with their own settings store use
+/// it); `config_from_env()` reads the process environment, and is the one
+/// function of the codec that does.
 
 
+// ---- begin <cfimages/detail/build.hpp> ----
+#ifndef CFIMAGES_DETAIL_BUILD_HPP
+#define CFIMAGES_DETAIL_BUILD_HPP
 
-namespace cfimages {
+// The common first half of every builder: check the Config, assemble the
+// absolute URL from literal path pieces and percent-encoded parameters,
+// and add the credential, Accept and User-Agent headers in a fixed order.
 
-/// What a parser may need to know about the request it answers (the v1
-/// list needs its page and page size to tell whether another page exists).
-struct ParseContext {
-    std::int64_t page = 0;      ///< The v1 list page requested (0: not a list).
-    std::int64_t per_page = 0;  ///< The v1 list page size requested (0: server default).
-};
-
-/// A request ready to send, and how to read its answer.
-template <class T>
-struct Request {
-    using value_type = T;  ///< What `parse` returns on success.
-    /// Signature of the parser bound to this request.
-    using Parser = Result<T> (*)(const HttpResponse&, const ParseContext&);
-
-    /// The bytes to send.
-    HttpRequest http;
-    /// False for calls that create something (upload, direct upload,
-    /// variant create): repeating them may create it twice, so the retry
-    /// policy leaves them alone unless the caller opts in.
-    bool idempotent = true;
-    /// Facts about this request that the parser needs.
-    ParseContext context;
-    /// The parser; never null in a request made by a builder.
-    Parser parser = nullptr;
-
-    /// Parses a response to this request.
-    /// @return the typed value, or an `ApiError` (`api` when the server
-    ///         refused, `decode` when a 2xx body has the wrong shape).
-    Result<T> parse(const HttpResponse& response) const {
-        if (parser == nullptr)
-            return ApiError::make(ErrorKind::invalid_argument, "request: no parser bound");
-        return parser(response, context);
-    }
-};
-
-} // namespace cfimages
-
-#endif // CFIMAGES_REQUEST_HPP
-// ---- end <cfimages/request.hpp> ----
-// ---- begin <cfimages/models.hpp> ----
-#ifndef CFIMAGES_MODELS_HPP
-#define CFIMAGES_MODELS_HPP
-
-/// @file
-/// The values the Images API sends back, typed. Unknown fields in a
-/// response are ignored; missing optional fields keep their defaults.
-
-#include <map>
-
-#include <boost/json/object.hpp>
-
-namespace cfimages {
-
-/// An image as the API describes it
-/// (https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/get/).
-struct Image {
-    std::string id;                         ///< Image ID (or custom ID).
-    std::optional<std::string> filename;    ///< Original file name, when known.
-    std::optional<std::string> creator;     ///< Creator tag; null/absent -> nullopt.
-    /// User metadata (`meta` in responses). In images of a list page it
-    /// usually lives in one memory arena per page (a shared, reference
-    /// counted Boost.JSON resource, safe to use from any thread), which
-    /// saves an allocation per key: the arena's memory returns when the
-    /// last object using it is gone. To keep one meta long after its page
-    /// without keeping the arena, copy it into the default resource:
-    /// `boost::json::object(img.meta, {})`.
-    boost::json::object meta;
-    bool require_signed_urls = false;       ///< `requireSignedURLs`.
-    /// Upload time (`uploaded`); the epoch when the server sent none.
-    std::chrono::system_clock::time_point uploaded{};
-    std::vector<std::string> variants;      ///< Delivery URLs, one per variant.
-    /// True for a direct-upload slot whose file has not arrived yet.
-    bool draft = false;
-};
-
-/// The (empty) result of a successful delete.
-struct Deleted {};
-
-/// The original bytes of an image (`v1::blobs::get`).
-struct Blob {
-    std::string content_type;  ///< From the response's `Content-Type`.
-    std::string bytes;         ///< The image file as stored.
-};
-
-/// A signing key for signed delivery URLs.
-struct SigningKey {
-    std::string name;   ///< The key's name.
-    std::string value;  ///< The secret; do not log it.
-};
-
-/// Account usage (`v1::stats::get`).
-struct Stats {
-    std::uint64_t allowed = 0;  ///< `count.allowed`: images the plan allows.
-    std::uint64_t current = 0;  ///< `count.current`: images stored now.
-};
-
-/// How a variant fits the image into its box.
-enum class Fit { scale_down, contain, cover, crop, pad };
-
-/// What EXIF data a variant keeps.
-enum class MetadataMode { keep, copyright, none };
-
-/// Returns the wire name of `f` (`"scale-down"`, ...), or an empty string
-/// for a value outside the enumeration.
-inline std::string_view to_string(Fit f) noexcept {
-    switch (f) {
-    case Fit::scale_down: return "scale-down";
-    case Fit::contain: return "contain";
-    case Fit::cover: return "cover";
-    case Fit::crop: return "crop";
-    case Fit::pad: return "pad";
-    }
-    return {};
-}
-
-/// Returns the wire name of `m` (`"keep"`, ...), or an empty string for a
-/// value outside the enumeration.
-inline std::string_view to_string(MetadataMode m) noexcept {
-    switch (m) {
-    case MetadataMode::keep: return "keep";
-    case MetadataMode::copyright: return "copyright";
-    case MetadataMode::none: return "none";
-    }
-    return {};
-}
-
-/// Parses a wire name into a `Fit`; nullopt when it is not one.
-inline std::optional<Fit> parse_fit(std::string_view s) noexcept {
-    if (s == "scale-down") return Fit::scale_down;
-    if (s == "contain") return Fit::contain;
-    if (s == "cover") return Fit::cover;
-    if (s == "crop") return Fit::crop;
-    if (s == "pad") return Fit::pad;
-    return std::nullopt;
-}
-
-/// Parses a wire name into a `MetadataMode`; nullopt when it is not one.
-inline std::optional<MetadataMode> parse_metadata_mode(std::string_view s) noexcept {
-    if (s == "keep") return MetadataMode::keep;
-    if (s == "copyright") return MetadataMode::copyright;
-    if (s == "none") return MetadataMode::none;
-    return std::nullopt;
-}
-
-/// The resizing a variant applies.
-struct VariantOptions {
-    Fit fit = Fit::scale_down;                   ///< How the image fits the box.
-    MetadataMode metadata = MetadataMode::none;  ///< What EXIF data is kept.
-    std::int64_t width = 0;   ///< Maximum width in pixels; at least 1.
-    std::int64_t height = 0;  ///< Maximum height in pixels; at least 1.
-};
-
-/// A named variant (`id` is its name, e.g. `"hero"`).
-struct Variant {
-    std::string id;          ///< The variant's name, as used in delivery URLs.
-    VariantOptions options;  ///< The resizing it applies.
-    bool never_require_signed_urls = false;  ///< `neverRequireSignedURLs`.
-};
-
-/// The answer to `v2::direct_uploads::create`: where the creator uploads.
-struct DirectUpload {
-    std::string id;          ///< The image ID reserved for the upload (a draft until it arrives).
-    std::string upload_url;  ///< `uploadURL`: one unauthenticated multipart POST goes here.
-};
-
-namespace v1 {
-
-/// One page of `v1::list`.
-struct ImagePage {
-    std::vector<Image> images;   ///< The images on this page, in the server's order.
-    std::int64_t page = 1;       ///< The page this is (as requested).
-    std::int64_t per_page = 0;   ///< The page size requested (0: server default).
-    /// True when the page is full, so another page may follow. The v1 API
-    /// has no cursor: a short (or empty) page is the last one.
-    bool has_more() const noexcept {
-        return !images.empty() &&
-               static_cast<std::int64_t>(images.size()) >= (per_page > 0 ? per_page : 1000);
-    }
-};
-
-} // namespace v1
-
-namespace v2 {
-
-/// One page of `v2::list`.
-struct ImagePage {
-    std::vector<Image> images;  ///< The images on this page, in the server's order.
-    /// Token for the next page; nullopt (or empty) on the last page.
-    std::optional<std::string> continuation_token;
-    /// True when the server gave a token for another page.
-    bool has_more() const noexcept {
-        return continuation_token.has_value() && !continuation_token->empty();
-    }
-};
-
-} // namespace v2
-
-} // namespace cfimages
-
-#endif // CFIMAGES_MODELS_HPP
-// ---- end <cfimages/models.hpp> ----
-// ---- begin <cfimages/file.hpp> ----
-#ifndef CFIMAGES_FILE_HPP
-#define CFIMAGES_FILE_HPP
-
-/// @file
-/// `File`: an image to upload, by reference to bytes the caller owns.
-
-
-// ---- begin <cfimages/detail/multipart.hpp> ----
-#ifndef CFIMAGES_DETAIL_MULTIPART_HPP
-#define CFIMAGES_DETAIL_MULTIPART_HPP
-
-// How this works
-// --------------
-// Uploads are multipart/form-data (RFC 7578). Each part is
-//     --<boundary>\r\n
-//     Content-Disposition: form-data; name="<name>"[; filename="<file>"]\r\n
-//     [Content-Type: <type>\r\n]
-//     \r\n
-//     <bytes>\r\n
-// and the body ends with `--<boundary>--\r\n`.
-// Builders must be pure, so the boundary is not random: it is a hash of
-// the parts (for a large file, its size and its first and last 4 KiB, so
-// hashing never costs a pass over megabytes). The boundary is then searched
-// for in every part; in the astronomically rare case it occurs, a counter
-// is mixed in and the next candidate is tried. The body is sized exactly
-// before it is written, so a 10 MB file is copied once.
-
+#include <initializer_list>
 
 // ---- begin <cfimages/detail/text.hpp> ----
 #ifndef CFIMAGES_DETAIL_TEXT_HPP
@@ -829,6 +686,21 @@ inline bool is_utf8(std::string_view s) noexcept {
     return true;
 }
 
+// The number of code points in `s`, which must be well-formed UTF-8: the
+// bytes that do not continue a sequence. The API counts lengths this way
+// (JSON Schema's maxLength), so 600 "é" (1200 bytes) are 600 characters.
+inline std::size_t utf8_length(std::string_view s) noexcept {
+    std::size_t n = 0;
+    for (char ch : s) n += (static_cast<unsigned char>(ch) & 0xC0) != 0x80 ? 1u : 0u;
+    return n;
+}
+
+// True when `s` is UTF-8 of at most `max_chars` code points. Byte length
+// bounds the count from above, so short text is not counted at all.
+inline bool utf8_at_most(std::string_view s, std::size_t max_chars) noexcept {
+    return s.size() <= max_chars || utf8_length(s) <= max_chars;
+}
+
 // A plain loop: find_first_of calls memchr over the set once per
 // character, and every header value of every request passes here.
 inline bool has_crlf(std::string_view s) noexcept {
@@ -838,15 +710,27 @@ inline bool has_crlf(std::string_view s) noexcept {
 }
 
 // A value that becomes one path segment: non-empty, not a dot segment
-// (which servers and proxies collapse), no control characters.
+// (which servers and proxies collapse), no control characters, UTF-8 (IDs
+// are JSON strings to the API) of at most `max_len` characters (code
+// points, not bytes: a custom ID of 1024 "é" is 2048 bytes).
 inline std::optional<ApiError> check_path_param(std::string_view field, std::string_view v,
                                                 std::size_t max_len = 1024) {
     if (v.empty()) return ApiError::invalid(field, "must not be empty");
     if (v == "." || v == "..") return ApiError::invalid(field, "must not be '.' or '..'");
-    if (v.size() > max_len)
+    // Every builder checks its account ID and most an image ID: one
+    // branch-free pass settles printable ASCII, the usual case.
+    bool printable_ascii = true;
+    for (char ch : v) {
+        const auto c = static_cast<unsigned char>(ch);
+        printable_ascii &= c >= 0x20 && c < 0x7f;
+    }
+    if (!printable_ascii) {
+        if (has_control(v)) return ApiError::invalid(field, "must not contain control characters");
+        if (!is_utf8(v)) return ApiError::invalid(field, "must be valid UTF-8");
+    }
+    if (!utf8_at_most(v, max_len))
         return ApiError::invalid(field, "must be at most " + int_to_string(static_cast<std::int64_t>(max_len)) +
                                             " characters");
-    if (has_control(v)) return ApiError::invalid(field, "must not contain control characters");
     return std::nullopt;
 }
 
@@ -1039,11 +923,780 @@ inline std::string one_line(std::string_view s, std::size_t cap = 300) {
     return out;
 }
 
+// The value of a hex digit, or -1.
+inline int hex_value(char c) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// Decodes %XX escapes; false on a malformed escape. '+' stays '+': in a
+// path it is not a space.
+inline bool percent_decode(std::string_view s, std::string& out) {
+    out.clear();
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '%') {
+            out.push_back(s[i]);
+            continue;
+        }
+        if (i + 2 >= s.size()) return false;
+        const int hi = hex_value(s[i + 1]);
+        const int lo = hex_value(s[i + 2]);
+        if (hi < 0 || lo < 0) return false;
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+    }
+    return true;
+}
+
+// True when every '%' in s starts a well-formed escape.
+
 } // namespace detail
 } // namespace cfimages
 
 #endif // CFIMAGES_DETAIL_TEXT_HPP
 // ---- end <cfimages/detail/text.hpp> ----
+// ---- begin <cfimages/request.hpp> ----
+#ifndef CFIMAGES_REQUEST_HPP
+#define CFIMAGES_REQUEST_HPP
+
+/// @file
+/// `Request<T>`: a built `HttpRequest` paired with the function that turns
+/// its response into a `Result<T>`. This is the whole sans-IO seam: send
+/// `http` however you like, hand the answer to `parse`.
+
+
+
+namespace cfimages {
+
+/// What a parser may need to know about the request it answers (the v1
+/// list needs its page and page size to tell whether another page exists).
+struct ParseContext {
+    std::int64_t page = 0;      ///< The v1 list page requested (0: not a list).
+    std::int64_t per_page = 0;  ///< The v1 list page size requested (0: server default).
+};
+
+/// A request ready to send, and how to read its answer.
+template <class T>
+struct Request {
+    using value_type = T;  ///< What `parse` returns on success.
+    /// Signature of the parser bound to this request.
+    using Parser = Result<T> (*)(const HttpResponse&, const ParseContext&);
+
+    /// The bytes to send.
+    HttpRequest http;
+    /// False for calls that create something (upload, direct upload,
+    /// variant create): repeating them may create it twice, so the retry
+    /// policy leaves them alone unless the caller opts in.
+    bool idempotent = true;
+    /// Facts about this request that the parser needs.
+    ParseContext context;
+    /// The parser; never null in a request made by a builder.
+    Parser parser = nullptr;
+
+    /// Parses a response to this request.
+    /// @return the typed value, or an `ApiError` (`api` when the server
+    ///         refused, `decode` when a 2xx body has the wrong shape).
+    Result<T> parse(const HttpResponse& response) const {
+        if (parser == nullptr)
+            return ApiError::make(ErrorKind::invalid_argument, "request: no parser bound");
+        return parser(response, context);
+    }
+};
+
+} // namespace cfimages
+
+#endif // CFIMAGES_REQUEST_HPP
+// ---- end <cfimages/request.hpp> ----
+// ---- begin <cfimages/url.hpp> ----
+#ifndef CFIMAGES_URL_HPP
+#define CFIMAGES_URL_HPP
+
+/// @file
+/// `Url` and `split_url`: the parts of an absolute `http`/`https` URL that
+/// a connection needs, and the one place cfimages decides whether a URL
+/// may be sent at all. Every transport (the bundled ones, the call state
+/// machine, redirect messages) takes URLs apart here.
+///
+/// @code
+/// auto u = cfimages::split_url("https://api.cloudflare.com/client/v4/accounts/a/images/v1");
+/// // u->host == "api.cloudflare.com", u->port == 443, u->target == "/client/v4/accounts/a/images/v1"
+/// @endcode
+
+
+namespace cfimages {
+
+/// An absolute URL taken apart for connecting. The views point into the
+/// string given to `split_url`, which must outlive the `Url`.
+struct Url {
+    bool tls = false;            ///< `https`.
+    std::string_view host;       ///< Host name or IP literal, without IPv6 brackets, case as written.
+    std::uint16_t port = 0;      ///< The explicit port, or 443 / 80 by scheme.
+    /// Path and query as written, never a fragment. Empty, or starting
+    /// with `?`, when the URL has no path: `append_target` adds the `/`.
+    std::string_view target;
+    bool ip_literal = false;     ///< The host is an IPv4 or bracketed IPv6 address (no SNI then).
+    bool ipv6 = false;           ///< The host is an IPv6 literal (written in brackets).
+
+    /// Appends the request target of the request line to `out`: the path
+    /// and query, with the `/` a URL without a path leaves implicit.
+    void append_target(std::string& out) const {
+        if (target.empty() || target.front() != '/') out.push_back('/');
+        out.append(target);
+    }
+    /// Returns true when `port` is not the scheme's default.
+    bool explicit_port() const noexcept { return port != (tls ? 443 : 80); }
+
+    /// Returns `host:port` (an IPv6 host in brackets; the host in lower
+    /// case), for messages: never a path, query or user information.
+    std::string host_port() const {
+        std::string s = host_text();
+        s.push_back(':');
+        s.append(std::to_string(port));
+        return s;
+    }
+    /// Returns `scheme://host:port`: what messages show of a URL, and the
+    /// key connections are kept under.
+    std::string origin() const { return std::string(tls ? "https://" : "http://") + host_port(); }
+    /// Returns the `Host` header value: the port only when it is not the
+    /// scheme's default.
+    std::string host_header() const {
+        std::string s = host_text();
+        if (explicit_port()) s.append(":").append(std::to_string(port));
+        return s;
+    }
+    /// Returns the host in lower case, an IPv6 literal in brackets.
+    std::string host_text() const {
+        std::string s;
+        append_host(s, false);
+        return s;
+    }
+    /// Appends the host in lower case (an IPv6 literal in brackets) to
+    /// `out`, and `:port` when `with_port` and the port is not the
+    /// scheme's default: the `Host` header value, without a temporary.
+    void append_host(std::string& out, bool with_port) const {
+        if (ipv6) out.push_back('[');
+        for (char c : host) out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+        if (ipv6) out.push_back(']');
+        if (with_port && explicit_port()) out.append(":").append(std::to_string(port));
+    }
+    /// Returns true when `a` and `b` name the same origin (scheme, host
+    /// ignoring case, port): the test for reusing a connection.
+    friend bool same_origin(const Url& a, const Url& b) noexcept {
+        if (a.tls != b.tls || a.port != b.port || a.host.size() != b.host.size()) return false;
+        for (std::size_t i = 0; i < a.host.size(); ++i) {
+            char x = a.host[i], y = b.host[i];
+            if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
+            if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
+            if (x != y) return false;
+        }
+        return true;
+    }
+};
+
+namespace detail {
+
+/// Character classes of URLs, one table lookup per byte (every request
+/// of every transport is split here, so this is on the measured path).
+struct UrlChars {
+    bool host[256] = {};  ///< Allowed in a host name: letters, digits, `-._~`.
+    bool hex[256] = {};   ///< Allowed in an IPv6 literal: hex digits, `:`, `.`.
+    unsigned char forbidden[256] = {};  ///< Never in a URL cfimages sends: space, controls, backslash.
+    constexpr UrlChars() {
+        for (int c = 0; c <= 0x20; ++c) forbidden[c] = 1;
+        forbidden[0x7f] = forbidden[static_cast<unsigned char>('\\')] = 1;
+        for (int c = 'a'; c <= 'z'; ++c) host[c] = host[c - 32] = true;
+        for (int c = '0'; c <= '9'; ++c) host[c] = hex[c] = true;
+        host[static_cast<unsigned char>('-')] = host[static_cast<unsigned char>('.')] = true;
+        host[static_cast<unsigned char>('_')] = host[static_cast<unsigned char>('~')] = true;
+        for (int c = 'a'; c <= 'f'; ++c) hex[c] = hex[c - 32] = true;
+        hex[static_cast<unsigned char>(':')] = hex[static_cast<unsigned char>('.')] = true;
+    }
+};
+inline constexpr UrlChars url_chars{};
+
+/// Returns true when `s` holds a space, a control character or a
+/// backslash (one table lookup per byte, no branch).
+inline bool has_url_forbidden(std::string_view s) noexcept {
+    unsigned bad = 0;
+    for (char c : s) bad |= url_chars.forbidden[static_cast<unsigned char>(c)];
+    return bad != 0;
+}
+
+} // namespace detail
+
+namespace detail {
+
+/// Why `split_url` refused a URL, for checkers that name the rule broken.
+enum class UrlFault { none, forbidden_char, scheme, no_host, host, user_info, port };
+
+/// The one URL splitter: fills `out` and returns `UrlFault::none`, or
+/// returns the first rule `url` breaks (see `split_url`).
+inline UrlFault split_url_into(std::string_view url, Url& out) noexcept {
+    if (has_url_forbidden(url)) return UrlFault::forbidden_char;
+    std::size_t sep;
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    if (url.size() >= 8 && lower(url[0]) == 'h' && lower(url[1]) == 't' && lower(url[2]) == 't' &&
+        lower(url[3]) == 'p' && lower(url[4]) == 's' && url.compare(5, 3, "://") == 0) {
+        out.tls = true;
+        sep = 5;
+    } else if (url.size() >= 7 && lower(url[0]) == 'h' && lower(url[1]) == 't' && lower(url[2]) == 't' &&
+               lower(url[3]) == 'p' && url.compare(4, 3, "://") == 0) {
+        sep = 4;
+    } else {
+        return UrlFault::scheme;
+    }
+
+    const std::string_view rest = url.substr(sep + 3);
+    std::size_t end = 0;
+    while (end < rest.size() && rest[end] != '/' && rest[end] != '?' && rest[end] != '#') ++end;
+    const std::string_view authority = rest.substr(0, end);
+    std::string_view path = rest.substr(end);
+    if (authority.find('@') != std::string_view::npos) return UrlFault::user_info;
+
+    std::string_view host, port;
+    if (!authority.empty() && authority.front() == '[') {
+        const auto close = authority.find(']');
+        if (close == std::string_view::npos) return UrlFault::host;
+        host = authority.substr(1, close - 1);
+        const std::string_view after = authority.substr(close + 1);
+        if (!after.empty()) {
+            if (after.front() != ':') return UrlFault::host;
+            port = after.substr(1);
+            if (port.empty()) return UrlFault::port;
+        }
+        if (host.empty() || host.find(':') == std::string_view::npos) return UrlFault::host;
+        for (char c : host)
+            if (!url_chars.hex[static_cast<unsigned char>(c)]) return UrlFault::host;
+        out.ip_literal = out.ipv6 = true;
+    } else {
+        std::size_t i = 0;
+        bool digits_and_dots = true;
+        for (; i < authority.size() && authority[i] != ':'; ++i) {
+            const auto u = static_cast<unsigned char>(authority[i]);
+            if (!url_chars.host[u]) return UrlFault::host;
+            digits_and_dots = digits_and_dots && ((u >= '0' && u <= '9') || u == '.');
+        }
+        host = authority.substr(0, i);
+        if (i < authority.size()) {
+            port = authority.substr(i + 1);
+            if (port.empty()) return UrlFault::port;
+        }
+        if (host.empty()) return UrlFault::no_host;
+        out.ip_literal = digits_and_dots;
+    }
+    out.host = host;
+    if (port.empty()) {
+        out.port = out.tls ? 443 : 80;
+    } else {
+        if (port.size() > 5) return UrlFault::port;
+        unsigned n = 0;
+        for (char c : port) {
+            if (c < '0' || c > '9') return UrlFault::port;
+            n = n * 10 + static_cast<unsigned>(c - '0');
+        }
+        if (n == 0 || n > 65535) return UrlFault::port;
+        out.port = static_cast<std::uint16_t>(n);
+    }
+    const auto hash = path.find('#');
+    out.target = hash == std::string_view::npos ? path : path.substr(0, hash);
+    return UrlFault::none;
+}
+
+} // namespace detail
+
+/// Splits an absolute `http://` or `https://` URL (scheme in any case).
+///
+/// @return the parts, or nullopt for: another scheme; an empty or invalid
+///         host (names: letters, digits, `-._~`; IPv6 only in brackets); a
+///         port outside 1..65535; user information (`user:pass@`, refused so
+///         that credentials in URLs are never sent or printed); or a space,
+///         control character or backslash anywhere (nothing may split the
+///         request line). A fragment is dropped, as HTTP never sends one.
+inline std::optional<Url> split_url(std::string_view url) noexcept {
+    Url out;
+    if (detail::split_url_into(url, out) != detail::UrlFault::none) return std::nullopt;
+    return out;
+}
+
+/// Returns the origin (`scheme://host:port`) of `url` for a message, or
+/// `fallback` when it is not a URL `split_url` accepts. Never a path,
+/// query or user information, which may carry secrets.
+inline std::string url_origin_for_message(std::string_view url, std::string_view fallback = "another location") {
+    if (auto u = split_url(url)) return u->origin();
+    return std::string(fallback);
+}
+
+} // namespace cfimages
+
+#endif // CFIMAGES_URL_HPP
+// ---- end <cfimages/url.hpp> ----
+
+namespace cfimages {
+namespace detail {
+
+// One piece of a path: a literal (`field` empty) copied as is, or a
+// parameter validated under `field`'s name and percent-encoded.
+struct Seg {
+    std::string_view text;
+    std::string_view field{};
+    std::size_t max_len = 1024;
+};
+
+inline Seg lit(std::string_view s) { return Seg{s}; }
+inline Seg param(std::string_view field, std::string_view v, std::size_t max_len = 1024) {
+    return Seg{v, field, max_len};
+}
+
+inline std::optional<ApiError> check_config(const Config& cfg) {
+    const bool batch = std::holds_alternative<BatchToken>(cfg.credentials);
+    if (!batch) {
+        if (auto e = check_path_param("account_id", cfg.account_id, 32)) return e;
+    }
+    std::string_view base = cfg.base_url;
+    if (base.substr(0, 8) != "https://" && base.substr(0, 7) != "http://")
+        return ApiError::invalid("base_url", "must start with https:// or http://");
+    if (has_control(base) || base.find(' ') != std::string_view::npos)
+        return ApiError::invalid("base_url", "must not contain spaces or control characters");
+    // Paths are appended to it: a query or fragment would swallow them, and
+    // without a host ("https://") the result is not even an absolute URL.
+    if (base.find('?') != std::string_view::npos || base.find('#') != std::string_view::npos)
+        return ApiError::invalid("base_url", "must not contain '?' or '#'");
+    Url parts;
+    switch (split_url_into(base, parts)) {
+    case UrlFault::none: break;
+    case UrlFault::no_host:
+        return ApiError::invalid("base_url", "must name a host, as in https://api.cloudflare.com/client/v4");
+    case UrlFault::user_info: return ApiError::invalid("base_url", "must not carry user info (user:password@)");
+    case UrlFault::port: return ApiError::invalid("base_url", "has an invalid port");
+    default: return ApiError::invalid("base_url", "has an invalid host");
+    }
+    if (auto e = check_header_value("user_agent", cfg.user_agent)) return e;
+    switch (cfg.credentials.index()) {
+    case 0:
+        return ApiError::invalid("credentials", "required: set an ApiToken or an ApiKey");
+    case 1: {
+        const auto& t = std::get<ApiToken>(cfg.credentials).token;
+        if (t.empty()) return ApiError::invalid("credentials.token", "must not be empty");
+        if (has_control(t)) return ApiError::invalid("credentials.token", "must not contain control characters");
+        break;
+    }
+    case 2: {
+        const auto& k = std::get<ApiKey>(cfg.credentials);
+        if (k.email.empty()) return ApiError::invalid("credentials.email", "must not be empty");
+        if (k.key.empty()) return ApiError::invalid("credentials.key", "must not be empty");
+        if (has_control(k.email)) return ApiError::invalid("credentials.email", "must not contain control characters");
+        if (has_control(k.key)) return ApiError::invalid("credentials.key", "must not contain control characters");
+        break;
+    }
+    default: {
+        const auto& t = std::get<BatchToken>(cfg.credentials).token;
+        if (t.empty()) return ApiError::invalid("credentials.batch_token", "must not be empty");
+        if (has_control(t)) return ApiError::invalid("credentials.batch_token", "must not contain control characters");
+        break;
+    }
+    }
+    return std::nullopt;
+}
+
+// Starts a request to `<root>/accounts/<account_id>` + segs. With a batch
+// token the root is the batch host and the account is implied by the token,
+// as Cloudflare's batch API documents (`https://batch.imagedelivery.net/images/v1/...`).
+inline Result<HttpRequest> start(const Config& cfg, Method m, std::initializer_list<Seg> segs,
+                                 std::string_view accept = "application/json") {
+    if (auto e = check_config(cfg)) return std::move(*e);
+    HttpRequest r;
+    r.method = m;
+    const bool batch = std::holds_alternative<BatchToken>(cfg.credentials);
+    std::string_view base = cfg.base_url;
+    if (batch && base == default_base_url) base = batch_base_url;
+    while (!base.empty() && base.back() == '/') base.remove_suffix(1);
+    std::size_t len = base.size() + 48 + cfg.account_id.size();
+    for (const Seg& s : segs) len += s.text.size() * (s.field.empty() ? 1 : 3) + 1;
+    r.url.reserve(len);
+    r.url.append(base);
+    if (!batch) {
+        r.url.append("/accounts/");
+        percent_encode(r.url, cfg.account_id);
+    }
+    for (const Seg& s : segs) {
+        if (s.field.empty()) {
+            r.url.append(s.text);
+        } else {
+            if (auto e = check_path_param(s.field, s.text, s.max_len)) return std::move(*e);
+            r.url.push_back('/');
+            percent_encode(r.url, s.text);
+        }
+    }
+    r.headers.reserve(5);
+    switch (cfg.credentials.index()) {
+    case 1:
+        r.headers.push_back({"Authorization", "Bearer " + std::get<ApiToken>(cfg.credentials).token});
+        break;
+    case 2: {
+        const auto& k = std::get<ApiKey>(cfg.credentials);
+        r.headers.push_back({"X-Auth-Email", k.email});
+        r.headers.push_back({"X-Auth-Key", k.key});
+        break;
+    }
+    default:
+        r.headers.push_back({"Authorization", "Bearer " + std::get<BatchToken>(cfg.credentials).token});
+        break;
+    }
+    r.headers.push_back({"Accept", std::string(accept)});
+    r.headers.push_back({"User-Agent", cfg.user_agent});
+    return r;
+}
+
+// Appends `?name=value` or `&name=value`, the value percent-encoded.
+inline void add_query(std::string& url, bool& first, std::string_view name, std::string_view value) {
+    url.push_back(first ? '?' : '&');
+    first = false;
+    url.append(name);
+    url.push_back('=');
+    percent_encode(url, value);
+}
+
+inline void set_body(HttpRequest& r, std::string content_type, std::string body) {
+    r.headers.push_back({"Content-Type", std::move(content_type)});
+    r.body = std::move(body);
+}
+
+template <class T>
+Result<Request<T>> finish(HttpRequest&& http, typename Request<T>::Parser parser,
+                          bool idempotent = true, ParseContext ctx = {}) {
+    Request<T> req;
+    req.http = std::move(http);
+    req.parser = parser;
+    req.idempotent = idempotent;
+    req.context = ctx;
+    return req;
+}
+
+} // namespace detail
+} // namespace cfimages
+
+#endif // CFIMAGES_DETAIL_BUILD_HPP
+// ---- end <cfimages/detail/build.hpp> ----
+
+namespace cfimages {
+
+/// `CLOUDFLARE_API_TOKEN`: an API token (`ApiToken`); wins over the key pair.
+inline constexpr const char* env_api_token = "CLOUDFLARE_API_TOKEN";
+/// `CLOUDFLARE_EMAIL`: the account e-mail of a global API key (`ApiKey::email`).
+inline constexpr const char* env_email = "CLOUDFLARE_EMAIL";
+/// `CLOUDFLARE_API_KEY`: a global API key (`ApiKey::key`), with `CLOUDFLARE_EMAIL`.
+inline constexpr const char* env_api_key = "CLOUDFLARE_API_KEY";
+/// `CLOUDFLARE_ACCOUNT_ID`: the account (`Config::account_id`); required.
+inline constexpr const char* env_account_id = "CLOUDFLARE_ACCOUNT_ID";
+/// `CLOUDFLARE_BASE_URL`: the API root (`Config::base_url`); optional.
+inline constexpr const char* env_base_url = "CLOUDFLARE_BASE_URL";
+
+namespace detail {
+
+// Renames the Config field a check_config error names to the variable the
+// value came from ("credentials.token: ..." -> "CLOUDFLARE_API_TOKEN: ...").
+inline ApiError rename_config_field(ApiError e) {
+    static constexpr std::pair<std::string_view, const char*> names[] = {
+        {"account_id", env_account_id},    {"base_url", env_base_url},
+        {"credentials.token", env_api_token}, {"credentials.email", env_email},
+        {"credentials.key", env_api_key},
+    };
+    for (const auto& n : names) {
+        const std::string_view m = e.message;
+        if (m.size() > n.first.size() && m.compare(0, n.first.size(), n.first) == 0 &&
+            m[n.first.size()] == ':') {
+            e.message = std::string(n.second) + e.message.substr(n.first.size());
+            break;
+        }
+    }
+    return e;
+}
+
+} // namespace detail
+
+/// Builds a `Config` from the variables the official SDKs read, looked up
+/// through `lookup`.
+///
+/// `lookup(name)` is called with a variable's name (`const char*`) and
+/// returns its value as a `const char*`, or `nullptr` when it is unset: the
+/// shape of `std::getenv`, so a test passes a lambda over a map and leaves
+/// the process environment alone. An empty value counts as unset.
+///
+/// - Credentials: `CLOUDFLARE_API_TOKEN` (`ApiToken`), else
+///   `CLOUDFLARE_EMAIL` with `CLOUDFLARE_API_KEY` (`ApiKey`).
+/// - `CLOUDFLARE_ACCOUNT_ID`: required.
+/// - `CLOUDFLARE_BASE_URL`: optional (default `default_base_url`); trailing
+///   slashes are dropped.
+///
+/// @return the `Config`, which every builder accepts; or an
+///   `invalid_argument` error whose message starts with the variable's
+///   name: `CLOUDFLARE_ACCOUNT_ID: not set`, `CLOUDFLARE_API_TOKEN: not set
+///   (nor CLOUDFLARE_EMAIL with CLOUDFLARE_API_KEY)`, `CLOUDFLARE_EMAIL:
+///   required with CLOUDFLARE_API_KEY` (and the reverse), or the rule a value
+///   breaks (`CLOUDFLARE_BASE_URL: must start with https:// or http://`,
+///   `CLOUDFLARE_API_TOKEN: must not contain control characters`, ...).
+///   Messages never contain a credential's value.
+template <class Lookup>
+Result<Config> config_from_env(Lookup&& lookup) {
+    auto get = [&lookup](const char* name) -> std::string_view {
+        const char* v = lookup(name);
+        return v == nullptr ? std::string_view() : std::string_view(v);
+    };
+    const std::string_view token = get(env_api_token);
+    const std::string_view email = get(env_email);
+    const std::string_view key = get(env_api_key);
+    const std::string_view account = get(env_account_id);
+    std::string_view base = get(env_base_url);
+
+    Config cfg;
+    if (account.empty()) return ApiError::invalid(env_account_id, "not set");
+    cfg.account_id = std::string(account);
+    if (!token.empty()) {
+        cfg.credentials = ApiToken{std::string(token)};
+    } else if (!email.empty() && !key.empty()) {
+        cfg.credentials = ApiKey{std::string(email), std::string(key)};
+    } else if (!key.empty()) {
+        return ApiError::invalid(env_email, "required with CLOUDFLARE_API_KEY");
+    } else if (!email.empty()) {
+        return ApiError::invalid(env_api_key, "required with CLOUDFLARE_EMAIL");
+    } else {
+        return ApiError::invalid(env_api_token, "not set (nor CLOUDFLARE_EMAIL with CLOUDFLARE_API_KEY)");
+    }
+    if (!base.empty()) {
+        // Trailing slashes of the path go; a URL split_url refuses is left
+        // as written, so that check_config says what is wrong with it.
+        Url parts;
+        if (detail::split_url_into(base, parts) == detail::UrlFault::none)
+            for (std::string_view path = parts.target; !path.empty() && path.back() == '/';) {
+                path.remove_suffix(1);
+                base.remove_suffix(1);
+            }
+        cfg.base_url = std::string(base);
+    }
+    if (auto e = detail::check_config(cfg)) return detail::rename_config_field(std::move(*e));
+    return cfg;
+}
+
+/// Builds a `Config` from the process environment (`std::getenv`); see
+/// `config_from_env(Lookup&&)` for the variables and the errors.
+///
+/// Reads the environment each time it is called; the rest of the codec
+/// never does.
+inline Result<Config> config_from_env() {
+    return config_from_env([](const char* name) -> const char* { return std::getenv(name); });
+}
+
+} // namespace cfimages
+
+#endif // CFIMAGES_ENV_HPP
+// ---- end <cfimages/env.hpp> ----
+// ---- begin <cfimages/models.hpp> ----
+#ifndef CFIMAGES_MODELS_HPP
+#define CFIMAGES_MODELS_HPP
+
+/// @file
+/// The values the Images API sends back, typed. Unknown fields in a
+/// response are ignored; missing optional fields keep their defaults.
+
+#include <map>
+
+#include <boost/json/object.hpp>
+
+namespace cfimages {
+
+/// An image as the API describes it
+/// (https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/get/).
+struct Image {
+    std::string id;                         ///< Image ID (or custom ID).
+    std::optional<std::string> filename;    ///< Original file name, when known.
+    std::optional<std::string> creator;     ///< Creator tag; null/absent -> nullopt.
+    /// User metadata (`meta` in responses). In images of a list page it
+    /// usually lives in one memory arena per page (a shared, reference
+    /// counted Boost.JSON resource, safe to use from any thread), which
+    /// saves an allocation per key: the arena's memory returns when the
+    /// last object using it is gone. To keep one meta long after its page
+    /// without keeping the arena, copy it into the default resource:
+    /// `boost::json::object(img.meta, {})`.
+    /// A number beyond the range of a double (`1e400`) is held as
+    /// infinity, which `boost::json::serialize` writes as `Infinity`, not
+    /// JSON: check `std::isfinite` before writing such a value out.
+    boost::json::object meta;
+    bool require_signed_urls = false;       ///< `requireSignedURLs`.
+    /// Upload time (`uploaded`); the epoch when the server sent none.
+    std::chrono::system_clock::time_point uploaded{};
+    std::vector<std::string> variants;      ///< Delivery URLs, one per variant.
+    /// True for a direct-upload slot whose file has not arrived yet.
+    bool draft = false;
+};
+
+/// The (empty) result of a successful delete.
+struct Deleted {};
+
+/// The original bytes of an image (`v1::blobs::get`).
+struct Blob {
+    std::string content_type;  ///< From the response's `Content-Type`.
+    std::string bytes;         ///< The image file as stored.
+};
+
+/// A signing key for signed delivery URLs.
+struct SigningKey {
+    std::string name;   ///< The key's name.
+    std::string value;  ///< The secret; do not log it.
+};
+
+/// Account usage (`v1::stats::get`).
+struct Stats {
+    std::uint64_t allowed = 0;  ///< `count.allowed`: images the plan allows.
+    std::uint64_t current = 0;  ///< `count.current`: images stored now.
+};
+
+/// How a variant fits the image into its box.
+enum class Fit { scale_down, contain, cover, crop, pad };
+
+/// What EXIF data a variant keeps.
+enum class MetadataMode { keep, copyright, none };
+
+/// Returns the wire name of `f` (`"scale-down"`, ...), or an empty string
+/// for a value outside the enumeration.
+inline std::string_view to_string(Fit f) noexcept {
+    switch (f) {
+    case Fit::scale_down: return "scale-down";
+    case Fit::contain: return "contain";
+    case Fit::cover: return "cover";
+    case Fit::crop: return "crop";
+    case Fit::pad: return "pad";
+    }
+    return {};
+}
+
+/// Returns the wire name of `m` (`"keep"`, ...), or an empty string for a
+/// value outside the enumeration.
+inline std::string_view to_string(MetadataMode m) noexcept {
+    switch (m) {
+    case MetadataMode::keep: return "keep";
+    case MetadataMode::copyright: return "copyright";
+    case MetadataMode::none: return "none";
+    }
+    return {};
+}
+
+/// Parses a wire name into a `Fit`; nullopt when it is not one.
+inline std::optional<Fit> parse_fit(std::string_view s) noexcept {
+    if (s == "scale-down") return Fit::scale_down;
+    if (s == "contain") return Fit::contain;
+    if (s == "cover") return Fit::cover;
+    if (s == "crop") return Fit::crop;
+    if (s == "pad") return Fit::pad;
+    return std::nullopt;
+}
+
+/// Parses a wire name into a `MetadataMode`; nullopt when it is not one.
+inline std::optional<MetadataMode> parse_metadata_mode(std::string_view s) noexcept {
+    if (s == "keep") return MetadataMode::keep;
+    if (s == "copyright") return MetadataMode::copyright;
+    if (s == "none") return MetadataMode::none;
+    return std::nullopt;
+}
+
+/// The resizing a variant applies.
+struct VariantOptions {
+    Fit fit = Fit::scale_down;                   ///< How the image fits the box.
+    MetadataMode metadata = MetadataMode::none;  ///< What EXIF data is kept.
+    std::int64_t width = 0;   ///< Maximum width in pixels; at least 1.
+    std::int64_t height = 0;  ///< Maximum height in pixels; at least 1.
+};
+
+/// A named variant (`id` is its name, e.g. `"hero"`).
+struct Variant {
+    std::string id;          ///< The variant's name, as used in delivery URLs.
+    VariantOptions options;  ///< The resizing it applies.
+    bool never_require_signed_urls = false;  ///< `neverRequireSignedURLs`.
+};
+
+/// The answer to `v2::direct_uploads::create`: where the creator uploads.
+struct DirectUpload {
+    std::string id;          ///< The image ID reserved for the upload (a draft until it arrives).
+    std::string upload_url;  ///< `uploadURL`: one unauthenticated multipart POST goes here.
+};
+
+namespace v1 {
+
+/// One page of `v1::list`.
+struct ImagePage {
+    std::vector<Image> images;   ///< The images on this page, in the server's order.
+    std::int64_t page = 1;       ///< The page this is (as requested).
+    std::int64_t per_page = 0;   ///< The page size requested (0: server default).
+    /// Returns false when this page is known to be the last of the listing.
+    ///
+    /// The v1 API has no cursor, and the server chooses how many images
+    /// fill a page: Cloudflare documents "up to 100 images with one
+    /// request" whatever `per_page` asks. So a page shorter than `per_page`
+    /// proves nothing on its own; what does is an empty page, or a page
+    /// shorter than `full_page`, the most images an earlier page of the same
+    /// listing held (the size the server actually uses; 0 when no earlier
+    /// page was seen). `v1::next_page` and `for_each_image` pass it, so a
+    /// walk ends at the first short page after a full one, or at the empty
+    /// page after a listing that fits in one page.
+    /// @param full_page the size of the fullest earlier page of this listing.
+    /// @return true unless the page is empty or shorter than `full_page`.
+    bool has_more(std::size_t full_page = 0) const noexcept {
+        return !images.empty() && images.size() >= full_page;
+    }
+};
+
+} // namespace v1
+
+namespace v2 {
+
+/// One page of `v2::list`.
+struct ImagePage {
+    std::vector<Image> images;  ///< The images on this page, in the server's order.
+    /// Token for the next page; nullopt (or empty) on the last page.
+    std::optional<std::string> continuation_token;
+    /// True when the server gave a token for another page.
+    bool has_more() const noexcept {
+        return continuation_token.has_value() && !continuation_token->empty();
+    }
+};
+
+} // namespace v2
+
+} // namespace cfimages
+
+#endif // CFIMAGES_MODELS_HPP
+// ---- end <cfimages/models.hpp> ----
+// ---- begin <cfimages/file.hpp> ----
+#ifndef CFIMAGES_FILE_HPP
+#define CFIMAGES_FILE_HPP
+
+/// @file
+/// `File`: an image to upload, by reference to bytes the caller owns.
+
+
+// ---- begin <cfimages/detail/multipart.hpp> ----
+#ifndef CFIMAGES_DETAIL_MULTIPART_HPP
+#define CFIMAGES_DETAIL_MULTIPART_HPP
+
+// How this works
+// --------------
+// Uploads are multipart/form-data (RFC 7578). Each part is
+//     --<boundary>\r\n
+//     Content-Disposition: form-data; name="<name>"[; filename="<file>"]\r\n
+//     [Content-Type: <type>\r\n]
+//     \r\n
+//     <bytes>\r\n
+// and the body ends with `--<boundary>--\r\n`.
+// Builders must be pure, so the boundary is not random: it is a hash of
+// the parts (for a large file, its size and its first and last 4 KiB, so
+// hashing never costs a pass over megabytes). The boundary is then searched
+// for in every part; in the astronomically rare case it occurs, a counter
+// is mixed in and the next candidate is tried. The body is sized exactly
+// before it is written, so a 10 MB file is copied once.
+
+
 
 namespace cfimages {
 namespace detail {
@@ -1286,158 +1939,6 @@ inline std::optional<ApiError> file_part(std::string_view field, const File& f, 
 
 #endif // CFIMAGES_DETAIL_LINK_HPP
 // ---- end <cfimages/detail/link.hpp> ----
-#if CFIMAGES_DEFINE_BODIES
-// ---- begin <cfimages/detail/build.hpp> ----
-#ifndef CFIMAGES_DETAIL_BUILD_HPP
-#define CFIMAGES_DETAIL_BUILD_HPP
-
-// The common first half of every builder: check the Config, assemble the
-// absolute URL from literal path pieces and percent-encoded parameters,
-// and add the credential, Accept and User-Agent headers in a fixed order.
-
-#include <initializer_list>
-
-
-namespace cfimages {
-namespace detail {
-
-// One piece of a path: a literal (`field` empty) copied as is, or a
-// parameter validated under `field`'s name and percent-encoded.
-struct Seg {
-    std::string_view text;
-    std::string_view field{};
-    std::size_t max_len = 1024;
-};
-
-inline Seg lit(std::string_view s) { return Seg{s}; }
-inline Seg param(std::string_view field, std::string_view v, std::size_t max_len = 1024) {
-    return Seg{v, field, max_len};
-}
-
-inline std::optional<ApiError> check_config(const Config& cfg) {
-    const bool batch = std::holds_alternative<BatchToken>(cfg.credentials);
-    if (!batch) {
-        if (auto e = check_path_param("account_id", cfg.account_id, 32)) return e;
-    }
-    std::string_view base = cfg.base_url;
-    if (base.substr(0, 8) != "https://" && base.substr(0, 7) != "http://")
-        return ApiError::invalid("base_url", "must start with https:// or http://");
-    if (has_control(base) || base.find(' ') != std::string_view::npos)
-        return ApiError::invalid("base_url", "must not contain spaces or control characters");
-    // Paths are appended to it: a query or fragment would swallow them, and
-    // without a host ("https://") the result is not even an absolute URL.
-    if (base.find('?') != std::string_view::npos || base.find('#') != std::string_view::npos)
-        return ApiError::invalid("base_url", "must not contain '?' or '#'");
-    const std::size_t host = base[4] == 's' ? 8 : 7;
-    if (base.size() == host || base[host] == '/')
-        return ApiError::invalid("base_url", "must name a host, as in https://api.cloudflare.com/client/v4");
-    if (auto e = check_header_value("user_agent", cfg.user_agent)) return e;
-    switch (cfg.credentials.index()) {
-    case 0:
-        return ApiError::invalid("credentials", "required: set an ApiToken or an ApiKey");
-    case 1: {
-        const auto& t = std::get<ApiToken>(cfg.credentials).token;
-        if (t.empty()) return ApiError::invalid("credentials.token", "must not be empty");
-        if (has_control(t)) return ApiError::invalid("credentials.token", "must not contain control characters");
-        break;
-    }
-    case 2: {
-        const auto& k = std::get<ApiKey>(cfg.credentials);
-        if (k.email.empty()) return ApiError::invalid("credentials.email", "must not be empty");
-        if (k.key.empty()) return ApiError::invalid("credentials.key", "must not be empty");
-        if (has_control(k.email)) return ApiError::invalid("credentials.email", "must not contain control characters");
-        if (has_control(k.key)) return ApiError::invalid("credentials.key", "must not contain control characters");
-        break;
-    }
-    default: {
-        const auto& t = std::get<BatchToken>(cfg.credentials).token;
-        if (t.empty()) return ApiError::invalid("credentials.batch_token", "must not be empty");
-        if (has_control(t)) return ApiError::invalid("credentials.batch_token", "must not contain control characters");
-        break;
-    }
-    }
-    return std::nullopt;
-}
-
-// Starts a request to `<root>/accounts/<account_id>` + segs. With a batch
-// token the root is the batch host and the account is implied by the token,
-// as Cloudflare's batch API documents (`https://batch.imagedelivery.net/images/v1/...`).
-inline Result<HttpRequest> start(const Config& cfg, Method m, std::initializer_list<Seg> segs,
-                                 std::string_view accept = "application/json") {
-    if (auto e = check_config(cfg)) return std::move(*e);
-    HttpRequest r;
-    r.method = m;
-    const bool batch = std::holds_alternative<BatchToken>(cfg.credentials);
-    std::string_view base = cfg.base_url;
-    if (batch && base == default_base_url) base = batch_base_url;
-    while (!base.empty() && base.back() == '/') base.remove_suffix(1);
-    std::size_t len = base.size() + 48 + cfg.account_id.size();
-    for (const Seg& s : segs) len += s.text.size() * (s.field.empty() ? 1 : 3) + 1;
-    r.url.reserve(len);
-    r.url.append(base);
-    if (!batch) {
-        r.url.append("/accounts/");
-        percent_encode(r.url, cfg.account_id);
-    }
-    for (const Seg& s : segs) {
-        if (s.field.empty()) {
-            r.url.append(s.text);
-        } else {
-            if (auto e = check_path_param(s.field, s.text, s.max_len)) return std::move(*e);
-            r.url.push_back('/');
-            percent_encode(r.url, s.text);
-        }
-    }
-    r.headers.reserve(5);
-    switch (cfg.credentials.index()) {
-    case 1:
-        r.headers.push_back({"Authorization", "Bearer " + std::get<ApiToken>(cfg.credentials).token});
-        break;
-    case 2: {
-        const auto& k = std::get<ApiKey>(cfg.credentials);
-        r.headers.push_back({"X-Auth-Email", k.email});
-        r.headers.push_back({"X-Auth-Key", k.key});
-        break;
-    }
-    default:
-        r.headers.push_back({"Authorization", "Bearer " + std::get<BatchToken>(cfg.credentials).token});
-        break;
-    }
-    r.headers.push_back({"Accept", std::string(accept)});
-    r.headers.push_back({"User-Agent", cfg.user_agent});
-    return r;
-}
-
-// Appends `?name=value` or `&name=value`, the value percent-encoded.
-inline void add_query(std::string& url, bool& first, std::string_view name, std::string_view value) {
-    url.push_back(first ? '?' : '&');
-    first = false;
-    url.append(name);
-    url.push_back('=');
-    percent_encode(url, value);
-}
-
-inline void set_body(HttpRequest& r, std::string content_type, std::string body) {
-    r.headers.push_back({"Content-Type", std::move(content_type)});
-    r.body = std::move(body);
-}
-
-template <class T>
-Result<Request<T>> finish(HttpRequest&& http, typename Request<T>::Parser parser,
-                          bool idempotent = true, ParseContext ctx = {}) {
-    Request<T> req;
-    req.http = std::move(http);
-    req.parser = parser;
-    req.idempotent = idempotent;
-    req.context = ctx;
-    return req;
-}
-
-} // namespace detail
-} // namespace cfimages
-
-#endif // CFIMAGES_DETAIL_BUILD_HPP
-// ---- end <cfimages/detail/build.hpp> ----
 // ---- begin <cfimages/detail/decode.hpp> ----
 #ifndef CFIMAGES_DETAIL_DECODE_HPP
 #define CFIMAGES_DETAIL_DECODE_HPP
@@ -1765,7 +2266,8 @@ inline Result<Stats> decode_stats(const boost::json::value& v, const Path& p) {
 //     {"success": bool, "errors": [...], "messages": [...], "result": ...}
 // except when it does not: a 404 can be the text `ERROR 5404: Image not
 // found` with a `cf-images: err=5404` header, a proxy 502 is HTML, a code
-// can arrive as a string. `parse_envelope` sorts any response into one of
+// can arrive as a string, other hosts answer a bare `{"code":5550}` or
+// `{"code":"103","message":...}`, the edge says `error code: 1015`. `parse_envelope` sorts any response into one of
 // three outcomes, in this order:
 //   1. the server refused (non-2xx, or `success: false` under any status)
 //      -> `api`, with codes and messages recovered from whatever shape the
@@ -1776,7 +2278,6 @@ inline Result<Stats> decode_stats(const boost::json::value& v, const Path& p) {
 // The DOM lives in a monotonic arena sized from the body: it is thrown away
 // as soon as the typed value is built, so it never needs a general heap.
 
-#include <limits>
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
@@ -1879,6 +2380,7 @@ inline Result<Stats> decode_stats(const boost::json::value& v, const Path& p) {
 
 #include <boost/json/memory_resource.hpp>
 
+
 namespace cfimages {
 namespace detail {
 
@@ -1925,7 +2427,13 @@ private:
     }
 
     void* do_allocate(std::size_t n, std::size_t align) override {
-        if (align > grain) throw std::bad_alloc();  // Boost.JSON never asks for more than max_align_t
+        if (align > grain) {  // Boost.JSON never asks for more than max_align_t
+#if defined(CFIMAGES_NO_EXCEPTIONS)
+            fatal("PageArena: alignment above max_align_t requested");
+#else
+            throw std::bad_alloc();
+#endif
+        }
         n = round_up(n == 0 ? 1 : n);
         for (;;) {
             Block* b = current_.load(std::memory_order_acquire);
@@ -2952,1855 +3460,6 @@ std::optional<Result<T>> stream_parse_envelope(const HttpResponse& r, Decode& de
 
 #endif // CFIMAGES_DETAIL_STREAM_DECODE_HPP
 // ---- end <cfimages/detail/stream_decode.hpp> ----
-
-/// Keeps a big, cold function out of line (one copy instead of one per
-/// caller: compile time and code size; these run once per response).
-#ifndef CFIMAGES_NOINLINE
-#if defined(__GNUC__) || defined(__clang__)
-#define CFIMAGES_NOINLINE __attribute__((noinline))
-#elif defined(_MSC_VER)
-#define CFIMAGES_NOINLINE __declspec(noinline)
-#else
-#define CFIMAGES_NOINLINE
-#endif
-#endif
-
-namespace cfimages {
-namespace detail {
-
-inline const char* reason_phrase(int status) noexcept {
-    switch (status) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "";
-    }
-}
-
-inline std::string status_text(int status) {
-    std::string s = "HTTP ";
-    append_int(s, status);
-    const char* r = reason_phrase(status);
-    if (*r != '\0') s.append(" ").append(r);
-    return s;
-}
-
-inline std::string_view trim(std::string_view s) noexcept {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-        s.remove_suffix(1);
-    return s;
-}
-
-// Finds `needle` (lower-case ASCII) in `hay` ignoring ASCII case.
-inline std::size_t find_ci(std::string_view hay, std::string_view needle) noexcept {
-    if (needle.size() > hay.size()) return std::string_view::npos;
-    for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i)
-        if (iequals(hay.substr(i, needle.size()), needle)) return i;
-    return std::string_view::npos;
-}
-
-// Reads a leading run of digits (at most 18, so it cannot overflow).
-inline bool leading_code(std::string_view s, std::int64_t& out) noexcept {
-    std::size_t i = 0;
-    std::int64_t v = 0;
-    while (i < s.size() && i < 18 && s[i] >= '0' && s[i] <= '9') v = v * 10 + (s[i++] - '0');
-    if (i == 0) return false;
-    out = v;
-    return true;
-}
-
-inline std::int64_t code_of(const boost::json::value& v) noexcept {
-    if (v.is_int64()) return v.get_int64();
-    if (v.is_uint64()) return v.get_uint64() > 0x7fffffffffffffffULL ? 0 : static_cast<std::int64_t>(v.get_uint64());
-    if (v.is_double()) {
-        double d = v.get_double();
-        return (d >= 0 && d < 1e15) ? static_cast<std::int64_t>(d) : 0;
-    }
-    if (v.is_string()) {
-        std::int64_t c = 0;
-        return leading_code(trim(std::string_view(v.get_string())), c) ? c : 0;
-    }
-    return 0;
-}
-
-inline std::string str_of(const boost::json::value* v) {
-    if (v == nullptr || !v->is_string()) return {};
-    return std::string(v->get_string().data(), v->get_string().size());
-}
-
-// Reads an `errors` / `messages` array, tolerating entries that are bare
-// strings and codes that are strings.
-inline void read_messages(const boost::json::value* v, std::vector<Message>& out) {
-    if (v == nullptr || !v->is_array()) return;
-    for (const boost::json::value& item : v->get_array()) {
-        Message m;
-        if (const auto* o = item.if_object()) {
-            if (const auto* c = o->if_contains("code")) m.code = code_of(*c);
-            m.message = one_line(str_of(o->if_contains("message")));
-            m.documentation_url = one_line(str_of(o->if_contains("documentation_url")));
-            if (const auto* src = find_object(*o, "source"))
-                m.pointer = one_line(str_of(src->if_contains("pointer")));
-        } else if (item.is_string()) {
-            m.message = one_line(std::string_view(item.get_string()));
-        } else {
-            continue;
-        }
-        out.push_back(std::move(m));
-    }
-}
-
-// Reads `retry-after-ms` (milliseconds) or a delta-seconds `Retry-After`.
-inline void read_retry_after(const HttpResponse& r, ApiError& e) {
-    std::int64_t v = 0;
-    if (auto ms = r.header("retry-after-ms")) {
-        if (leading_code(trim(*ms), v)) {
-            e.retry_after = std::chrono::milliseconds(v);
-            return;
-        }
-    }
-    if (auto s = r.header("retry-after")) {
-        std::string_view t = trim(*s);
-        if (leading_code(t, v) && t.size() <= 18 && t.find_first_not_of("0123456789") == std::string_view::npos) {
-            // Up to 18 digits of seconds would overflow as milliseconds: saturate.
-            constexpr std::int64_t max_seconds = std::numeric_limits<std::int64_t>::max() / 1000;
-            e.retry_after = std::chrono::milliseconds((v > max_seconds ? max_seconds : v) * 1000);
-        }
-    }
-}
-
-// Recovers what it can from a body that is not a JSON envelope.
-inline void recover_from_text(const HttpResponse& r, ApiError& e) {
-    std::string_view body = trim(r.body);
-    std::int64_t code = 0;
-    std::string text;
-    // `ERROR 5404: Image not found`
-    if (body.size() > 6 && iequals(body.substr(0, 5), "error") && (body[5] == ' ' || body[5] == ':')) {
-        std::string_view rest = trim(body.substr(5));
-        if (!rest.empty() && rest.front() == ':') rest = trim(rest.substr(1));
-        std::int64_t c = 0;
-        if (leading_code(rest, c)) {
-            code = c;
-            // The code may end the body (`ERROR 5404`): nothing follows it.
-            const std::size_t end = rest.find_first_not_of("0123456789");
-            rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
-            if (!rest.empty() && rest.front() == ':') rest.remove_prefix(1);
-        }
-        std::size_t eol = rest.find('\n');
-        text = one_line(trim(rest.substr(0, eol)), 200);
-    } else if (body.find("<html") != std::string_view::npos || body.find("<HTML") != std::string_view::npos ||
-               (body.size() > 1 && body[0] == '<' && (body[1] == '!' || body[1] == '?'))) {
-        std::size_t t0 = find_ci(body, "<title>");
-        std::size_t t1 = t0 == std::string_view::npos ? t0 : find_ci(body.substr(t0), "</title>");
-        if (t1 != std::string_view::npos) t1 += t0;
-        text = status_text(e.http_status) + " (HTML body";
-        if (t1 != std::string_view::npos) text.append(": ").append(one_line(body.substr(t0 + 7, t1 - t0 - 7), 120));
-        text.push_back(')');
-    } else if (!body.empty()) {
-        text = one_line(body, 200);
-    }
-    // `cf-images: err=5404` names the code even when the body does not.
-    if (code == 0) {
-        if (auto h = r.header("cf-images")) {
-            std::size_t p = h->find("err=");
-            std::int64_t c = 0;
-            if (p != std::string_view::npos && leading_code(h->substr(p + 4), c)) code = c;
-        }
-    }
-    if (code != 0 || !text.empty()) {
-        Message m;
-        m.code = code;
-        m.message = text.empty() ? status_text(e.http_status) : text;
-        e.errors.push_back(std::move(m));
-    }
-}
-
-inline void finish_api_message(ApiError& e, std::string_view body) {
-    if (!e.errors.empty() && !e.errors.front().message.empty()) {
-        e.message = e.errors.front().message;
-        if (e.errors.size() > 1) {
-            e.message.append(" (and ");
-            append_int(e.message, static_cast<std::int64_t>(e.errors.size() - 1));
-            e.message.append(e.errors.size() == 2 ? " more error)" : " more errors)");
-        }
-    } else if (e.http_status >= 200 && e.http_status < 300) {
-        e.message = "the server answered success: false without an error";
-    } else {
-        e.message = status_text(e.http_status);
-        e.message.append(trim(body).empty() ? " with an empty body" : " without error details");
-    }
-}
-
-inline bool looks_like_json(std::string_view body) noexcept {
-    std::string_view t = trim(body);
-    return !t.empty() && (t.front() == '{' || t.front() == '[');
-}
-
-// Builds the `api` error for a refused call from any body shape.
-inline ApiError api_error(const HttpResponse& r, const boost::json::object* env) {
-    ApiError e;
-    e.kind = ErrorKind::api;
-    e.http_status = r.status;
-    if (env != nullptr) {
-        read_messages(env->if_contains("errors"), e.errors);
-        read_messages(env->if_contains("messages"), e.messages);
-    }
-    if (e.errors.empty()) {
-        if (env == nullptr) recover_from_text(r, e);
-        else if (auto h = r.header("cf-images")) {
-            std::size_t p = h->find("err=");
-            std::int64_t c = 0;
-            if (p != std::string_view::npos && leading_code(h->substr(p + 4), c))
-                e.errors.push_back(Message{c, status_text(r.status), {}, {}});
-        }
-    }
-    finish_api_message(e, r.body);
-    read_retry_after(r, e);
-    return e;
-}
-
-/// The parsed DOM of one response, in a monotonic arena sized from the
-/// body (thrown away as a whole).
-struct EnvelopeDoc {
-    explicit EnvelopeDoc(std::size_t body_size) : arena(body_size + 1024) {}
-    boost::json::monotonic_resource arena;
-    boost::json::value doc;
-    const boost::json::value* result = nullptr; ///< null for an absent/null result when allowed
-};
-
-/// Everything about an envelope that does not depend on the result type:
-/// parse, refusals, shape. Returns the error, or nothing with `env.result`
-/// pointing at `result` (nullptr: a null result the caller allows). One
-/// out-of-line function, so each result type only adds its decoder.
-CFIMAGES_NOINLINE inline std::optional<ApiError> open_envelope(const HttpResponse& r, bool null_result_ok,
-                                                                EnvelopeDoc& out) {
-    const bool ok = r.status >= 200 && r.status < 300;
-    boost::system::error_code ec;
-    bool parsed = false;
-    if (looks_like_json(r.body)) {
-        boost::json::parse_options opt;
-        opt.max_depth = 64;
-        out.doc = boost::json::parse(r.body, ec, &out.arena, opt);
-        parsed = !ec;
-    }
-    const boost::json::object* env = parsed ? out.doc.if_object() : nullptr;
-    if (env != nullptr) {
-        if (const auto* s = env->if_contains("success"); s != nullptr && s->is_bool() && !s->get_bool())
-            return api_error(r, env);
-    }
-    if (!ok) return api_error(r, env);
-
-    const Path root{};
-    if (!parsed) {
-        if (trim(r.body).empty()) return decode_error(root, "empty, expected a JSON envelope");
-        if (looks_like_json(r.body)) return decode_error(root, "invalid JSON (" + ec.message() + ")");
-        return decode_error(root, "not JSON (" + one_line(r.body, 60) + ")");
-    }
-    if (env == nullptr) return type_error(root, "an object", out.doc);
-    const auto* success = env->if_contains("success");
-    if (success == nullptr) return decode_error(root.child("success"), "missing");
-    if (!success->is_bool()) return type_error(root.child("success"), "a boolean", *success);
-    const auto* result = env->if_contains("result");
-    if (result == nullptr || result->is_null()) {
-        if (null_result_ok) {
-            out.result = nullptr;
-            return std::nullopt;
-        }
-        return decode_error(root.child("result"), result == nullptr ? "missing" : "null");
-    }
-    out.result = result;
-    return std::nullopt;
-}
-
-template <class T, class Decode>
-Result<T> parse_envelope_body(const HttpResponse& r, Decode&& decode, bool null_result_ok) {
-    EnvelopeDoc env(r.body.size());
-    if (auto e = open_envelope(r, null_result_ok, env)) return std::move(*e);
-    const Path root{};
-    if (env.result == nullptr) {
-        const boost::json::value null_value;
-        return decode(null_value, root.child("result"));
-    }
-    return decode(*env.result, root.child("result"));
-}
-
-/// Parses an envelope response and hands `result` to `decode`, a callable
-/// `(const boost::json::value& result, const Path& where) -> Result<T>`.
-/// `null_result_ok` is for calls whose result carries nothing (delete).
-/// Every error, `decode` ones included, carries the response's status:
-/// `http_status` is 0 only when there was no response. `reuse`: see
-/// `stream_parse_envelope` (image pages).
-template <class T, class Decode>
-Result<T> parse_envelope(const HttpResponse& r, Decode&& decode, bool null_result_ok = false,
-                         std::vector<Image>* reuse = nullptr) {
-    // Images and image pages stream straight into structs when the answer
-    // is a clean success (stream_decode.hpp); anything else is judged here.
-    if (auto fast = stream_parse_envelope<T>(r, decode, reuse)) return std::move(*fast);
-    Result<T> res = parse_envelope_body<T>(r, std::forward<Decode>(decode), null_result_ok);
-    if (!res.has_value()) res.error().http_status = r.status;
-    return res;
-}
-
-// The result of a delete carries nothing (`{}`, sometimes null).
-inline Result<Deleted> parse_deleted(const HttpResponse& r, const ParseContext&) {
-    return parse_envelope<Deleted>(r, [](const boost::json::value&, const Path&) -> Result<Deleted> {
-        return Deleted{};
-    }, true);
-}
-
-} // namespace detail
-} // namespace cfimages
-
-#endif // CFIMAGES_DETAIL_ENVELOPE_HPP
-// ---- end <cfimages/detail/envelope.hpp> ----
-// ---- begin <cfimages/detail/params.hpp> ----
-#ifndef CFIMAGES_DETAIL_PARAMS_HPP
-#define CFIMAGES_DETAIL_PARAMS_HPP
-
-// Rules for the fields several endpoints share (custom ID, creator,
-// metadata, source URL), checked before anything is sent.
-
-
-#include <boost/json/serialize.hpp>
-
-
-namespace cfimages {
-namespace detail {
-
-inline constexpr std::size_t max_metadata_bytes = 1024;
-
-// Custom IDs: at most 1024 characters, may hold `/` but not at either end,
-// not a UUID, no dot segments, and never with requireSignedURLs (Cloudflare
-// cannot sign a custom-ID URL).
-inline std::optional<ApiError> check_custom_id(std::string_view field, std::string_view id,
-                                               bool require_signed) {
-    if (id.empty()) return ApiError::invalid(field, "must not be empty");
-    if (id.size() > 1024) return ApiError::invalid(field, "must be at most 1024 characters");
-    if (has_control(id)) return ApiError::invalid(field, "must not contain control characters");
-    if (id.front() == '/' || id.back() == '/') return ApiError::invalid(field, "must not start or end with '/'");
-    if (is_uuid(id)) return ApiError::invalid(field, "must not be a UUID");
-    std::size_t start = 0;
-    while (start <= id.size()) {
-        std::size_t end = id.find('/', start);
-        if (end == std::string_view::npos) end = id.size();
-        std::string_view seg = id.substr(start, end - start);
-        if (seg.empty()) return ApiError::invalid(field, "must not contain empty path segments ('//')");
-        if (seg == "." || seg == "..") return ApiError::invalid(field, "must not contain '.' or '..' segments");
-        start = end + 1;
-    }
-    if (require_signed) return ApiError::invalid(field, "custom IDs cannot be combined with require_signed_urls=true");
-    return std::nullopt;
-}
-
-inline std::optional<ApiError> check_creator(std::string_view field, std::string_view c) {
-    if (c.size() > 1024) return ApiError::invalid(field, "must be at most 1024 characters");
-    if (has_control(c)) return ApiError::invalid(field, "must not contain control characters");
-    // It travels as a JSON string in edit's body: invalid UTF-8 would make
-    // that body invalid JSON.
-    if (!is_utf8(c)) return ApiError::invalid(field, "must be valid UTF-8");
-    return std::nullopt;
-}
-
-// Serializes metadata compactly into `out`; it must be a JSON object of at
-// most 1024 bytes once serialized (the API's limit).
-inline std::optional<ApiError> serialize_metadata(std::string_view field, const boost::json::value& v,
-                                                  std::string& out) {
-    if (!v.is_object()) return ApiError::invalid(field, "must be a JSON object");
-    out = boost::json::serialize(v);
-    if (out.size() > max_metadata_bytes)
-        return ApiError::invalid(field, "is " + int_to_string(static_cast<std::int64_t>(out.size())) +
-                                            " bytes as JSON; the limit is 1024 bytes");
-    return std::nullopt;
-}
-
-inline std::optional<ApiError> check_source_url(std::string_view field, std::string_view url) {
-    if (url.substr(0, 8) != "https://" && url.substr(0, 7) != "http://")
-        return ApiError::invalid(field, "must be an absolute http:// or https:// URL");
-    if (url.size() > 8192) return ApiError::invalid(field, "must be at most 8192 characters");
-    if (has_control(url) || url.find(' ') != std::string_view::npos)
-        return ApiError::invalid(field, "must not contain spaces or control characters");
-    return std::nullopt;
-}
-
-// Appends the fields upload and direct upload share, in the documented
-// order: `id`, `creator`, `metadata` (compact JSON text, serialized into
-// `metadata_store`, which must outlive the parts).
-inline std::optional<ApiError> add_shared_upload_parts(std::vector<Part>& parts,
-                                                       const std::optional<std::string>& id,
-                                                       const std::optional<std::string>& creator,
-                                                       const std::optional<boost::json::value>& metadata,
-                                                       bool require_signed, std::string& metadata_store) {
-    if (id) {
-        if (auto e = check_custom_id("id", *id, require_signed)) return e;
-        parts.push_back({"id", *id});
-    }
-    if (creator) {
-        if (auto e = check_creator("creator", *creator)) return e;
-        parts.push_back({"creator", *creator});
-    }
-    if (metadata) {
-        if (auto e = serialize_metadata("metadata", *metadata, metadata_store)) return e;
-        parts.push_back({"metadata", metadata_store});
-    }
-    return std::nullopt;
-}
-
-} // namespace detail
-} // namespace cfimages
-
-#endif // CFIMAGES_DETAIL_PARAMS_HPP
-// ---- end <cfimages/detail/params.hpp> ----
-#endif
-
-namespace cfimages {
-namespace v1 {
-
-/// Parameters of `v1::create` (upload). Exactly one of `file` and `url`.
-struct CreateParams {
-    std::optional<File> file;                      ///< Upload these bytes...
-    std::optional<std::string> url;                ///< ...or have Cloudflare fetch this URL.
-    std::optional<std::string> id;                 ///< Custom ID (see `v1::create` for the rules).
-    std::optional<std::string> creator;            ///< Creator tag, at most 1024 characters.
-    std::optional<boost::json::value> metadata;    ///< A JSON object, at most 1024 bytes serialized.
-    std::optional<bool> require_signed_urls;       ///< `requireSignedURLs`.
-};
-
-/// Parameters of `v1::list` (deprecated by Cloudflare in favour of `v2::list`).
-struct ListParams {
-    std::optional<std::int64_t> page;      ///< 1-based page number.
-    std::optional<std::int64_t> per_page;  ///< 10 to 10000 (server default 1000).
-    std::optional<std::string> creator;    ///< Only images with this creator.
-};
-
-/// Parameters of `v1::edit`; fields left empty are not changed.
-struct EditParams {
-    std::optional<boost::json::value> metadata;  ///< Replaces `meta`: a JSON object, at most 1024 bytes.
-    std::optional<bool> require_signed_urls;     ///< Changing it gives the image a new ID server-side.
-    std::optional<std::string> creator;          ///< New creator tag.
-};
-
-/// A batch token and when it stops working (`v1::batch_token`).
-struct BatchTokenGrant {
-    std::string token;  ///< Send as `BatchToken` credentials to `batch_base_url`.
-    std::chrono::system_clock::time_point expires_at{};  ///< `expiresAt`, to the microsecond.
-};
-
-} // namespace v1
-
-#if !CFIMAGES_DEFINE_BODIES
-// Separate compilation (cfimages/detail/link.hpp): declarations only;
-// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
-namespace v1 {
-CFIMAGES_DECL Result<Request<Image>> create(const Config& cfg, const CreateParams& p);
-CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {});
-CFIMAGES_DECL Result<Request<Image>> get(const Config& cfg, std::string_view image_id);
-CFIMAGES_DECL Result<Request<Image>> edit(const Config& cfg, std::string_view image_id, const EditParams& p);
-CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_view image_id);
-CFIMAGES_DECL Result<Request<BatchTokenGrant>> batch_token(const Config& cfg);
-namespace blobs {
-CFIMAGES_DECL Result<Request<Blob>> get(const Config& cfg, std::string_view image_id);
-} // namespace blobs
-} // namespace v1
-CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v1::ImagePage>& request, const HttpResponse& response,
-                                             v1::ImagePage& page);
-#else
-namespace detail {
-
-inline Result<Image> parse_image(const HttpResponse& r, const ParseContext&) {
-    return parse_envelope<Image>(r, decode_image_result);
-}
-
-// `reuse`: the images of an earlier page to overwrite (parse_into), or null.
-inline Result<v1::ImagePage> parse_v1_page_reusing(const HttpResponse& r, const ParseContext& ctx,
-                                                   std::vector<Image>* reuse) {
-    return parse_envelope<v1::ImagePage>(r, [&](const boost::json::value& v, const Path& p) -> Result<v1::ImagePage> {
-        const auto* o = v.if_object();
-        if (o == nullptr) return type_error(p, "an object", v);
-        v1::ImagePage page;
-        page.page = ctx.page > 0 ? ctx.page : 1;
-        page.per_page = ctx.per_page;
-        if (auto e = decode_images(*o, p, page.images)) return std::move(*e);
-        return page;
-    }, false, reuse);
-}
-
-inline Result<v1::ImagePage> parse_v1_page(const HttpResponse& r, const ParseContext& ctx) {
-    return parse_v1_page_reusing(r, ctx, nullptr);
-}
-
-inline Result<Blob> parse_blob(const HttpResponse& r, const ParseContext&) {
-    const bool ok = r.status >= 200 && r.status < 300;
-    std::string_view type = trim(r.header("content-type").value_or(""));
-    const bool json = type.substr(0, 16) == "application/json";
-    // A refusal is an envelope (or text). A 2xx JSON envelope, labelled as
-    // such or unlabelled, may still say success: false. Anything else
-    // under 2xx is the image itself.
-    if (!ok || (looks_like_json(r.body) && (json || type.empty()))) {
-        return parse_envelope<Blob>(r, [](const boost::json::value&, const Path& p) -> Result<Blob> {
-            return decode_error(p, "expected image bytes, got a JSON envelope");
-        });
-    }
-    if (json || r.body.empty()) {
-        ApiError e = decode_error(Path{}, json ? "expected image bytes, got application/json"
-                                               : "empty, expected image bytes");
-        e.http_status = r.status;
-        return e;
-    }
-    Blob b;
-    b.content_type = std::string(type);
-    b.bytes = r.body;
-    return b;
-}
-
-inline Result<v1::BatchTokenGrant> parse_batch_token(const HttpResponse& r, const ParseContext&) {
-    return parse_envelope<v1::BatchTokenGrant>(r, [](const boost::json::value& v, const Path& p)
-                                                     -> Result<v1::BatchTokenGrant> {
-        const auto* o = v.if_object();
-        if (o == nullptr) return type_error(p, "an object", v);
-        v1::BatchTokenGrant g;
-        if (auto e = read_string(*o, "token", p, g.token, true)) return std::move(*e);
-        std::string when;
-        if (auto e = read_string(*o, "expiresAt", p, when, true)) return std::move(*e);
-        auto tp = parse_rfc3339(when);
-        if (!tp) return decode_error(p.child("expiresAt"), "not an RFC 3339 date-time");
-        g.expires_at = *tp;
-        return g;
-    });
-}
-
-} // namespace detail
-
-namespace v1 {
-
-/// Builds an upload: `POST /accounts/{account_id}/images/v1`, multipart.
-///
-/// Parts, in order: `file` (with filename and sniffed image type) or `url`,
-/// then `id`, `creator`, `metadata` (compact JSON text), `requireSignedURLs`.
-/// Not idempotent: the retry policy leaves it alone unless told otherwise.
-/// @return the request, or `invalid_argument` when: both or neither of
-///   file and url; the file is empty or over `Config::max_upload_bytes`;
-///   its type is unknown and not given; the custom ID breaks a rule (over
-///   1024 characters, leading/trailing `/`, a UUID, dot segments, or with
-///   `require_signed_urls = true`); metadata is not an object or over 1024
-///   bytes; creator over 1024 characters; the Config is incomplete.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/create/
-CFIMAGES_DECL Result<Request<Image>> create(const Config& cfg, const CreateParams& p) {
-    if (p.file.has_value() == p.url.has_value())
-        return ApiError::invalid("file/url", "exactly one of file and url is required");
-    std::vector<detail::Part> parts;
-    parts.reserve(5);
-    std::string filename, metadata;
-    detail::Part part;
-    if (p.file) {
-        if (auto e = detail::file_part("file", *p.file, cfg.max_upload_bytes, filename, part)) return std::move(*e);
-        parts.push_back(part);
-    } else {
-        if (auto e = detail::check_source_url("url", *p.url)) return std::move(*e);
-        parts.push_back({"url", *p.url});
-    }
-    if (auto e = detail::add_shared_upload_parts(parts, p.id, p.creator, p.metadata,
-                                                 p.require_signed_urls.value_or(false), metadata))
-        return std::move(*e);
-    if (p.require_signed_urls)
-        parts.push_back({"requireSignedURLs", *p.require_signed_urls ? "true" : "false"});
-
-    auto http = detail::start(cfg, Method::post, {detail::lit("/images/v1")});
-    if (!http) return std::move(http).error();
-    std::string body;
-    std::string type = detail::build_multipart(parts, body);
-    detail::set_body(*http, std::move(type), std::move(body));
-    return detail::finish<Image>(std::move(*http), detail::parse_image, false);
-}
-
-/// Builds `GET /accounts/{account_id}/images/v1?page&per_page&creator`.
-///
-/// The v1 list has no cursor; `ImagePage::has_more()` says whether the page
-/// was full, and `next_page` (paging.hpp) builds the following request.
-/// @return the request, or `invalid_argument` when page < 1, per_page is
-///   outside 10..10000, creator is over 1024 characters, or the Config is
-///   incomplete.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/list/
-CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {}) {
-    if (p.page && *p.page < 1) return ApiError::invalid("page", "must be at least 1");
-    if (p.per_page && (*p.per_page < 10 || *p.per_page > 10000))
-        return ApiError::invalid("per_page", "must be between 10 and 10000");
-    if (p.creator)
-        if (auto e = detail::check_creator("creator", *p.creator)) return std::move(*e);
-    auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1")});
-    if (!http) return std::move(http).error();
-    bool first = true;
-    if (p.page) detail::add_query(http->url, first, "page", detail::int_to_string(*p.page));
-    if (p.per_page) detail::add_query(http->url, first, "per_page", detail::int_to_string(*p.per_page));
-    if (p.creator) detail::add_query(http->url, first, "creator", *p.creator);
-    return detail::finish<ImagePage>(std::move(*http), detail::parse_v1_page, true,
-                                     ParseContext{p.page.value_or(1), p.per_page.value_or(0)});
-}
-
-/// Builds `GET /accounts/{account_id}/images/v1/{image_id}`.
-/// @return the request, or `invalid_argument` for an empty, dot or
-///   control-character ID, or an incomplete Config.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/get/
-CFIMAGES_DECL Result<Request<Image>> get(const Config& cfg, std::string_view image_id) {
-    auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1"), detail::param("image_id", image_id)});
-    if (!http) return std::move(http).error();
-    return detail::finish<Image>(std::move(*http), detail::parse_image);
-}
-
-/// Builds `PATCH /accounts/{account_id}/images/v1/{image_id}` with a JSON
-/// body holding only the fields to change (`metadata`,
-/// `requireSignedURLs`, `creator`, in that order).
-/// @return the request, or `invalid_argument` when nothing would change,
-///   metadata is not an object or over 1024 bytes, creator is too long, or
-///   the ID or Config is bad.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/edit/
-CFIMAGES_DECL Result<Request<Image>> edit(const Config& cfg, std::string_view image_id, const EditParams& p) {
-    if (!p.metadata && !p.require_signed_urls && !p.creator)
-        return ApiError::invalid("params", "nothing to change: set metadata, require_signed_urls or creator");
-    std::string metadata;
-    if (p.metadata)
-        if (auto e = detail::serialize_metadata("metadata", *p.metadata, metadata)) return std::move(*e);
-    if (p.creator)
-        if (auto e = detail::check_creator("creator", *p.creator)) return std::move(*e);
-    auto http = detail::start(cfg, Method::patch, {detail::lit("/images/v1"), detail::param("image_id", image_id)});
-    if (!http) return std::move(http).error();
-    std::string body = "{";
-    if (p.metadata) body.append("\"metadata\":").append(metadata);
-    if (p.require_signed_urls) {
-        if (body.size() > 1) body.push_back(',');
-        body.append("\"requireSignedURLs\":").append(*p.require_signed_urls ? "true" : "false");
-    }
-    if (p.creator) {
-        if (body.size() > 1) body.push_back(',');
-        body.append("\"creator\":").append(boost::json::serialize(boost::json::string_view(*p.creator)));
-    }
-    body.push_back('}');
-    detail::set_body(*http, "application/json", std::move(body));
-    return detail::finish<Image>(std::move(*http), detail::parse_image);
-}
-
-/// Builds `DELETE /accounts/{account_id}/images/v1/{image_id}`, with the
-/// `{}` JSON body the published schema requires.
-/// @return the request, or `invalid_argument` for a bad ID or Config.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/delete/
-CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_view image_id) {
-    auto http = detail::start(cfg, Method::delete_, {detail::lit("/images/v1"), detail::param("image_id", image_id)});
-    if (!http) return std::move(http).error();
-    detail::set_body(*http, "application/json", "{}");
-    return detail::finish<Deleted>(std::move(*http), detail::parse_deleted);
-}
-
-/// Builds `GET /accounts/{account_id}/images/v1/batch_token`: a short-lived
-/// token for `https://batch.imagedelivery.net` (put it in `Config` as a
-/// `BatchToken` to send Images calls there).
-/// @return the request, or `invalid_argument` for a bad Config.
-/// https://developers.cloudflare.com/images/upload-images/images-batch/
-CFIMAGES_DECL Result<Request<BatchTokenGrant>> batch_token(const Config& cfg) {
-    auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/batch_token")});
-    if (!http) return std::move(http).error();
-    return detail::finish<BatchTokenGrant>(std::move(*http), detail::parse_batch_token);
-}
-
-namespace blobs {
-
-/// Builds `GET /accounts/{account_id}/images/v1/{image_id}/blob`, asking
-/// for `image/*`; the parser returns the bytes and their content type.
-/// @return the request, or `invalid_argument` for a bad ID or Config.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v1/subresources/blobs/methods/get/
-CFIMAGES_DECL Result<Request<Blob>> get(const Config& cfg, std::string_view image_id) {
-    auto http = detail::start(cfg, Method::get,
-                              {detail::lit("/images/v1"), detail::param("image_id", image_id), detail::lit("/blob")},
-                              "image/*");
-    if (!http) return std::move(http).error();
-    return detail::finish<Blob>(std::move(*http), detail::parse_blob);
-}
-
-} // namespace blobs
-} // namespace v1
-
-/// Parses the answer to a `v1::list` request into `page`, overwriting the
-/// images `page` already holds in place, so a walk over pages reuses their
-/// memory (see the v2 overload). Same result and errors as
-/// `request.parse(response)`; a request with a parser of its own is
-/// parsed by that parser.
-/// @return the number of images on the page; on error `page` is left
-///   empty.
-CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v1::ImagePage>& request, const HttpResponse& response,
-                                             v1::ImagePage& page) {
-    Result<v1::ImagePage> parsed = request.parser == &detail::parse_v1_page
-                                       ? detail::parse_v1_page_reusing(response, request.context, &page.images)
-                                       : request.parse(response);
-    if (!parsed) {
-        page = v1::ImagePage{};
-        return fail(std::move(parsed).error());
-    }
-    page = std::move(*parsed);
-    return page.images.size();
-}
-#endif // CFIMAGES_DEFINE_BODIES
-} // namespace cfimages
-
-#endif // CFIMAGES_IMAGES_HPP
-// ---- end <cfimages/images.hpp> ----
-// ---- begin <cfimages/keys.hpp> ----
-#ifndef CFIMAGES_KEYS_HPP
-#define CFIMAGES_KEYS_HPP
-
-/// @file
-/// Signing keys for signed delivery URLs: list, create or rotate, delete.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v1/subresources/keys/
-
-
-#if CFIMAGES_DEFINE_BODIES
-#endif
-
-namespace cfimages {
-#if !CFIMAGES_DEFINE_BODIES
-// Separate compilation (cfimages/detail/link.hpp): declarations only;
-// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
-namespace v1 {
-namespace keys {
-CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> list(const Config& cfg);
-CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> update(const Config& cfg, std::string_view name);
-CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> remove(const Config& cfg, std::string_view name);
-} // namespace keys
-} // namespace v1
-#else
-namespace detail {
-
-inline Result<std::vector<SigningKey>> parse_keys(const HttpResponse& r, const ParseContext&) {
-    return parse_envelope<std::vector<SigningKey>>(r, decode_keys);
-}
-
-// Key names travel in the path; the API allows letters, digits, `-` and `_`.
-inline std::optional<ApiError> check_key_name(std::string_view name) {
-    if (auto e = check_path_param("name", name, 64)) return e;
-    for (char c : name) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '-' || c == '_';
-        if (!ok) return ApiError::invalid("name", "may hold only letters, digits, '-' and '_'");
-    }
-    return std::nullopt;
-}
-
-} // namespace detail
-
-namespace v1 {
-namespace keys {
-
-/// Builds `GET /accounts/{account_id}/images/v1/keys`.
-/// @return the request, or `invalid_argument` for a bad Config.
-/// The parsed value is every key with its secret `value`: do not log it.
-CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> list(const Config& cfg) {
-    auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/keys")});
-    if (!http) return std::move(http).error();
-    return detail::finish<std::vector<SigningKey>>(std::move(*http), detail::parse_keys);
-}
-
-/// Builds `PUT /accounts/{account_id}/images/v1/keys/{name}`: creates the
-/// key, or rotates it when it exists. The answer lists all keys.
-/// @return the request, or `invalid_argument` when the name is empty, over
-///   64 characters or holds anything but letters, digits, `-`, `_`.
-CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> update(const Config& cfg, std::string_view name) {
-    if (auto e = detail::check_key_name(name)) return std::move(*e);
-    auto http = detail::start(cfg, Method::put, {detail::lit("/images/v1/keys"), detail::param("name", name)});
-    if (!http) return std::move(http).error();
-    return detail::finish<std::vector<SigningKey>>(std::move(*http), detail::parse_keys);
-}
-
-/// Builds `DELETE /accounts/{account_id}/images/v1/keys/{name}`. The
-/// answer lists the keys that remain.
-/// @return the request, or `invalid_argument` for a bad name or Config.
-CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> remove(const Config& cfg, std::string_view name) {
-    if (auto e = detail::check_key_name(name)) return std::move(*e);
-    auto http = detail::start(cfg, Method::delete_, {detail::lit("/images/v1/keys"), detail::param("name", name)});
-    if (!http) return std::move(http).error();
-    return detail::finish<std::vector<SigningKey>>(std::move(*http), detail::parse_keys);
-}
-
-} // namespace keys
-} // namespace v1
-#endif // CFIMAGES_DEFINE_BODIES
-} // namespace cfimages
-
-#endif // CFIMAGES_KEYS_HPP
-// ---- end <cfimages/keys.hpp> ----
-// ---- begin <cfimages/stats.hpp> ----
-#ifndef CFIMAGES_STATS_HPP
-#define CFIMAGES_STATS_HPP
-
-/// @file
-/// Account usage. https://developers.cloudflare.com/api/resources/images/subresources/v1/subresources/stats/
-
-#if CFIMAGES_DEFINE_BODIES
-#endif
-
-namespace cfimages {
-#if !CFIMAGES_DEFINE_BODIES
-// Separate compilation (cfimages/detail/link.hpp): declarations only;
-// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
-namespace v1 {
-namespace stats {
-CFIMAGES_DECL Result<Request<Stats>> get(const Config& cfg);
-} // namespace stats
-} // namespace v1
-#else
-namespace detail {
-
-inline Result<Stats> parse_stats(const HttpResponse& r, const ParseContext&) {
-    return parse_envelope<Stats>(r, decode_stats);
-}
-
-} // namespace detail
-
-namespace v1 {
-namespace stats {
-
-/// Builds `GET /accounts/{account_id}/images/v1/stats`.
-/// @return the request, or `invalid_argument` for a bad Config.
-CFIMAGES_DECL Result<Request<Stats>> get(const Config& cfg) {
-    auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/stats")});
-    if (!http) return std::move(http).error();
-    return detail::finish<Stats>(std::move(*http), detail::parse_stats);
-}
-
-} // namespace stats
-} // namespace v1
-#endif // CFIMAGES_DEFINE_BODIES
-} // namespace cfimages
-
-#endif // CFIMAGES_STATS_HPP
-// ---- end <cfimages/stats.hpp> ----
-// ---- begin <cfimages/variants.hpp> ----
-#ifndef CFIMAGES_VARIANTS_HPP
-#define CFIMAGES_VARIANTS_HPP
-
-/// @file
-/// Named variants: list, get, create, edit, delete.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v1/subresources/variants/
-
-
-#if CFIMAGES_DEFINE_BODIES
-#endif
-
-namespace cfimages {
-namespace v1 {
-namespace variants {
-
-/// Parameters of `variants::edit`: new options, and optionally a new
-/// `neverRequireSignedURLs`.
-struct EditParams {
-    VariantOptions options;                          ///< The new options (all of them are sent).
-    std::optional<bool> never_require_signed_urls;   ///< `neverRequireSignedURLs`; unchanged when nullopt.
-};
-
-} // namespace variants
-} // namespace v1
-
-#if !CFIMAGES_DEFINE_BODIES
-// Separate compilation (cfimages/detail/link.hpp): declarations only;
-// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
-namespace v1 {
-namespace variants {
-CFIMAGES_DECL Result<Request<std::map<std::string, Variant>>> list(const Config& cfg);
-CFIMAGES_DECL Result<Request<Variant>> get(const Config& cfg, std::string_view variant_id);
-CFIMAGES_DECL Result<Request<Variant>> create(const Config& cfg, const Variant& v);
-CFIMAGES_DECL Result<Request<Variant>> edit(const Config& cfg, std::string_view variant_id, const EditParams& p);
-CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_view variant_id);
-} // namespace variants
-} // namespace v1
-#else
-namespace detail {
-
-inline Result<std::map<std::string, Variant>> parse_variant_map(const HttpResponse& r, const ParseContext&) {
-    return parse_envelope<std::map<std::string, Variant>>(r, decode_variant_map);
-}
-
-inline Result<Variant> parse_variant(const HttpResponse& r, const ParseContext&) {
-    return parse_envelope<Variant>(r, decode_variant_result);
-}
-
-// Variant names: 1 to 99 letters and digits (the published schema's
-// maxLength; the dashboard and API refuse anything else).
-inline std::optional<ApiError> check_variant_id(std::string_view field, std::string_view id) {
-    if (auto e = check_path_param(field, id, 99)) return e;
-    for (char c : id) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        if (!ok) return ApiError::invalid(field, "may hold only letters and digits");
-    }
-    return std::nullopt;
-}
-
-inline std::optional<ApiError> check_options(const VariantOptions& o) {
-    if (to_string(o.fit).empty())
-        return ApiError::invalid("options.fit", "must be one of scale-down, contain, cover, crop, pad");
-    if (to_string(o.metadata).empty())
-        return ApiError::invalid("options.metadata", "must be one of keep, copyright, none");
-    if (o.width < 1 || o.width > 100000) return ApiError::invalid("options.width", "must be between 1 and 100000");
-    if (o.height < 1 || o.height > 100000) return ApiError::invalid("options.height", "must be between 1 and 100000");
-    return std::nullopt;
-}
-
-inline void append_options(std::string& body, const VariantOptions& o) {
-    body.append("{\"fit\":\"").append(to_string(o.fit)).append("\",\"metadata\":\"").append(to_string(o.metadata));
-    body.append("\",\"width\":");
-    append_int(body, o.width);
-    body.append(",\"height\":");
-    append_int(body, o.height);
-    body.push_back('}');
-}
-
-} // namespace detail
-
-namespace v1 {
-namespace variants {
-
-/// Builds `GET /accounts/{account_id}/images/v1/variants`. The result maps
-/// every variant name to its definition (not only `hero`, as the schema
-/// suggests).
-/// @return the request, or `invalid_argument` for a bad Config.
-CFIMAGES_DECL Result<Request<std::map<std::string, Variant>>> list(const Config& cfg) {
-    auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/variants")});
-    if (!http) return std::move(http).error();
-    return detail::finish<std::map<std::string, Variant>>(std::move(*http), detail::parse_variant_map);
-}
-
-/// Builds `GET /accounts/{account_id}/images/v1/variants/{variant_id}`.
-/// @return the request, or `invalid_argument` for a bad name or Config.
-CFIMAGES_DECL Result<Request<Variant>> get(const Config& cfg, std::string_view variant_id) {
-    if (auto e = detail::check_variant_id("variant_id", variant_id)) return std::move(*e);
-    auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/variants"), detail::param("variant_id", variant_id)});
-    if (!http) return std::move(http).error();
-    return detail::finish<Variant>(std::move(*http), detail::parse_variant);
-}
-
-/// Builds `POST /accounts/{account_id}/images/v1/variants` with the JSON
-/// body `{"id","options":{"fit","metadata","width","height"},"neverRequireSignedURLs"}`.
-/// Not idempotent (a retry may answer "already exists").
-/// @return the request, or `invalid_argument` when the name is not 1-99
-///   letters and digits, fit or metadata is outside its enumeration, or
-///   width/height is not positive.
-CFIMAGES_DECL Result<Request<Variant>> create(const Config& cfg, const Variant& v) {
-    if (auto e = detail::check_variant_id("id", v.id)) return std::move(*e);
-    if (auto e = detail::check_options(v.options)) return std::move(*e);
-    auto http = detail::start(cfg, Method::post, {detail::lit("/images/v1/variants")});
-    if (!http) return std::move(http).error();
-    std::string body = "{\"id\":\"";
-    body.append(v.id).append("\",\"options\":");
-    detail::append_options(body, v.options);
-    body.append(",\"neverRequireSignedURLs\":").append(v.never_require_signed_urls ? "true" : "false");
-    body.push_back('}');
-    detail::set_body(*http, "application/json", std::move(body));
-    return detail::finish<Variant>(std::move(*http), detail::parse_variant, false);
-}
-
-/// Builds `PATCH /accounts/{account_id}/images/v1/variants/{variant_id}`
-/// with `{"options":{...}[,"neverRequireSignedURLs":b]}`.
-/// @return the request, or `invalid_argument` for a bad name, options or Config.
-CFIMAGES_DECL Result<Request<Variant>> edit(const Config& cfg, std::string_view variant_id, const EditParams& p) {
-    if (auto e = detail::check_variant_id("variant_id", variant_id)) return std::move(*e);
-    if (auto e = detail::check_options(p.options)) return std::move(*e);
-    auto http = detail::start(cfg, Method::patch, {detail::lit("/images/v1/variants"), detail::param("variant_id", variant_id)});
-    if (!http) return std::move(http).error();
-    std::string body = "{\"options\":";
-    detail::append_options(body, p.options);
-    if (p.never_require_signed_urls)
-        body.append(",\"neverRequireSignedURLs\":").append(*p.never_require_signed_urls ? "true" : "false");
-    body.push_back('}');
-    detail::set_body(*http, "application/json", std::move(body));
-    return detail::finish<Variant>(std::move(*http), detail::parse_variant);
-}
-
-/// Builds `DELETE /accounts/{account_id}/images/v1/variants/{variant_id}`,
-/// with the `{}` JSON body the published schema requires.
-/// @return the request, or `invalid_argument` for a bad name or Config.
-CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_view variant_id) {
-    if (auto e = detail::check_variant_id("variant_id", variant_id)) return std::move(*e);
-    auto http = detail::start(cfg, Method::delete_, {detail::lit("/images/v1/variants"), detail::param("variant_id", variant_id)});
-    if (!http) return std::move(http).error();
-    detail::set_body(*http, "application/json", "{}");
-    return detail::finish<Deleted>(std::move(*http), detail::parse_deleted);
-}
-
-} // namespace variants
-} // namespace v1
-#endif // CFIMAGES_DEFINE_BODIES
-} // namespace cfimages
-
-#endif // CFIMAGES_VARIANTS_HPP
-// ---- end <cfimages/variants.hpp> ----
-// ---- begin <cfimages/meta_filter.hpp> ----
-#ifndef CFIMAGES_META_FILTER_HPP
-#define CFIMAGES_META_FILTER_HPP
-
-/// @file
-/// Metadata filters for `v2::list`. On the wire: `meta.<field>[<op>]=<value>`.
-///
-/// Filters match the JSON metadata stored with each image (`Image::meta`);
-/// they combine with AND. A nested field is a dotted path
-/// (`region.name` matches `{"region": {"name": ...}}`).
-///
-/// The API's limits, checked by `validate` before anything is sent: at
-/// most 5 filters, at most 5 levels of nesting, 1 to 10 values for `in`
-/// operators; range operators (`gt`, `gte`, `lt`, `lte`) and the `:number`
-/// operators take numbers only, `eq:boolean` takes `true` or `false`.
-///
-/// Encoding, decided from Cloudflare's documented examples
-/// (`?meta.status[in]=pending|deleted|flagged`, `meta.status[eq:string]=active`):
-/// the brackets, the `:` of the operator, the `.` between path levels and
-/// the `|` between `in` values are sent literally, exactly as documented,
-/// because the server matches that syntax and a literal byte is read the
-/// same whether or not the server percent-decodes keys first. Everything
-/// else in a field name or a value is percent-encoded (RFC 3986 unreserved
-/// characters stay as they are; a space is `%20`), so `&`, `=`, `#`, `+`
-/// or `|` inside a value cannot be mistaken for syntax. Field names
-/// containing `[`, `]` or `.`-separated empty parts are refused, and so
-/// are `in` values containing `|`, since the server would split them.
-///
-/// https://developers.cloudflare.com/api/resources/images/subresources/v2/methods/list/
-
-
-
-namespace cfimages {
-namespace v2 {
-
-/// A metadata comparison operator.
-enum class MetaOp {
-    eq,          ///< `eq`: equals (type inferred by the server).
-    eq_string,   ///< `eq:string`: equals, compared as a string.
-    eq_number,   ///< `eq:number`: equals, compared as a number.
-    eq_boolean,  ///< `eq:boolean`: equals `true` or `false`.
-    in,          ///< `in`: equals any of the values.
-    in_string,   ///< `in:string`: any of the values, as strings.
-    in_number,   ///< `in:number`: any of the values, as numbers.
-    gt,          ///< `gt`: greater than (numbers only).
-    gte,         ///< `gte`: greater than or equal (numbers only).
-    lt,          ///< `lt`: less than (numbers only).
-    lte,         ///< `lte`: less than or equal (numbers only).
-};
-
-/// Returns the operator as written between the brackets (`"eq:string"`),
-/// or an empty view for a value outside the enumeration.
-inline std::string_view to_string(MetaOp op) noexcept {
-    switch (op) {
-    case MetaOp::eq: return "eq";
-    case MetaOp::eq_string: return "eq:string";
-    case MetaOp::eq_number: return "eq:number";
-    case MetaOp::eq_boolean: return "eq:boolean";
-    case MetaOp::in: return "in";
-    case MetaOp::in_string: return "in:string";
-    case MetaOp::in_number: return "in:number";
-    case MetaOp::gt: return "gt";
-    case MetaOp::gte: return "gte";
-    case MetaOp::lt: return "lt";
-    case MetaOp::lte: return "lte";
-    }
-    return {};
-}
-
-/// Parses an operator name. Also accepts `gt:number`, `gte:number`,
-/// `lt:number`, `lte:number`, which the API documents as synonyms of the
-/// range operators. @return the operator, or nullopt when unknown.
-inline std::optional<MetaOp> parse_meta_op(std::string_view s) noexcept {
-    if (s == "eq") return MetaOp::eq;
-    if (s == "eq:string") return MetaOp::eq_string;
-    if (s == "eq:number") return MetaOp::eq_number;
-    if (s == "eq:boolean") return MetaOp::eq_boolean;
-    if (s == "in") return MetaOp::in;
-    if (s == "in:string") return MetaOp::in_string;
-    if (s == "in:number") return MetaOp::in_number;
-    if (s == "gt" || s == "gt:number") return MetaOp::gt;
-    if (s == "gte" || s == "gte:number") return MetaOp::gte;
-    if (s == "lt" || s == "lt:number") return MetaOp::lt;
-    if (s == "lte" || s == "lte:number") return MetaOp::lte;
-    return std::nullopt;
-}
-
-/// Returns true for the list operators (`in`, `in:string`, `in:number`).
-inline bool is_list_op(MetaOp op) noexcept {
-    return op == MetaOp::in || op == MetaOp::in_string || op == MetaOp::in_number;
-}
-
-/// One filter. On the wire: `meta.<field>[<op>]=<values joined by |>`.
-struct MetaFilter {
-    /// The metadata field; a dotted path for nested fields (`region.name`),
-    /// without the `meta` prefix.
-    std::string field;
-    MetaOp op = MetaOp::eq;  ///< The comparison.
-    /// The value(s), unencoded: exactly one, or 1 to 10 for list operators.
-    std::vector<std::string> values;
-
-    /// Equal when every field is equal.
-    friend bool operator==(const MetaFilter& a, const MetaFilter& b) {
-        return a.field == b.field && a.op == b.op && a.values == b.values;
-    }
-    /// Not equal when any field differs.
-    friend bool operator!=(const MetaFilter& a, const MetaFilter& b) { return !(a == b); }
-};
-
-/// At most this many filters per request.
-inline constexpr std::size_t max_meta_filters = 5;
-/// At most this many levels in a field path (`a.b.c.d.e`).
-inline constexpr std::size_t max_meta_depth = 5;
-/// At most this many values for a list operator.
-inline constexpr std::size_t max_meta_in_values = 10;
-
-namespace meta_detail {
-
-// A JSON-style number: -?digits(.digits)?([eE][+-]?digits)?
-inline bool is_number(std::string_view s) noexcept {
-    std::size_t i = 0;
-    auto digits = [&]() {
-        const std::size_t from = i;
-        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-        return i > from;
-    };
-    if (i < s.size() && s[i] == '-') ++i;
-    if (!digits()) return false;
-    if (i < s.size() && s[i] == '.') {
-        ++i;
-        if (!digits()) return false;
-    }
-    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-        ++i;
-        if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-        if (!digits()) return false;
-    }
-    return i == s.size() && s.size() <= 64;
-}
-
-inline std::optional<ApiError> check_filter(const MetaFilter& f, std::size_t index) {
-    std::string where = "meta[" + cfimages::detail::int_to_string(static_cast<std::int64_t>(index)) + "]";
-    if (f.field.empty()) return ApiError::invalid(where + ".field", "must not be empty");
-    if (f.field.size() > 1024) return ApiError::invalid(where + ".field", "must be at most 1024 characters");
-    if (cfimages::detail::has_control(f.field))
-        return ApiError::invalid(where + ".field", "must not contain control characters (CR, LF, ...)");
-    if (f.field.find_first_of("[]") != std::string::npos)
-        return ApiError::invalid(where + ".field", "must not contain '[' or ']'");
-    std::size_t depth = 1;
-    for (std::size_t i = 0; i < f.field.size(); ++i) {
-        if (f.field[i] != '.') continue;
-        ++depth;
-        if (i == 0 || i + 1 == f.field.size() || f.field[i + 1] == '.')
-            return ApiError::invalid(where + ".field", "must not have empty parts around '.'");
-    }
-    if (depth > max_meta_depth)
-        return ApiError::invalid(where + ".field", "nests " + cfimages::detail::int_to_string(
-                                                              static_cast<std::int64_t>(depth)) +
-                                                          " levels; the API allows at most 5");
-    const std::string_view op = to_string(f.op);
-    if (op.empty()) return ApiError::invalid(where + ".op", "is not a known operator");
-    where += " (" + f.field + "[" + std::string(op) + "])";
-    if (is_list_op(f.op)) {
-        if (f.values.empty()) return ApiError::invalid(where, "needs at least one value");
-        if (f.values.size() > max_meta_in_values)
-            return ApiError::invalid(where, "has " + cfimages::detail::int_to_string(
-                                                         static_cast<std::int64_t>(f.values.size())) +
-                                                " values; the API allows at most 10");
-    } else if (f.values.size() != 1) {
-        return ApiError::invalid(where, "needs exactly one value");
-    }
-    for (const std::string& v : f.values) {
-        if (cfimages::detail::has_control(v))
-            return ApiError::invalid(where, "values must not contain control characters (CR, LF, ...)");
-        if (v.size() > 1024) return ApiError::invalid(where, "values must be at most 1024 characters");
-        if (is_list_op(f.op)) {
-            if (v.empty()) return ApiError::invalid(where, "list values must not be empty");
-            if (v.find('|') != std::string::npos)
-                return ApiError::invalid(where, "list values must not contain '|' (the separator)");
-        }
-        switch (f.op) {
-        case MetaOp::eq_number: case MetaOp::in_number: case MetaOp::gt: case MetaOp::gte:
-        case MetaOp::lt: case MetaOp::lte:
-            if (!is_number(v)) return ApiError::invalid(where, "'" + v + "' is not a number");
-            break;
-        case MetaOp::eq_boolean:
-            if (v != "true" && v != "false")
-                return ApiError::invalid(where, "value must be true or false (got '" + v + "')");
-            break;
-        default:
-            break;
-        }
-    }
-    return std::nullopt;
-}
-
-} // namespace meta_detail
-
-/// Checks filters against the API's rules before they are sent.
-/// @return nullopt when all is well, or an `invalid_argument` error naming
-///   the filter (`meta[2].field: ...`, `meta[0] (status[eq:number]): 'x'
-///   is not a number`) when: there are more than 5 filters; a field is
-///   empty, over 1024 characters, has control characters (CR, LF, ...),
-///   `[` or `]`, empty path parts, or more than 5 levels; an operator is
-///   unknown; a non-list operator has other than one value; a list
-///   operator has 0 or more than 10 values, an empty value, or a value
-///   with `|`; a numeric operator has a non-number; `eq:boolean` has
-///   other than `true`/`false`.
-inline std::optional<ApiError> validate(const std::vector<MetaFilter>& filters) {
-    if (filters.size() > max_meta_filters)
-        return ApiError::invalid("meta", "has " + cfimages::detail::int_to_string(
-                                                      static_cast<std::int64_t>(filters.size())) +
-                                             " filters; the API allows at most 5");
-    for (std::size_t i = 0; i < filters.size(); ++i)
-        if (auto e = meta_detail::check_filter(filters[i], i)) return e;
-    return std::nullopt;
-}
-
-/// Appends the filters as query parameters, encoded as the file comment
-/// describes. Each is `meta.<field>[<op>]=<value>`, joined with `&`.
-///
-/// `url_query` may be a whole URL or a bare query string: a `?` is added
-/// when it is a URL (has `://`) without a query yet, a `&` when it already
-/// has parameters, nothing when it is empty or ends in `?` or `&`.
-/// Call `validate` first: this function does not check the rules, it only
-/// encodes (safely, whatever the input).
-inline void append_query(std::string& url_query, const std::vector<MetaFilter>& filters) {
-    for (const MetaFilter& f : filters) {
-        if (!url_query.empty()) {
-            const char last = url_query.back();
-            if (last != '?' && last != '&') {
-                const bool is_url = url_query.find("://") != std::string::npos;
-                url_query.push_back(is_url && url_query.find('?') == std::string::npos ? '?' : '&');
-            }
-        }
-        url_query.append("meta.");
-        std::size_t start = 0;
-        while (true) {
-            const std::size_t dot = f.field.find('.', start);
-            cfimages::detail::percent_encode(
-                url_query,
-                std::string_view(f.field).substr(start, dot == std::string::npos ? std::string::npos
-                                                                                 : dot - start));
-            if (dot == std::string::npos) break;
-            url_query.push_back('.');
-            start = dot + 1;
-        }
-        url_query.push_back('[');
-        url_query.append(to_string(f.op));
-        url_query.append("]=");
-        for (std::size_t i = 0; i < f.values.size(); ++i) {
-            if (i != 0) url_query.push_back('|');
-            cfimages::detail::percent_encode(url_query, f.values[i]);
-        }
-    }
-}
-
-/// Parses one filter as the command line writes it: `field[op]=value`,
-/// with `|` between values for list operators (`status[in]=a|b`). A
-/// leading `meta.` is accepted and dropped, so filters copied from
-/// Cloudflare's examples work (`meta.status[eq]=active`); to filter on a
-/// top-level field literally named `meta`, write `meta.meta[...]`.
-/// The value is taken as written (not percent-decoded).
-/// @return the filter, or `invalid_argument` when the text is not of that
-///   shape, the operator is unknown, or the filter breaks a rule of `validate`.
-inline Result<MetaFilter> parse_meta_filter(std::string_view text) {
-    const std::size_t open = text.find('[');
-    const std::size_t close = text.find("]=", open == std::string_view::npos ? 0 : open);
-    if (open == std::string_view::npos || close == std::string_view::npos)
-        return ApiError::invalid("meta", "must look like field[op]=value (e.g. status[eq]=active)");
-    MetaFilter f;
-    std::string_view field = text.substr(0, open);
-    if (field.substr(0, 5) == "meta.") field.remove_prefix(5);
-    f.field.assign(field.begin(), field.end());
-    const std::string_view op = text.substr(open + 1, close - open - 1);
-    auto parsed_op = parse_meta_op(op);
-    if (!parsed_op)
-        return ApiError::invalid("meta", "unknown operator '" + cfimages::detail::one_line(op, 64) +
-                                             "' (use eq, eq:string, eq:number, eq:boolean, in, "
-                                             "in:string, in:number, gt, gte, lt or lte)");
-    f.op = *parsed_op;
-    const std::string_view value = text.substr(close + 2);
-    if (is_list_op(f.op)) {
-        std::size_t start = 0;
-        while (true) {
-            const std::size_t bar = value.find('|', start);
-            const std::string_view v =
-                value.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start);
-            f.values.emplace_back(v.begin(), v.end());
-            if (bar == std::string_view::npos) break;
-            start = bar + 1;
-        }
-    } else {
-        f.values.emplace_back(value.begin(), value.end());
-    }
-    if (auto e = meta_detail::check_filter(f, 0)) return std::move(*e);
-    return f;
-}
-
-} // namespace v2
-} // namespace cfimages
-
-#endif // CFIMAGES_META_FILTER_HPP
-// ---- end <cfimages/meta_filter.hpp> ----
-// ---- begin <cfimages/v2.hpp> ----
-#ifndef CFIMAGES_V2_HPP
-#define CFIMAGES_V2_HPP
-
-/// @file
-/// Images v2: the cursor-paged list and direct creator upload URLs.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v2/
-
-
-
-#if CFIMAGES_DEFINE_BODIES
-#endif
-
-namespace cfimages {
-namespace v2 {
-
-/// Parameters of `v2::list`.
-struct ListParams {
-    std::optional<std::string> continuation_token;  ///< From the previous page.
-    std::optional<std::int64_t> per_page;           ///< 10 to 10000 (server default 1000).
-    std::optional<std::string> sort_order;          ///< "asc" or "desc" (by upload time).
-    std::optional<std::string> creator;             ///< Only images with this creator.
-    /// Metadata filters, `meta.<field>[op]=value` (at most 5; see meta_filter.hpp).
-    std::vector<MetaFilter> meta;
-};
-
-/// Parameters of `v2::direct_uploads::create`.
-struct DirectUploadParams {
-    /// When the upload URL stops working: 2 minutes to 6 hours after `now`
-    /// (server default: 30 minutes).
-    std::optional<std::chrono::system_clock::time_point> expiry;
-    /// The current time, supplied by the caller because builders read no
-    /// clock; required when `expiry` is set.
-    std::optional<std::chrono::system_clock::time_point> now;
-    std::optional<std::string> id;               ///< Custom ID (same rules as upload).
-    std::optional<std::string> creator;          ///< Creator tag.
-    std::optional<boost::json::value> metadata;  ///< A JSON object, at most 1024 bytes.
-    std::optional<bool> require_signed_urls;     ///< `requireSignedURLs`.
-};
-
-} // namespace v2
-
-#if !CFIMAGES_DEFINE_BODIES
-// Separate compilation (cfimages/detail/link.hpp): declarations only;
-// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
-namespace v2 {
-CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {});
-namespace direct_uploads {
-CFIMAGES_DECL Result<Request<DirectUpload>> create(const Config& cfg, const DirectUploadParams& p);
-} // namespace direct_uploads
-} // namespace v2
-CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v2::ImagePage>& request, const HttpResponse& response,
-                                             v2::ImagePage& page);
-#else
-namespace detail {
-
-// `reuse`: the images of an earlier page to overwrite (parse_into), or null.
-inline Result<v2::ImagePage> parse_v2_page_reusing(const HttpResponse& r, std::vector<Image>* reuse) {
-    return parse_envelope<v2::ImagePage>(r, [](const boost::json::value& v, const Path& p) -> Result<v2::ImagePage> {
-        const auto* o = v.if_object();
-        if (o == nullptr) return type_error(p, "an object", v);
-        v2::ImagePage page;
-        if (auto e = decode_images(*o, p, page.images)) return std::move(*e);
-        if (auto e = read_opt_string(*o, "continuation_token", p, page.continuation_token)) return std::move(*e);
-        return page;
-    }, false, reuse);
-}
-
-inline Result<v2::ImagePage> parse_v2_page(const HttpResponse& r, const ParseContext&) {
-    return parse_v2_page_reusing(r, nullptr);
-}
-
-inline Result<DirectUpload> parse_direct_upload(const HttpResponse& r, const ParseContext&) {
-    return parse_envelope<DirectUpload>(r, [](const boost::json::value& v, const Path& p) -> Result<DirectUpload> {
-        const auto* o = v.if_object();
-        if (o == nullptr) return type_error(p, "an object", v);
-        DirectUpload d;
-        if (auto e = read_string(*o, "id", p, d.id, true)) return std::move(*e);
-        if (auto e = read_string(*o, "uploadURL", p, d.upload_url, true)) return std::move(*e);
-        return d;
-    });
-}
-
-} // namespace detail
-
-namespace v2 {
-
-/// Builds `GET /accounts/{account_id}/images/v2?continuation_token&per_page&sort_order&creator`.
-///
-/// Pages follow `ImagePage::continuation_token`; `next_page` (paging.hpp)
-/// builds the following request.
-/// @return the request, or `invalid_argument` when per_page is outside
-///   10..10000, sort_order is not asc/desc, a metadata filter breaks the
-///   API's limits (meta_filter.hpp), a string is too long or holds
-///   control characters, or the Config is incomplete.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v2/methods/list/
-CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {}) {
-    if (p.per_page && (*p.per_page < 10 || *p.per_page > 10000))
-        return ApiError::invalid("per_page", "must be between 10 and 10000");
-    if (p.sort_order && *p.sort_order != "asc" && *p.sort_order != "desc")
-        return ApiError::invalid("sort_order", "must be \"asc\" or \"desc\"");
-    if (p.continuation_token && (p.continuation_token->size() > 4096 || detail::has_control(*p.continuation_token)))
-        return ApiError::invalid("continuation_token", "must be at most 4096 characters without control characters");
-    if (p.creator)
-        if (auto e = detail::check_creator("creator", *p.creator)) return std::move(*e);
-    if (auto e = validate(p.meta)) return std::move(*e);
-    auto http = detail::start(cfg, Method::get, {detail::lit("/images/v2")});
-    if (!http) return std::move(http).error();
-    bool first = true;
-    if (p.continuation_token && !p.continuation_token->empty())
-        detail::add_query(http->url, first, "continuation_token", *p.continuation_token);
-    if (p.per_page) detail::add_query(http->url, first, "per_page", detail::int_to_string(*p.per_page));
-    if (p.sort_order) detail::add_query(http->url, first, "sort_order", *p.sort_order);
-    if (p.creator) detail::add_query(http->url, first, "creator", *p.creator);
-    append_query(http->url, p.meta);
-    return detail::finish<ImagePage>(std::move(*http), detail::parse_v2_page);
-}
-
-namespace direct_uploads {
-
-/// Builds `POST /accounts/{account_id}/images/v2/direct_upload`, multipart.
-///
-/// Parts, in order: `expiry` (RFC 3339, UTC), `id`, `creator`, `metadata`,
-/// `requireSignedURLs` (always sent, so the body is never empty). The
-/// answer's `upload_url` takes one unauthenticated POST (see upload_to.hpp).
-/// Not idempotent: each call reserves a new image ID.
-/// @return the request, or `invalid_argument` when expiry is set without
-///   `now` or is not 2 minutes to 6 hours after it, the custom ID breaks a
-///   rule, metadata is not an object or over 1024 bytes, or the Config is
-///   incomplete.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v2/subresources/direct_uploads/methods/create/
-CFIMAGES_DECL Result<Request<DirectUpload>> create(const Config& cfg, const DirectUploadParams& p) {
-    std::vector<detail::Part> parts;
-    parts.reserve(5);
-    std::string expiry, metadata;
-    if (p.expiry) {
-        if (!p.now) return ApiError::invalid("now", "required when expiry is set (builders read no clock)");
-        // expiry - now could overflow for extreme time points (max() as "never");
-        // compare in the clock's unsigned ticks, exact once expiry >= now.
-        using Dur = std::chrono::system_clock::duration;
-        const auto e = p.expiry->time_since_epoch().count();
-        const auto n = p.now->time_since_epoch().count();
-        const auto ticks = static_cast<std::uint64_t>(e) - static_cast<std::uint64_t>(n);
-        constexpr auto lo = static_cast<std::uint64_t>(std::chrono::duration_cast<Dur>(std::chrono::minutes(2)).count());
-        constexpr auto hi = static_cast<std::uint64_t>(std::chrono::duration_cast<Dur>(std::chrono::hours(6)).count());
-        if (e < n || ticks < lo || ticks > hi)
-            return ApiError::invalid("expiry", "must be between 2 minutes and 6 hours after now");
-        expiry = detail::format_rfc3339(*p.expiry);
-        parts.push_back({"expiry", expiry});
-    }
-    if (auto e = detail::add_shared_upload_parts(parts, p.id, p.creator, p.metadata,
-                                                 p.require_signed_urls.value_or(false), metadata))
-        return std::move(*e);
-    parts.push_back({"requireSignedURLs", p.require_signed_urls.value_or(false) ? "true" : "false"});
-    auto http = detail::start(cfg, Method::post, {detail::lit("/images/v2/direct_upload")});
-    if (!http) return std::move(http).error();
-    std::string body;
-    std::string type = detail::build_multipart(parts, body);
-    detail::set_body(*http, std::move(type), std::move(body));
-    return detail::finish<DirectUpload>(std::move(*http), detail::parse_direct_upload, false);
-}
-
-} // namespace direct_uploads
-} // namespace v2
-
-/// Parses the answer to a `v2::list` request into `page`, overwriting the
-/// images `page` already holds in place: a loop over pages (or over the
-/// same listing) then reuses their strings and vectors instead of
-/// allocating and freeing some 60,000 small blocks per 10,000-image page.
-/// Same checks and errors as `request.parse(response)`, which it equals in
-/// result; a request with a parser of its own is parsed by that parser.
-/// @return the number of images on the page; on error (`api`, `decode`,
-///   as `parse`) `page` is left empty.
-CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v2::ImagePage>& request, const HttpResponse& response,
-                                             v2::ImagePage& page) {
-    Result<v2::ImagePage> parsed = request.parser == &detail::parse_v2_page
-                                       ? detail::parse_v2_page_reusing(response, &page.images)
-                                       : request.parse(response);
-    if (!parsed) {
-        page = v2::ImagePage{};
-        return fail(std::move(parsed).error());
-    }
-    page = std::move(*parsed);
-    return page.images.size();
-}
-#endif // CFIMAGES_DEFINE_BODIES
-} // namespace cfimages
-
-#endif // CFIMAGES_V2_HPP
-// ---- end <cfimages/v2.hpp> ----
-// ---- begin <cfimages/upload_to.hpp> ----
-#ifndef CFIMAGES_UPLOAD_TO_HPP
-#define CFIMAGES_UPLOAD_TO_HPP
-
-/// @file
-/// Direct creator upload, second half: the unauthenticated POST of a file
-/// to the `uploadURL` that `v2::direct_uploads::create` returned.
-///
-/// @code
-/// // server side, with credentials:
-/// auto slot = client.send(cfimages::v2::direct_uploads::create(cfg, {}));
-/// // creator side, no credentials at all:
-/// auto req = cfimages::upload_to::build(slot->upload_url, cfimages::File{bytes, "cat.png", ""});
-/// cfimages::Result<cfimages::Image> img = req->parse(send(req->http));
-/// // later, server side: v1::get(cfg, slot->id) and cfimages::is_draft(img)
-/// @endcode
-///
-/// The request carries no `Authorization`, `X-Auth-*` or cookie header,
-/// ever: the upload URL is itself the one-time credential. The answer is
-/// the usual envelope with an `Image` result.
-///
-/// https://developers.cloudflare.com/images/storage/upload-images/direct-creator-upload/
-
-
-#if CFIMAGES_DEFINE_BODIES
-#endif
-
-namespace cfimages {
-
-/// Returns true when `img` is a direct-upload slot whose file has not
-/// arrived yet (`draft: true`): `v1::get` on the ID from
-/// `v2::direct_uploads::create` answers with a draft until the creator's
-/// upload completes.
-inline bool is_draft(const Image& img) noexcept { return img.draft; }
-
-/// Returns true when the image's file has been uploaded (the opposite of
-/// `is_draft`).
-inline bool upload_completed(const Image& img) noexcept { return !img.draft; }
-
-namespace upload_to {
-
-/// The largest file Cloudflare accepts through an upload URL (10 MB).
-inline constexpr std::size_t max_upload_bytes = 10u * 1024u * 1024u;
-
-#if !CFIMAGES_DEFINE_BODIES
-// Separate compilation (cfimages/detail/link.hpp): declarations only;
-// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
-CFIMAGES_DECL Result<Image> parse(const HttpResponse& response);
-CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, const File& file);
-CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, std::string_view bytes,
-                                           std::string_view filename = {}, std::string_view content_type = {});
-#else
-namespace upload_detail {
-
-// An absolute http(s) URL with a host, and nothing that could smuggle a
-// header or credentials: no control characters (CR/LF), spaces, user
-// info or fragment.
-inline std::optional<ApiError> check_upload_url(std::string_view url) {
-    constexpr std::string_view field = "upload_url";
-    std::size_t after_scheme = 0;
-    if (url.substr(0, 8) == "https://") after_scheme = 8;
-    else if (url.substr(0, 7) == "http://") after_scheme = 7;
-    else return ApiError::invalid(field, "must be an absolute https:// URL (http:// only for local tests)");
-    if (url.size() > 8192) return ApiError::invalid(field, "must be at most 8192 characters");
-    if (cfimages::detail::has_control(url))
-        return ApiError::invalid(field, "must not contain control characters (CR, LF, ...)");
-    if (url.find(' ') != std::string_view::npos) return ApiError::invalid(field, "must not contain spaces");
-    if (url.find('#') != std::string_view::npos) return ApiError::invalid(field, "must not have a fragment");
-    const std::size_t end = url.find_first_of("/?", after_scheme);
-    const std::string_view authority =
-        url.substr(after_scheme, end == std::string_view::npos ? std::string_view::npos : end - after_scheme);
-    if (authority.empty() || authority.front() == ':')
-        return ApiError::invalid(field, "must name a host");
-    if (authority.find('@') != std::string_view::npos)
-        return ApiError::invalid(field, "must not carry user info (credentials never travel with this upload)");
-    for (char c : authority) {
-        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                        c == '-' || c == '.' || c == ':' || c == '[' || c == ']';
-        if (!ok) return ApiError::invalid(field, "has an invalid host");
-    }
-    return std::nullopt;
-}
-
-inline Result<Image> parse_image(const HttpResponse& r, const ParseContext&) {
-    return cfimages::detail::parse_envelope<Image>(r, cfimages::detail::decode_image_result);
-}
-
-} // namespace upload_detail
-
-/// Parses the answer to an upload-URL POST: the usual envelope with an
-/// `Image` result (`draft` is false once the upload has landed).
-/// @return the image, `api` when the server refused (an expired or
-///   already-used URL, a file too large, an unsupported format: see
-///   `error_codes.hpp`), or `decode` for a 2xx body of the wrong shape.
-CFIMAGES_DECL Result<Image> parse(const HttpResponse& response) {
-    return upload_detail::parse_image(response, ParseContext{});
-}
-
-/// Builds the multipart POST of `file` to `upload_url`, the `uploadURL`
-/// from `v2::direct_uploads::create`.
-///
-/// The body has one part, `file`, with a filename (`image.<ext>` when
-/// none is given) and a content type (sniffed from the magic bytes when
-/// none is given). Headers: `Content-Type` (multipart with a deterministic
-/// boundary), `Accept: application/json`, `User-Agent`. No credentials.
-/// Not idempotent: the URL accepts one upload.
-/// @return the request, or `invalid_argument` when: the URL is not an
-///   absolute `https://` (or `http://`) URL with a host, or contains CR,
-///   LF, other control characters, spaces, user info or a fragment; the
-///   file is empty or larger than 10 MB; its type is not given and cannot
-///   be sniffed; the filename or content type is malformed.
-CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, const File& file) {
-    if (auto e = upload_detail::check_upload_url(upload_url)) return std::move(*e);
-    std::string filename;
-    cfimages::detail::Part part;
-    if (auto e = cfimages::detail::file_part("file", file, max_upload_bytes, filename, part))
-        return std::move(*e);
-    const std::vector<cfimages::detail::Part> parts{part};
-
-    HttpRequest http;
-    http.method = Method::post;
-    http.url.assign(upload_url.begin(), upload_url.end());
-    http.headers.push_back({"Accept", "application/json"});
-    http.headers.push_back({"User-Agent", "cfimages/" CFIMAGES_VERSION_STRING});
-    std::string type = cfimages::detail::build_multipart(parts, http.body);
-    http.headers.push_back({"Content-Type", std::move(type)});
-
-    Request<Image> req;
-    req.http = std::move(http);
-    req.idempotent = false;
-    req.parser = upload_detail::parse_image;
-    return req;
-}
-
-/// Builds the upload from raw bytes, a filename and an optional content
-/// type (empty: sniffed). @return as `build(upload_url, File)`.
-CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, std::string_view bytes,
-                                    std::string_view filename = {}, std::string_view content_type = {}) {
-    File f;
-    f.data = bytes;
-    f.filename.assign(filename.begin(), filename.end());
-    f.content_type.assign(content_type.begin(), content_type.end());
-    return build(upload_url, f);
-}
-
-#endif // CFIMAGES_DEFINE_BODIES
-} // namespace upload_to
-} // namespace cfimages
-
-#endif // CFIMAGES_UPLOAD_TO_HPP
-// ---- end <cfimages/upload_to.hpp> ----
-// ---- begin <cfimages/paging.hpp> ----
-#ifndef CFIMAGES_PAGING_HPP
-#define CFIMAGES_PAGING_HPP
-
-/// @file
-/// Paging over image lists with any transport. The pager never sends
-/// anything itself: `next_page` turns the parameters of one page and the
-/// page that came back into the parameters of the next page (or nullopt
-/// on the last page), and `for_each_image` loops over a caller-supplied
-/// send function.
-///
-/// - v2 (`v2::list`) pages on `continuation_token`: the next request
-///   carries the token of the last page; no token means the last page.
-/// - v1 (`v1::list`, deprecated) has no cursor: the next request asks for
-///   `page + 1`; a page shorter than `per_page` is the last
-///   (`v1::ImagePage::has_more()`).
-///
-/// Example with a hand-rolled transport:
-/// @code
-/// auto send = [&](const cfimages::HttpRequest& r) -> cfimages::HttpResponse { ... };
-/// auto n = cfimages::for_each_image(send, cfg, cfimages::v2::ListParams{},
-///                                   [](const cfimages::Image& img) { std::cout << img.id << '\n'; });
-/// if (!n) std::cerr << n.error() << '\n';
-/// @endcode
-
-
-
-namespace cfimages {
-
-namespace v2 {
-
-/// Returns the parameters for the page after `last`, which answered
-/// `params`: the same filters with `last`'s continuation token; nullopt
-/// when `last` was the final page (no or an empty token).
-inline std::optional<ListParams> next_page(const ListParams& params, const ImagePage& last) {
-    if (!last.has_more()) return std::nullopt;
-    ListParams next = params;
-    next.continuation_token = last.continuation_token;
-    return next;
-}
-
-} // namespace v2
-
-namespace v1 {
-
-/// Returns the parameters for the page after `last`, which answered
-/// `params`: the same filters with `page + 1` (pages count from 1);
-/// nullopt when `last` was the final page (`!last.has_more()`).
-inline std::optional<ListParams> next_page(const ListParams& params, const ImagePage& last) {
-    if (!last.has_more()) return std::nullopt;
-    const std::int64_t current = params.page.value_or(1);
-    if (current >= std::numeric_limits<std::int64_t>::max()) return std::nullopt;
-    ListParams next = params;
-    next.page = current + 1;
-    return next;
-}
-
-} // namespace v1
-
-namespace detail {
-
-/// Builds the list request for either API version.
-inline Result<Request<v1::ImagePage>> list_request(const Config& cfg, const v1::ListParams& p) {
-    return v1::list(cfg, p);
-}
-/// Builds the list request for either API version.
-inline Result<Request<v2::ImagePage>> list_request(const Config& cfg, const v2::ListParams& p) {
-    return v2::list(cfg, p);
-}
-
-/// Calls `send(request)` and returns its answer as `Result<HttpResponse>`,
-/// whether `send` returns a bare `HttpResponse` or a `Result`.
-template <class Send>
-Result<HttpResponse> call_send(Send& send, const HttpRequest& request) {
-    using R = std::decay_t<decltype(send(request))>;
-    static_assert(std::is_same_v<R, HttpResponse> || std::is_same_v<R, Result<HttpResponse>>,
-                  "send must be callable as HttpRequest -> HttpResponse or Result<HttpResponse>");
-    if constexpr (std::is_same_v<R, HttpResponse>)
-        return Result<HttpResponse>(send(request));
-    else
-        return send(request);
-}
-
-/// Returns an error when the server answered a request for the next page
-/// with the same page again, which would otherwise loop forever.
-inline std::optional<ApiError> check_progress(const v2::ListParams& previous,
-                                              const v2::ListParams& next) {
-    if (previous.continuation_token && next.continuation_token &&
-        *previous.continuation_token == *next.continuation_token)
-        return ApiError::make(ErrorKind::api,
-                              "v2 list: the server returned the same continuation_token twice; "
-                              "stopped to avoid an endless loop");
-    return std::nullopt;
-}
-/// Same as above for v1: there is no cursor to compare, so the v1 loop
-/// compares the pages themselves (see `for_each_image`).
-inline std::optional<ApiError> check_progress(const v1::ListParams&, const v1::ListParams&) {
-    return std::nullopt;
-}
-
-} // namespace detail
-
-/// Visits every image of a listing, page after page, through `send`.
-///
-/// @param send     any callable `HttpRequest -> HttpResponse` or
-///                 `HttpRequest -> Result<HttpResponse>`: the transport.
-/// @param cfg      account, credentials and base URL.
-/// @param params   `v2::ListParams` (pages on continuation tokens) or
-///                 `v1::ListParams` (pages on page numbers) of the first page.
-/// @param on_image called as `on_image(const Image&)` for every image, in
-///                 order; it may return `bool`, and `false` stops the walk.
-/// @return the number of images visited, or the first error: the
-///         builder's (`invalid_argument`), the transport's, or the
-///         parser's (`api`, `decode`). An `api` error also ends a walk
-///         whose server repeats the same page (a v2 token or, for v1, a
-///         full page identical to the previous one).
-template <class Send, class Params, class OnImage>
-Result<std::size_t> for_each_image(Send&& send, const Config& cfg, Params params, OnImage&& on_image) {
-    static_assert(std::is_same_v<Params, v1::ListParams> || std::is_same_v<Params, v2::ListParams>,
-                  "params must be v1::ListParams or v2::ListParams");
-    std::size_t visited = 0;
-    std::optional<std::string> previous_first_id; // v1 repeat detection
-    // One page object for the whole walk: each page is decoded over the
-    // previous one's images (parse_into), reusing their memory.
-    using Page = std::conditional_t<std::is_same_v<Params, v1::ListParams>, v1::ImagePage, v2::ImagePage>;
-    Page page;
-    for (;;) {
-        auto request = detail::list_request(cfg, params);
-        if (!request) return fail(std::move(request).error());
-        auto response = detail::call_send(send, request->http);
-        if (!response) return fail(std::move(response).error());
-        auto decoded = parse_into(*request, *response, page);
-        if (!decoded) return fail(std::move(decoded).error());
-
-        if constexpr (std::is_same_v<Params, v1::ListParams>) {
-            // A server that ignores `page` sends the first page again and
-            // again; every full page would look like "more to come".
-            if (!page.images.empty()) {
-                if (previous_first_id && *previous_first_id == page.images.front().id)
-                    return ApiError::make(ErrorKind::api,
-                                          "v1 list: the server returned the same page twice; "
-                                          "stopped to avoid an endless loop");
-                previous_first_id = page.images.front().id;
-            }
-        }
-
-        for (const Image& image : page.images) {
-            ++visited;
-            if constexpr (std::is_same_v<std::invoke_result_t<OnImage&, const Image&>, bool>) {
-                if (!on_image(image)) return visited;
-            } else {
-                on_image(image);
-            }
-        }
-
-        auto next = next_page(params, page);
-        if (!next) return visited;
-        if (auto stuck = detail::check_progress(params, *next)) return fail(std::move(*stuck));
-        params = std::move(*next);
-    }
-}
-
-/// Sends a list request (`v1::list`, `v2::list`) through `send` and
-/// decodes the answer into `page` with `parse_into`, reusing the memory
-/// of the images `page` holds: the loop body for fetching page after page.
-/// The bundled clients' `send(request, page)` is this with their transport.
-/// @param send    any callable `HttpRequest -> HttpResponse` or
-///                `HttpRequest -> Result<HttpResponse>`.
-/// @param request a built list request (`Request<v1::ImagePage>` or
-///                `Request<v2::ImagePage>`).
-/// @param page    decoded into; its images' memory is reused.
-/// @return the number of images on the page, or the builder's, the
-///         transport's or the parser's error; on error `page` is left empty.
-template <class Send, class Page>
-Result<std::size_t> send_into(Send&& send, const Request<Page>& request, Page& page) {
-    static_assert(std::is_same_v<Page, v1::ImagePage> || std::is_same_v<Page, v2::ImagePage>,
-                  "send_into takes a v1::list or v2::list request");
-    auto response = detail::call_send(send, request.http);
-    if (!response) {
-        page = Page{};
-        return fail(std::move(response).error());
-    }
-    return parse_into(request, *response, page);
-}
-
-/// `send_into` for a builder's result: its error is passed through (and
-/// `page` left empty) without sending anything.
-/// @param send    as above.
-/// @param request what `v1::list` or `v2::list` returned.
-/// @param page    decoded into; its images' memory is reused.
-/// @return as above.
-template <class Send, class Page>
-Result<std::size_t> send_into(Send&& send, const Result<Request<Page>>& request, Page& page) {
-    if (!request) {
-        page = Page{};
-        return fail(request.error());
-    }
-    return send_into(std::forward<Send>(send), *request, page);
-}
-
-/// Collects every image of a listing through `send` (see `for_each_image`).
-/// @return all images in order, or the first error.
-template <class Send, class Params>
-Result<std::vector<Image>> list_all_images(Send&& send, const Config& cfg, Params params) {
-    std::vector<Image> all;
-    auto n = for_each_image(std::forward<Send>(send), cfg, std::move(params),
-                            [&all](const Image& image) { all.push_back(image); });
-    if (!n) return fail(std::move(n).error());
-    return all;
-}
-
-} // namespace cfimages
-
-#endif // CFIMAGES_PAGING_HPP
-// ---- end <cfimages/paging.hpp> ----
 // ---- begin <cfimages/retry.hpp> ----
 #ifndef CFIMAGES_RETRY_HPP
 #define CFIMAGES_RETRY_HPP
@@ -4954,21 +3613,32 @@ inline std::optional<std::chrono::system_clock::time_point> parse_http_date(std:
 }
 
 /// Returns the wait the server asked for in `retry-after-ms`, or else in
-/// `retry-after` (delta seconds or an IMF-fixdate relative to `now`; a
-/// date in the past means no wait), uncapped; nullopt when neither header
-/// is present and valid.
+/// `retry-after` (delta seconds, or an IMF-fixdate taken relative to
+/// `now`; a date in the past means no wait), uncapped; nullopt when
+/// neither header is present and valid, or when the header is a date and
+/// `now` is nullopt. This is the one reading of these headers in cfimages
+/// (`ApiError::retry_after` and the retry policy both use it).
 inline std::optional<std::chrono::milliseconds>
-server_retry_delay(const HttpResponse& response, std::chrono::system_clock::time_point now) noexcept {
+server_retry_delay(const HttpResponse& response,
+                   std::optional<std::chrono::system_clock::time_point> now) noexcept {
     if (auto ms = response.header("retry-after-ms"))
         if (auto v = detail::parse_decimal_ms(*ms, 1)) return v;
     if (auto ra = response.header("retry-after")) {
         if (auto v = detail::parse_decimal_ms(*ra, 1000)) return v;
+        if (!now) return std::nullopt;
         if (auto when = parse_http_date(*ra)) {
-            if (*when <= now) return std::chrono::milliseconds(0);
-            return std::chrono::ceil<std::chrono::milliseconds>(*when - now);
+            if (*when <= *now) return std::chrono::milliseconds(0);
+            return std::chrono::ceil<std::chrono::milliseconds>(*when - *now);
         }
     }
     return std::nullopt;
+}
+
+/// Same as above with a known current time.
+/// @return as above.
+inline std::optional<std::chrono::milliseconds>
+server_retry_delay(const HttpResponse& response, std::chrono::system_clock::time_point now) noexcept {
+    return server_retry_delay(response, std::optional<std::chrono::system_clock::time_point>(now));
 }
 
 /// Returns true for the statuses worth repeating: 408 (timeout), 409
@@ -5003,12 +3673,13 @@ inline std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int at
 /// @param attempt    retries already made for this call (0 after the
 ///                   first attempt).
 /// @param idempotent `Request<T>::idempotent` of the call.
-/// @param now        the current time, to resolve an HTTP-date `Retry-After`.
+/// @param now        the current time, to resolve an HTTP-date
+///                   `Retry-After`; nullopt to ignore that form (backoff then).
 /// @param jitter     a random number in [0, 1) from the caller's source.
 /// @return `{true, delay}` to wait `delay` and try again, else `{false, 0}`.
 inline RetryDecision decide_retry(const RetryPolicy& policy, const HttpResponse& response,
                                   int attempt, bool idempotent,
-                                  std::chrono::system_clock::time_point now,
+                                  std::optional<std::chrono::system_clock::time_point> now,
                                   double jitter) noexcept {
     if (attempt < 0 || attempt >= policy.max_retries) return {};
     if (!idempotent && !policy.retry_non_idempotent) return {};
@@ -5024,6 +3695,15 @@ inline RetryDecision decide_retry(const RetryPolicy& policy, const HttpResponse&
         return {true, *wait < cap ? *wait : cap};
     }
     return {true, backoff_delay(policy, attempt, jitter)};
+}
+
+/// Same as above with a known current time.
+/// @return as above.
+inline RetryDecision decide_retry(const RetryPolicy& policy, const HttpResponse& response,
+                                  int attempt, bool idempotent,
+                                  std::chrono::system_clock::time_point now, double jitter) noexcept {
+    return decide_retry(policy, response, attempt, idempotent,
+                        std::optional<std::chrono::system_clock::time_point>(now), jitter);
 }
 
 /// Decides whether to repeat a request whose attempt failed without a
@@ -5050,6 +3730,3091 @@ inline RetryDecision decide_retry(const RetryPolicy& policy, const ApiError& err
 
 #endif // CFIMAGES_RETRY_HPP
 // ---- end <cfimages/retry.hpp> ----
+
+/// Keeps a big, cold function out of line (one copy instead of one per
+/// caller: compile time and code size; these run once per response).
+#ifndef CFIMAGES_NOINLINE
+#if defined(__GNUC__) || defined(__clang__)
+#define CFIMAGES_NOINLINE __attribute__((noinline))
+#elif defined(_MSC_VER)
+#define CFIMAGES_NOINLINE __declspec(noinline)
+#else
+#define CFIMAGES_NOINLINE
+#endif
+#endif
+
+namespace cfimages {
+namespace detail {
+
+inline const char* reason_phrase(int status) noexcept {
+    switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "";
+    }
+}
+
+inline std::string status_text(int status) {
+    std::string s = "HTTP ";
+    append_int(s, status);
+    const char* r = reason_phrase(status);
+    if (*r != '\0') s.append(" ").append(r);
+    return s;
+}
+
+inline std::string_view trim(std::string_view s) noexcept {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+        s.remove_suffix(1);
+    return s;
+}
+
+// Finds `needle` (lower-case ASCII) in `hay` ignoring ASCII case.
+inline std::size_t find_ci(std::string_view hay, std::string_view needle) noexcept {
+    if (needle.size() > hay.size()) return std::string_view::npos;
+    for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i)
+        if (iequals(hay.substr(i, needle.size()), needle)) return i;
+    return std::string_view::npos;
+}
+
+// Reads a leading run of digits (at most 18, so it cannot overflow).
+inline bool leading_code(std::string_view s, std::int64_t& out) noexcept {
+    std::size_t i = 0;
+    std::int64_t v = 0;
+    while (i < s.size() && i < 18 && s[i] >= '0' && s[i] <= '9') v = v * 10 + (s[i++] - '0');
+    if (i == 0) return false;
+    out = v;
+    return true;
+}
+
+inline std::int64_t code_of(const boost::json::value& v) noexcept {
+    if (v.is_int64()) return v.get_int64();
+    if (v.is_uint64()) return v.get_uint64() > 0x7fffffffffffffffULL ? 0 : static_cast<std::int64_t>(v.get_uint64());
+    if (v.is_double()) {
+        double d = v.get_double();
+        return (d >= 0 && d < 1e15) ? static_cast<std::int64_t>(d) : 0;
+    }
+    if (v.is_string()) {
+        std::int64_t c = 0;
+        return leading_code(trim(std::string_view(v.get_string())), c) ? c : 0;
+    }
+    return 0;
+}
+
+inline std::string str_of(const boost::json::value* v) {
+    if (v == nullptr || !v->is_string()) return {};
+    return std::string(v->get_string().data(), v->get_string().size());
+}
+
+// Reads one error entry: `{"code": 5400, "message": "...",
+// "documentation_url": "...", "source": {"pointer": "..."}}`.
+inline Message read_entry(const boost::json::object& o) {
+    Message m;
+    if (const auto* c = o.if_contains("code")) m.code = code_of(*c);
+    m.message = one_line(str_of(o.if_contains("message")));
+    m.documentation_url = one_line(str_of(o.if_contains("documentation_url")));
+    if (const auto* src = find_object(o, "source"))
+        m.pointer = one_line(str_of(src->if_contains("pointer")));
+    return m;
+}
+
+// Reads an `errors` / `messages` array, tolerating entries that are bare
+// strings and codes that are strings.
+inline void read_messages(const boost::json::value* v, std::vector<Message>& out) {
+    if (v == nullptr || !v->is_array()) return;
+    for (const boost::json::value& item : v->get_array()) {
+        Message m;
+        if (const auto* o = item.if_object()) {
+            m = read_entry(*o);
+        } else if (item.is_string()) {
+            m.message = one_line(std::string_view(item.get_string()));
+        } else {
+            continue;
+        }
+        out.push_back(std::move(m));
+    }
+}
+
+// Reads the code of a `cf-images: err=5404` header; 0 when there is none.
+inline std::int64_t cf_images_code(const HttpResponse& r) {
+    std::int64_t c = 0;
+    if (auto h = r.header("cf-images")) {
+        const std::size_t p = h->find("err=");
+        if (p != std::string_view::npos && leading_code(h->substr(p + 4), c)) return c;
+    }
+    return 0;
+}
+
+// Recovers the error of a JSON object that is not the v4 envelope, or is
+// one whose `errors` is not an array. Real bodies:
+//   {"code":"103","message":"forbidden endpoint"}     batch host, HTTP 403
+//   {"code":5550}                                      upload URL host, HTTP 415
+//   {"success":false,"message":"..."}
+//   {"success":false,"errors":{"code":5400,"message":"..."}}
+//   {"error":"..."} or {"error":{"code":...,"message":...}}
+// At most one error comes out of it; its code may still come from the
+// `cf-images` header.
+inline void recover_from_object(const HttpResponse& r, const boost::json::object& body, ApiError& e) {
+    Message m;
+    const auto* errors = find_object(body, "errors");
+    const auto* error = body.if_contains("error");
+    if (errors != nullptr && (errors->contains("code") || errors->contains("message"))) {
+        m = read_entry(*errors);
+    } else if (error != nullptr && error->is_object()) {
+        m = read_entry(error->get_object());
+    } else {
+        if (const auto* c = body.if_contains("code")) m.code = code_of(*c);
+        m.message = one_line(str_of(body.if_contains("message")));
+        if (m.message.empty()) m.message = one_line(str_of(error));
+        m.documentation_url = one_line(str_of(body.if_contains("documentation_url")));
+    }
+    if (m.code == 0) m.code = cf_images_code(r);
+    if (m.code == 0 && m.message.empty()) return;
+    if (m.message.empty())
+        m.message = r.status >= 200 && r.status < 300 ? std::string("the server answered success: false")
+                                                      : status_text(r.status);
+    e.errors.push_back(std::move(m));
+}
+
+// Reads `retry-after-ms` (milliseconds) or a delta-seconds `Retry-After`
+// with the one grammar of these headers, server_retry_delay (retry.hpp);
+// a date needs a clock, which a parser has not: the retry policy reads it.
+inline void read_retry_after(const HttpResponse& r, ApiError& e) {
+    e.retry_after = server_retry_delay(r, std::nullopt);
+}
+
+// Recovers what it can from a body that is not a JSON envelope.
+inline void recover_from_text(const HttpResponse& r, ApiError& e) {
+    std::string_view body = trim(r.body);
+    std::int64_t code = 0;
+    std::string text;
+    // `ERROR 5404: Image not found`
+    if (body.size() > 6 && iequals(body.substr(0, 5), "error") && (body[5] == ' ' || body[5] == ':')) {
+        std::string_view rest = trim(body.substr(5));
+        // Cloudflare's edge answers some refusals with the text
+        // `error code: 1015` (rate limited), `error code: 1020`, ...
+        if (rest.size() > 4 && iequals(rest.substr(0, 4), "code") && (rest[4] == ':' || rest[4] == ' '))
+            rest = trim(rest.substr(4));
+        if (!rest.empty() && rest.front() == ':') rest = trim(rest.substr(1));
+        std::int64_t c = 0;
+        if (leading_code(rest, c)) {
+            code = c;
+            // The code may end the body (`ERROR 5404`): nothing follows it.
+            const std::size_t end = rest.find_first_not_of("0123456789");
+            rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+            if (!rest.empty() && rest.front() == ':') rest.remove_prefix(1);
+        }
+        std::size_t eol = rest.find('\n');
+        text = one_line(trim(rest.substr(0, eol)), 200);
+    } else if (body.find("<html") != std::string_view::npos || body.find("<HTML") != std::string_view::npos ||
+               (body.size() > 1 && body[0] == '<' && (body[1] == '!' || body[1] == '?'))) {
+        std::size_t t0 = find_ci(body, "<title>");
+        std::size_t t1 = t0 == std::string_view::npos ? t0 : find_ci(body.substr(t0), "</title>");
+        if (t1 != std::string_view::npos) t1 += t0;
+        text = status_text(e.http_status) + " (HTML body";
+        if (t1 != std::string_view::npos) text.append(": ").append(one_line(body.substr(t0 + 7, t1 - t0 - 7), 120));
+        text.push_back(')');
+    } else if (!body.empty()) {
+        text = one_line(body, 200);
+    }
+    // `cf-images: err=5404` names the code even when the body does not.
+    if (code == 0) code = cf_images_code(r);
+    if (code != 0 || !text.empty()) {
+        Message m;
+        m.code = code;
+        m.message = text.empty() ? status_text(e.http_status) : text;
+        e.errors.push_back(std::move(m));
+    }
+}
+
+inline void finish_api_message(ApiError& e, std::string_view body) {
+    if (!e.errors.empty() && !e.errors.front().message.empty()) {
+        e.message = e.errors.front().message;
+        if (e.errors.size() > 1) {
+            e.message.append(" (and ");
+            append_int(e.message, static_cast<std::int64_t>(e.errors.size() - 1));
+            e.message.append(e.errors.size() == 2 ? " more error)" : " more errors)");
+        }
+    } else if (e.http_status >= 200 && e.http_status < 300) {
+        e.message = "the server answered success: false without an error";
+    } else {
+        e.message = status_text(e.http_status);
+        e.message.append(trim(body).empty() ? " with an empty body" : " without error details");
+    }
+}
+
+inline bool looks_like_json(std::string_view body) noexcept {
+    std::string_view t = trim(body);
+    return !t.empty() && (t.front() == '{' || t.front() == '[');
+}
+
+// Builds the `api` error for a refused call from any body shape.
+inline ApiError api_error(const HttpResponse& r, const boost::json::object* env) {
+    ApiError e;
+    e.kind = ErrorKind::api;
+    e.http_status = r.status;
+    if (env != nullptr) {
+        read_messages(env->if_contains("errors"), e.errors);
+        read_messages(env->if_contains("messages"), e.messages);
+    }
+    if (e.errors.empty()) {
+        if (env == nullptr) recover_from_text(r, e);
+        else recover_from_object(r, *env, e);
+    }
+    finish_api_message(e, r.body);
+    read_retry_after(r, e);
+    return e;
+}
+
+/// The parsed DOM of one response, in a monotonic arena sized from the
+/// body (thrown away as a whole).
+struct EnvelopeDoc {
+    explicit EnvelopeDoc(std::size_t body_size) : arena(body_size + 1024) {}
+    boost::json::monotonic_resource arena;
+    boost::json::value doc;
+    const boost::json::value* result = nullptr; ///< null for an absent/null result when allowed
+};
+
+/// Everything about an envelope that does not depend on the result type:
+/// parse, refusals, shape. Returns the error, or nothing with `env.result`
+/// pointing at `result` (nullptr: a null result the caller allows). One
+/// out-of-line function, so each result type only adds its decoder.
+CFIMAGES_NOINLINE inline std::optional<ApiError> open_envelope(const HttpResponse& r, bool null_result_ok,
+                                                                EnvelopeDoc& out) {
+    const bool ok = r.status >= 200 && r.status < 300;
+    boost::system::error_code ec;
+    bool parsed = false;
+    if (looks_like_json(r.body)) {
+        boost::json::parse_options opt;
+        opt.max_depth = 64;
+        out.doc = boost::json::parse(r.body, ec, &out.arena, opt);
+        parsed = !ec;
+    }
+    const boost::json::object* env = parsed ? out.doc.if_object() : nullptr;
+    if (env != nullptr) {
+        if (const auto* s = env->if_contains("success"); s != nullptr && s->is_bool() && !s->get_bool())
+            return api_error(r, env);
+    }
+    if (!ok) return api_error(r, env);
+
+    const Path root{};
+    if (!parsed) {
+        if (trim(r.body).empty()) return decode_error(root, "empty, expected a JSON envelope");
+        if (looks_like_json(r.body)) return decode_error(root, "invalid JSON (" + ec.message() + ")");
+        return decode_error(root, "not JSON (" + one_line(r.body, 60) + ")");
+    }
+    if (env == nullptr) return type_error(root, "an object", out.doc);
+    const auto* success = env->if_contains("success");
+    if (success == nullptr) return decode_error(root.child("success"), "missing");
+    if (!success->is_bool()) return type_error(root.child("success"), "a boolean", *success);
+    const auto* result = env->if_contains("result");
+    if (result == nullptr || result->is_null()) {
+        if (null_result_ok) {
+            out.result = nullptr;
+            return std::nullopt;
+        }
+        return decode_error(root.child("result"), result == nullptr ? "missing" : "null");
+    }
+    out.result = result;
+    return std::nullopt;
+}
+
+template <class T, class Decode>
+Result<T> parse_envelope_body(const HttpResponse& r, Decode&& decode, bool null_result_ok) {
+    EnvelopeDoc env(r.body.size());
+    if (auto e = open_envelope(r, null_result_ok, env)) return std::move(*e);
+    const Path root{};
+    if (env.result == nullptr) {
+        const boost::json::value null_value;
+        return decode(null_value, root.child("result"));
+    }
+    return decode(*env.result, root.child("result"));
+}
+
+/// Parses an envelope response and hands `result` to `decode`, a callable
+/// `(const boost::json::value& result, const Path& where) -> Result<T>`.
+/// `null_result_ok` is for calls whose result carries nothing (delete).
+/// Every error, `decode` ones included, carries the response's status:
+/// `http_status` is 0 only when there was no response. `reuse`: see
+/// `stream_parse_envelope` (image pages).
+template <class T, class Decode>
+Result<T> parse_envelope(const HttpResponse& r, Decode&& decode, bool null_result_ok = false,
+                         std::vector<Image>* reuse = nullptr) {
+    // Images and image pages stream straight into structs when the answer
+    // is a clean success (stream_decode.hpp); anything else is judged here.
+    if (auto fast = stream_parse_envelope<T>(r, decode, reuse)) return std::move(*fast);
+    Result<T> res = parse_envelope_body<T>(r, std::forward<Decode>(decode), null_result_ok);
+    if (!res.has_value()) res.error().http_status = r.status;
+    return res;
+}
+
+// The result of a delete carries nothing (`{}`, sometimes null).
+inline Result<Deleted> parse_deleted(const HttpResponse& r, const ParseContext&) {
+    return parse_envelope<Deleted>(r, [](const boost::json::value&, const Path&) -> Result<Deleted> {
+        return Deleted{};
+    }, true);
+}
+
+} // namespace detail
+} // namespace cfimages
+
+#endif // CFIMAGES_DETAIL_ENVELOPE_HPP
+// ---- end <cfimages/detail/envelope.hpp> ----
+// ---- begin <cfimages/detail/params.hpp> ----
+#ifndef CFIMAGES_DETAIL_PARAMS_HPP
+#define CFIMAGES_DETAIL_PARAMS_HPP
+
+// Rules for the fields several endpoints share (custom ID, creator,
+// metadata, source URL), checked before anything is sent.
+
+
+#include <boost/json/serialize.hpp>
+
+
+namespace cfimages {
+namespace detail {
+
+inline constexpr std::size_t max_metadata_bytes = 1024;
+
+// Custom IDs: UTF-8 of at most 1024 characters (code points: the spec's
+// "Up to 1024 chars ... and utf8 characters", JSON Schema maxLength), may
+// hold `/` but not at either end, not a UUID, no dot segments, and never
+// with requireSignedURLs (Cloudflare cannot sign a custom-ID URL).
+inline std::optional<ApiError> check_custom_id(std::string_view field, std::string_view id,
+                                               bool require_signed) {
+    if (id.empty()) return ApiError::invalid(field, "must not be empty");
+    if (!is_utf8(id)) return ApiError::invalid(field, "must be valid UTF-8");
+    if (!utf8_at_most(id, 1024)) return ApiError::invalid(field, "must be at most 1024 characters");
+    if (has_control(id)) return ApiError::invalid(field, "must not contain control characters");
+    if (id.front() == '/' || id.back() == '/') return ApiError::invalid(field, "must not start or end with '/'");
+    if (is_uuid(id)) return ApiError::invalid(field, "must not be a UUID");
+    std::size_t start = 0;
+    while (start <= id.size()) {
+        std::size_t end = id.find('/', start);
+        if (end == std::string_view::npos) end = id.size();
+        std::string_view seg = id.substr(start, end - start);
+        if (seg.empty()) return ApiError::invalid(field, "must not contain empty path segments ('//')");
+        if (seg == "." || seg == "..") return ApiError::invalid(field, "must not contain '.' or '..' segments");
+        start = end + 1;
+    }
+    if (require_signed) return ApiError::invalid(field, "custom IDs cannot be combined with require_signed_urls=true");
+    return std::nullopt;
+}
+
+// Creator tags: UTF-8 of at most 1024 characters (code points, as for
+// custom IDs), no control characters.
+inline std::optional<ApiError> check_creator(std::string_view field, std::string_view c) {
+    if (has_control(c)) return ApiError::invalid(field, "must not contain control characters");
+    // It travels as a JSON string in edit's body: invalid UTF-8 would make
+    // that body invalid JSON.
+    if (!is_utf8(c)) return ApiError::invalid(field, "must be valid UTF-8");
+    if (!utf8_at_most(c, 1024)) return ApiError::invalid(field, "must be at most 1024 characters");
+    return std::nullopt;
+}
+
+// Appends `.key` to a field path for an error message; a key that is not
+// printable as is (too long, control characters) is shortened.
+inline void append_key(std::string& path, std::string_view key) {
+    path.push_back('.');
+    path.append(one_line(key, 64));
+}
+
+// Finds what would make `v` invalid JSON on the wire (RFC 8259): a number
+// that is not finite, which Boost.JSON writes as `Infinity` or `NaN`, or a
+// string or key that is not UTF-8, which it writes raw. `path` names `v`
+// and is extended to name the culprit. Recursion is bounded: the caller
+// has already refused metadata over 1024 bytes, so at most 512 levels.
+inline std::optional<ApiError> check_json_value(const boost::json::value& v, std::string& path) {
+    switch (v.kind()) {
+    case boost::json::kind::double_:
+        if (!std::isfinite(v.get_double()))
+            return ApiError::invalid(path, "must be a finite number (JSON has no Infinity or NaN)");
+        return std::nullopt;
+    case boost::json::kind::string:
+        if (!is_utf8(std::string_view(v.get_string()))) return ApiError::invalid(path, "must be valid UTF-8");
+        return std::nullopt;
+    case boost::json::kind::array: {
+        const auto& a = v.get_array();
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            const std::size_t len = path.size();
+            path.push_back('[');
+            append_int(path, static_cast<std::int64_t>(i));
+            path.push_back(']');
+            if (auto e = check_json_value(a[i], path)) return e;
+            path.resize(len);
+        }
+        return std::nullopt;
+    }
+    case boost::json::kind::object:
+        for (const auto& kv : v.get_object()) {
+            const std::string_view key = kv.key();
+            if (!is_utf8(key)) return ApiError::invalid(path, "has a key that is not valid UTF-8");
+            const std::size_t len = path.size();
+            append_key(path, key);
+            if (auto e = check_json_value(kv.value(), path)) return e;
+            path.resize(len);
+        }
+        return std::nullopt;
+    default:
+        return std::nullopt;
+    }
+}
+
+// Serializes metadata compactly into `out`; it must be a JSON object of at
+// most 1024 bytes once serialized (the API's limit), and valid JSON: only
+// finite numbers, only UTF-8 text. The error names the field inside it
+// (`metadata.a.b[2]: must be a finite number ...`).
+inline std::optional<ApiError> serialize_metadata(std::string_view field, const boost::json::value& v,
+                                                  std::string& out) {
+    if (!v.is_object()) return ApiError::invalid(field, "must be a JSON object");
+    out = boost::json::serialize(v);
+    if (out.size() > max_metadata_bytes)
+        return ApiError::invalid(field, "is " + int_to_string(static_cast<std::int64_t>(out.size())) +
+                                            " bytes as JSON; the limit is 1024 bytes");
+    std::string path(field);
+    if (auto e = check_json_value(v, path)) {
+        out.clear();
+        return e;
+    }
+    return std::nullopt;
+}
+
+inline std::optional<ApiError> check_source_url(std::string_view field, std::string_view url) {
+    if (url.substr(0, 8) != "https://" && url.substr(0, 7) != "http://")
+        return ApiError::invalid(field, "must be an absolute http:// or https:// URL");
+    if (url.size() > 8192) return ApiError::invalid(field, "must be at most 8192 characters");
+    if (has_control(url) || url.find(' ') != std::string_view::npos)
+        return ApiError::invalid(field, "must not contain spaces or control characters");
+    Url parts;
+    switch (split_url_into(url, parts)) {
+    case UrlFault::none: return std::nullopt;
+    case UrlFault::no_host: return ApiError::invalid(field, "must name a host");
+    case UrlFault::user_info: return ApiError::invalid(field, "must not carry user info (user:password@)");
+    case UrlFault::port: return ApiError::invalid(field, "has an invalid port");
+    default: return ApiError::invalid(field, "has an invalid host");
+    }
+}
+
+// Appends the fields upload and direct upload share, in the documented
+// order: `id`, `creator`, `metadata` (compact JSON text, serialized into
+// `metadata_store`, which must outlive the parts).
+inline std::optional<ApiError> add_shared_upload_parts(std::vector<Part>& parts,
+                                                       const std::optional<std::string>& id,
+                                                       const std::optional<std::string>& creator,
+                                                       const std::optional<boost::json::value>& metadata,
+                                                       bool require_signed, std::string& metadata_store) {
+    if (id) {
+        if (auto e = check_custom_id("id", *id, require_signed)) return e;
+        parts.push_back({"id", *id});
+    }
+    if (creator) {
+        if (auto e = check_creator("creator", *creator)) return e;
+        parts.push_back({"creator", *creator});
+    }
+    if (metadata) {
+        if (auto e = serialize_metadata("metadata", *metadata, metadata_store)) return e;
+        parts.push_back({"metadata", metadata_store});
+    }
+    return std::nullopt;
+}
+
+} // namespace detail
+} // namespace cfimages
+
+#endif // CFIMAGES_DETAIL_PARAMS_HPP
+// ---- end <cfimages/detail/params.hpp> ----
+
+namespace cfimages {
+namespace v1 {
+
+/// Parameters of `v1::create` (upload). Exactly one of `file` and `url`.
+struct CreateParams {
+    std::optional<File> file;                      ///< Upload these bytes...
+    std::optional<std::string> url;                ///< ...or have Cloudflare fetch this URL.
+    std::optional<std::string> id;                 ///< Custom ID (see `v1::create` for the rules).
+    std::optional<std::string> creator;            ///< Creator tag, at most 1024 characters.
+    /// A JSON object, at most 1024 bytes serialized; finite numbers and
+    /// UTF-8 text only (anything else would not be JSON on the wire).
+    std::optional<boost::json::value> metadata;
+    std::optional<bool> require_signed_urls;       ///< `requireSignedURLs`.
+};
+
+/// Parameters of `v1::list` (deprecated by Cloudflare in favour of `v2::list`).
+struct ListParams {
+    std::optional<std::int64_t> page;      ///< 1-based page number.
+    std::optional<std::int64_t> per_page;  ///< 10 to 10000 (server default 1000).
+    std::optional<std::string> creator;    ///< Only images with this creator.
+};
+
+/// Parameters of `v1::edit`; fields left empty are not changed.
+struct EditParams {
+    /// Replaces `meta`: a JSON object, at most 1024 bytes serialized;
+    /// finite numbers and UTF-8 text only.
+    std::optional<boost::json::value> metadata;
+    std::optional<bool> require_signed_urls;     ///< Changing it gives the image a new ID server-side.
+    std::optional<std::string> creator;          ///< New creator tag.
+};
+
+/// A batch token and when it stops working (`v1::batch_token`).
+struct BatchTokenGrant {
+    std::string token;  ///< Send as `BatchToken` credentials to `batch_base_url`.
+    std::chrono::system_clock::time_point expires_at{};  ///< `expiresAt`, to the microsecond.
+};
+
+} // namespace v1
+
+#if !CFIMAGES_DEFINE_BODIES
+// Separate compilation (cfimages/detail/link.hpp): declarations only;
+// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
+namespace v1 {
+CFIMAGES_DECL Result<Request<Image>> create(const Config& cfg, const CreateParams& p);
+CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {});
+CFIMAGES_DECL Result<Request<Image>> get(const Config& cfg, std::string_view image_id);
+CFIMAGES_DECL Result<Request<Image>> edit(const Config& cfg, std::string_view image_id, const EditParams& p);
+CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_view image_id);
+CFIMAGES_DECL Result<Request<BatchTokenGrant>> batch_token(const Config& cfg);
+namespace blobs {
+CFIMAGES_DECL Result<Request<Blob>> get(const Config& cfg, std::string_view image_id);
+} // namespace blobs
+} // namespace v1
+CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v1::ImagePage>& request, const HttpResponse& response,
+                                             v1::ImagePage& page);
+#else
+namespace detail {
+
+inline Result<Image> parse_image(const HttpResponse& r, const ParseContext&) {
+    return parse_envelope<Image>(r, decode_image_result);
+}
+
+// `reuse`: the images of an earlier page to overwrite (parse_into), or null.
+inline Result<v1::ImagePage> parse_v1_page_reusing(const HttpResponse& r, const ParseContext& ctx,
+                                                   std::vector<Image>* reuse) {
+    return parse_envelope<v1::ImagePage>(r, [&](const boost::json::value& v, const Path& p) -> Result<v1::ImagePage> {
+        const auto* o = v.if_object();
+        if (o == nullptr) return type_error(p, "an object", v);
+        v1::ImagePage page;
+        page.page = ctx.page > 0 ? ctx.page : 1;
+        page.per_page = ctx.per_page;
+        if (auto e = decode_images(*o, p, page.images)) return std::move(*e);
+        return page;
+    }, false, reuse);
+}
+
+inline Result<v1::ImagePage> parse_v1_page(const HttpResponse& r, const ParseContext& ctx) {
+    return parse_v1_page_reusing(r, ctx, nullptr);
+}
+
+inline Result<Blob> parse_blob(const HttpResponse& r, const ParseContext&) {
+    const bool ok = r.status >= 200 && r.status < 300;
+    std::string_view type = trim(r.header("content-type").value_or(""));
+    const bool json = type.substr(0, 16) == "application/json";
+    // A refusal is an envelope (or text). A 2xx JSON envelope, labelled as
+    // such or unlabelled, may still say success: false. Anything else
+    // under 2xx is the image itself.
+    if (!ok || (looks_like_json(r.body) && (json || type.empty()))) {
+        return parse_envelope<Blob>(r, [](const boost::json::value&, const Path& p) -> Result<Blob> {
+            return decode_error(p, "expected image bytes, got a JSON envelope");
+        });
+    }
+    if (json || r.body.empty()) {
+        ApiError e = decode_error(Path{}, json ? "expected image bytes, got application/json"
+                                               : "empty, expected image bytes");
+        e.http_status = r.status;
+        return e;
+    }
+    Blob b;
+    b.content_type = std::string(type);
+    b.bytes = r.body;
+    return b;
+}
+
+inline Result<v1::BatchTokenGrant> parse_batch_token(const HttpResponse& r, const ParseContext&) {
+    return parse_envelope<v1::BatchTokenGrant>(r, [](const boost::json::value& v, const Path& p)
+                                                     -> Result<v1::BatchTokenGrant> {
+        const auto* o = v.if_object();
+        if (o == nullptr) return type_error(p, "an object", v);
+        v1::BatchTokenGrant g;
+        if (auto e = read_string(*o, "token", p, g.token, true)) return std::move(*e);
+        std::string when;
+        if (auto e = read_string(*o, "expiresAt", p, when, true)) return std::move(*e);
+        auto tp = parse_rfc3339(when);
+        if (!tp) return decode_error(p.child("expiresAt"), "not an RFC 3339 date-time");
+        g.expires_at = *tp;
+        return g;
+    });
+}
+
+} // namespace detail
+
+namespace v1 {
+
+/// Builds an upload: `POST /accounts/{account_id}/images/v1`, multipart.
+///
+/// Parts, in order: `file` (with filename and sniffed image type) or `url`,
+/// then `id`, `creator`, `metadata` (compact JSON text), `requireSignedURLs`.
+/// Not idempotent: the retry policy leaves it alone unless told otherwise.
+/// @return the request, or `invalid_argument` when: both or neither of
+///   file and url; the file is empty or over `Config::max_upload_bytes`;
+///   its type is unknown and not given; the custom ID breaks a rule (not
+///   UTF-8, over 1024 characters (code points, not bytes), leading or
+///   trailing `/`, a UUID, dot segments, or with
+///   `require_signed_urls = true`); metadata is not an object, is over
+///   1024 bytes, or holds a number that is not finite (inf, NaN) or a
+///   string or key that is not UTF-8 (the message names the field inside
+///   it, `metadata.a.b[2]: ...`); creator over 1024 characters; the Config
+///   is incomplete.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/create/
+CFIMAGES_DECL Result<Request<Image>> create(const Config& cfg, const CreateParams& p) {
+    if (p.file.has_value() == p.url.has_value())
+        return ApiError::invalid("file/url", "exactly one of file and url is required");
+    std::vector<detail::Part> parts;
+    parts.reserve(5);
+    std::string filename, metadata;
+    detail::Part part;
+    if (p.file) {
+        if (auto e = detail::file_part("file", *p.file, cfg.max_upload_bytes, filename, part)) return std::move(*e);
+        parts.push_back(part);
+    } else {
+        if (auto e = detail::check_source_url("url", *p.url)) return std::move(*e);
+        parts.push_back({"url", *p.url});
+    }
+    if (auto e = detail::add_shared_upload_parts(parts, p.id, p.creator, p.metadata,
+                                                 p.require_signed_urls.value_or(false), metadata))
+        return std::move(*e);
+    if (p.require_signed_urls)
+        parts.push_back({"requireSignedURLs", *p.require_signed_urls ? "true" : "false"});
+
+    auto http = detail::start(cfg, Method::post, {detail::lit("/images/v1")});
+    if (!http) return std::move(http).error();
+    std::string body;
+    std::string type = detail::build_multipart(parts, body);
+    detail::set_body(*http, std::move(type), std::move(body));
+    return detail::finish<Image>(std::move(*http), detail::parse_image, false);
+}
+
+/// Builds `GET /accounts/{account_id}/images/v1?page&per_page&creator`.
+///
+/// The v1 list has no cursor, and the server may put fewer images on a
+/// page than `per_page` asks; `ImagePage::has_more()` says whether another
+/// page may follow, and `next_page` (paging.hpp) builds the following
+/// request.
+/// @return the request, or `invalid_argument` when page < 1, per_page is
+///   outside 10..10000, creator is over 1024 characters, or the Config is
+///   incomplete.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/list/
+CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {}) {
+    if (p.page && *p.page < 1) return ApiError::invalid("page", "must be at least 1");
+    if (p.per_page && (*p.per_page < 10 || *p.per_page > 10000))
+        return ApiError::invalid("per_page", "must be between 10 and 10000");
+    if (p.creator)
+        if (auto e = detail::check_creator("creator", *p.creator)) return std::move(*e);
+    auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1")});
+    if (!http) return std::move(http).error();
+    bool first = true;
+    if (p.page) detail::add_query(http->url, first, "page", detail::int_to_string(*p.page));
+    if (p.per_page) detail::add_query(http->url, first, "per_page", detail::int_to_string(*p.per_page));
+    if (p.creator) detail::add_query(http->url, first, "creator", *p.creator);
+    return detail::finish<ImagePage>(std::move(*http), detail::parse_v1_page, true,
+                                     ParseContext{p.page.value_or(1), p.per_page.value_or(0)});
+}
+
+/// Builds `GET /accounts/{account_id}/images/v1/{image_id}`.
+/// @return the request, or `invalid_argument` for an empty, dot or
+///   control-character ID, one that is not UTF-8 or is over 1024
+///   characters, or an incomplete Config.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/get/
+CFIMAGES_DECL Result<Request<Image>> get(const Config& cfg, std::string_view image_id) {
+    auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1"), detail::param("image_id", image_id)});
+    if (!http) return std::move(http).error();
+    return detail::finish<Image>(std::move(*http), detail::parse_image);
+}
+
+/// Builds `PATCH /accounts/{account_id}/images/v1/{image_id}` with a JSON
+/// body holding only the fields to change (`metadata`,
+/// `requireSignedURLs`, `creator`, in that order).
+/// @return the request, or `invalid_argument` when nothing would change,
+///   metadata is not an object, is over 1024 bytes or would not be valid
+///   JSON (a number that is not finite, text that is not UTF-8: the
+///   message names the field inside it), creator is too long, or the ID or
+///   Config is bad.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/edit/
+CFIMAGES_DECL Result<Request<Image>> edit(const Config& cfg, std::string_view image_id, const EditParams& p) {
+    if (!p.metadata && !p.require_signed_urls && !p.creator)
+        return ApiError::invalid("params", "nothing to change: set metadata, require_signed_urls or creator");
+    std::string metadata;
+    if (p.metadata)
+        if (auto e = detail::serialize_metadata("metadata", *p.metadata, metadata)) return std::move(*e);
+    if (p.creator)
+        if (auto e = detail::check_creator("creator", *p.creator)) return std::move(*e);
+    auto http = detail::start(cfg, Method::patch, {detail::lit("/images/v1"), detail::param("image_id", image_id)});
+    if (!http) return std::move(http).error();
+    std::string body = "{";
+    if (p.metadata) body.append("\"metadata\":").append(metadata);
+    if (p.require_signed_urls) {
+        if (body.size() > 1) body.push_back(',');
+        body.append("\"requireSignedURLs\":").append(*p.require_signed_urls ? "true" : "false");
+    }
+    if (p.creator) {
+        if (body.size() > 1) body.push_back(',');
+        body.append("\"creator\":").append(boost::json::serialize(boost::json::string_view(*p.creator)));
+    }
+    body.push_back('}');
+    detail::set_body(*http, "application/json", std::move(body));
+    return detail::finish<Image>(std::move(*http), detail::parse_image);
+}
+
+/// Builds `DELETE /accounts/{account_id}/images/v1/{image_id}`, with the
+/// `{}` JSON body the published schema requires.
+/// @return the request, or `invalid_argument` for a bad ID or Config.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/delete/
+CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_view image_id) {
+    auto http = detail::start(cfg, Method::delete_, {detail::lit("/images/v1"), detail::param("image_id", image_id)});
+    if (!http) return std::move(http).error();
+    detail::set_body(*http, "application/json", "{}");
+    return detail::finish<Deleted>(std::move(*http), detail::parse_deleted);
+}
+
+/// Builds `GET /accounts/{account_id}/images/v1/batch_token`: a short-lived
+/// token for `https://batch.imagedelivery.net` (put it in `Config` as a
+/// `BatchToken` to send Images calls there).
+/// @return the request, or `invalid_argument` for a bad Config.
+/// https://developers.cloudflare.com/images/upload-images/images-batch/
+CFIMAGES_DECL Result<Request<BatchTokenGrant>> batch_token(const Config& cfg) {
+    auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/batch_token")});
+    if (!http) return std::move(http).error();
+    return detail::finish<BatchTokenGrant>(std::move(*http), detail::parse_batch_token);
+}
+
+namespace blobs {
+
+/// Builds `GET /accounts/{account_id}/images/v1/{image_id}/blob`, asking
+/// for `image/*`; the parser returns the bytes and their content type.
+/// @return the request, or `invalid_argument` for a bad ID or Config.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/subresources/blobs/methods/get/
+CFIMAGES_DECL Result<Request<Blob>> get(const Config& cfg, std::string_view image_id) {
+    auto http = detail::start(cfg, Method::get,
+                              {detail::lit("/images/v1"), detail::param("image_id", image_id), detail::lit("/blob")},
+                              "image/*");
+    if (!http) return std::move(http).error();
+    return detail::finish<Blob>(std::move(*http), detail::parse_blob);
+}
+
+} // namespace blobs
+} // namespace v1
+
+/// Parses the answer to a `v1::list` request into `page`, overwriting the
+/// images `page` already holds in place, so a walk over pages reuses their
+/// memory (see the v2 overload). Same result and errors as
+/// `request.parse(response)`; a request with a parser of its own is
+/// parsed by that parser.
+/// @return the number of images on the page; on error `page` is left
+///   empty.
+CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v1::ImagePage>& request, const HttpResponse& response,
+                                             v1::ImagePage& page) {
+    Result<v1::ImagePage> parsed = request.parser == &detail::parse_v1_page
+                                       ? detail::parse_v1_page_reusing(response, request.context, &page.images)
+                                       : request.parse(response);
+    if (!parsed) {
+        page = v1::ImagePage{};
+        return fail(std::move(parsed).error());
+    }
+    page = std::move(*parsed);
+    return page.images.size();
+}
+#endif // CFIMAGES_DEFINE_BODIES
+} // namespace cfimages
+
+#endif // CFIMAGES_IMAGES_HPP
+// ---- end <cfimages/images.hpp> ----
+// ---- begin <cfimages/keys.hpp> ----
+#ifndef CFIMAGES_KEYS_HPP
+#define CFIMAGES_KEYS_HPP
+
+/// @file
+/// Signing keys for signed delivery URLs: list, create or rotate, delete.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/subresources/keys/
+
+
+
+namespace cfimages {
+namespace v1 {
+namespace keys {
+
+/// Builds `GET /accounts/{account_id}/images/v1/keys`.
+/// @return the request, or `invalid_argument` for a bad Config.
+/// The parsed value is every key with its secret `value`: do not log it.
+CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> list(const Config& cfg);
+
+/// Builds `PUT /accounts/{account_id}/images/v1/keys/{name}`: creates the
+/// key, or rotates it when it exists. The answer lists all keys.
+/// @return the request, or `invalid_argument` when the name is empty, over
+///   20 characters or holds anything but ASCII letters and digits.
+CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> update(const Config& cfg, std::string_view name);
+
+/// Builds `DELETE /accounts/{account_id}/images/v1/keys/{name}`. The
+/// answer lists the keys that remain.
+/// @return the request, or `invalid_argument` for a bad name (as for
+///   `update`) or Config.
+CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> remove(const Config& cfg, std::string_view name);
+
+} // namespace keys
+} // namespace v1
+} // namespace cfimages
+
+// ---- begin <cfimages/impl/keys.ipp> ----
+#ifndef CFIMAGES_IMPL_KEYS_IPP
+#define CFIMAGES_IMPL_KEYS_IPP
+
+// Definitions of <cfimages/keys.hpp>: included at the end of that header
+// (header-only) or by <cfimages/src.hpp> (separate compilation), see
+// cfimages/detail/link.hpp.
+
+
+
+namespace cfimages {
+namespace detail {
+
+inline Result<std::vector<SigningKey>> parse_keys(const HttpResponse& r, const ParseContext&) {
+    return parse_envelope<std::vector<SigningKey>>(r, decode_keys);
+}
+
+// Key names travel in the path. The spec's images_signing_key_identifier
+// has maxLength 20 and the pattern ^[a-zA-Z0-9]$ (one character as
+// written; real names such as its example "someKey" are longer, so the
+// rule is: 1 to 20 ASCII letters and digits).
+inline constexpr std::size_t max_key_name = 20;
+
+inline std::optional<ApiError> check_key_name(std::string_view name) {
+    if (auto e = check_path_param("name", name, max_key_name)) return e;
+    for (char c : name) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!ok) return ApiError::invalid("name", "may hold only letters and digits (A-Z, a-z, 0-9)");
+    }
+    return std::nullopt;
+}
+
+} // namespace detail
+
+namespace v1 {
+namespace keys {
+
+CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> list(const Config& cfg) {
+    auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/keys")});
+    if (!http) return std::move(http).error();
+    return detail::finish<std::vector<SigningKey>>(std::move(*http), detail::parse_keys);
+}
+
+CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> update(const Config& cfg, std::string_view name) {
+    if (auto e = detail::check_key_name(name)) return std::move(*e);
+    auto http = detail::start(cfg, Method::put, {detail::lit("/images/v1/keys"), detail::param("name", name)});
+    if (!http) return std::move(http).error();
+    return detail::finish<std::vector<SigningKey>>(std::move(*http), detail::parse_keys);
+}
+
+CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> remove(const Config& cfg, std::string_view name) {
+    if (auto e = detail::check_key_name(name)) return std::move(*e);
+    auto http = detail::start(cfg, Method::delete_, {detail::lit("/images/v1/keys"), detail::param("name", name)});
+    if (!http) return std::move(http).error();
+    return detail::finish<std::vector<SigningKey>>(std::move(*http), detail::parse_keys);
+}
+
+} // namespace keys
+} // namespace v1
+} // namespace cfimages
+
+#endif // CFIMAGES_IMPL_KEYS_IPP
+// ---- end <cfimages/impl/keys.ipp> ----
+
+#endif // CFIMAGES_KEYS_HPP
+// ---- end <cfimages/keys.hpp> ----
+// ---- begin <cfimages/stats.hpp> ----
+#ifndef CFIMAGES_STATS_HPP
+#define CFIMAGES_STATS_HPP
+
+/// @file
+/// Account usage. https://developers.cloudflare.com/api/resources/images/subresources/v1/subresources/stats/
+
+
+namespace cfimages {
+namespace v1 {
+namespace stats {
+
+/// Builds `GET /accounts/{account_id}/images/v1/stats`.
+/// @return the request, or `invalid_argument` for a bad Config.
+CFIMAGES_DECL Result<Request<Stats>> get(const Config& cfg);
+
+} // namespace stats
+} // namespace v1
+} // namespace cfimages
+
+// ---- begin <cfimages/impl/stats.ipp> ----
+#ifndef CFIMAGES_IMPL_STATS_IPP
+#define CFIMAGES_IMPL_STATS_IPP
+
+// Definitions of <cfimages/stats.hpp>: included at the end of that header
+// (header-only) or by <cfimages/src.hpp> (separate compilation), see
+// cfimages/detail/link.hpp.
+
+
+
+namespace cfimages {
+namespace detail {
+
+inline Result<Stats> parse_stats(const HttpResponse& r, const ParseContext&) {
+    return parse_envelope<Stats>(r, decode_stats);
+}
+
+} // namespace detail
+
+namespace v1 {
+namespace stats {
+
+CFIMAGES_DECL Result<Request<Stats>> get(const Config& cfg) {
+    auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/stats")});
+    if (!http) return std::move(http).error();
+    return detail::finish<Stats>(std::move(*http), detail::parse_stats);
+}
+
+} // namespace stats
+} // namespace v1
+} // namespace cfimages
+
+#endif // CFIMAGES_IMPL_STATS_IPP
+// ---- end <cfimages/impl/stats.ipp> ----
+
+#endif // CFIMAGES_STATS_HPP
+// ---- end <cfimages/stats.hpp> ----
+// ---- begin <cfimages/variants.hpp> ----
+#ifndef CFIMAGES_VARIANTS_HPP
+#define CFIMAGES_VARIANTS_HPP
+
+/// @file
+/// Named variants: list, get, create, edit, delete.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/subresources/variants/
+
+
+
+namespace cfimages {
+namespace v1 {
+namespace variants {
+
+/// Parameters of `variants::edit`: new options, and optionally a new
+/// `neverRequireSignedURLs`.
+struct EditParams {
+    VariantOptions options;                          ///< The new options (all of them are sent).
+    std::optional<bool> never_require_signed_urls;   ///< `neverRequireSignedURLs`; unchanged when nullopt.
+};
+
+
+/// Builds `GET /accounts/{account_id}/images/v1/variants`. The result maps
+/// every variant name to its definition (not only `hero`, as the schema
+/// suggests).
+/// @return the request, or `invalid_argument` for a bad Config.
+CFIMAGES_DECL Result<Request<std::map<std::string, Variant>>> list(const Config& cfg);
+
+/// Builds `GET /accounts/{account_id}/images/v1/variants/{variant_id}`.
+/// @return the request, or `invalid_argument` for a bad name or Config.
+CFIMAGES_DECL Result<Request<Variant>> get(const Config& cfg, std::string_view variant_id);
+
+/// Builds `POST /accounts/{account_id}/images/v1/variants` with the JSON
+/// body `{"id","options":{"fit","metadata","width","height"},"neverRequireSignedURLs"}`.
+/// Not idempotent (a retry may answer "already exists").
+/// @return the request, or `invalid_argument` when the name is not 1-99
+///   letters and digits, fit or metadata is outside its enumeration, or
+///   width/height is not positive.
+CFIMAGES_DECL Result<Request<Variant>> create(const Config& cfg, const Variant& v);
+
+/// Builds `PATCH /accounts/{account_id}/images/v1/variants/{variant_id}`
+/// with `{"options":{...}[,"neverRequireSignedURLs":b]}`.
+/// @return the request, or `invalid_argument` for a bad name, options or Config.
+CFIMAGES_DECL Result<Request<Variant>> edit(const Config& cfg, std::string_view variant_id, const EditParams& p);
+
+/// Builds `DELETE /accounts/{account_id}/images/v1/variants/{variant_id}`,
+/// with the `{}` JSON body the published schema requires.
+/// @return the request, or `invalid_argument` for a bad name or Config.
+CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_view variant_id);
+
+} // namespace variants
+} // namespace v1
+} // namespace cfimages
+
+// ---- begin <cfimages/impl/variants.ipp> ----
+#ifndef CFIMAGES_IMPL_VARIANTS_IPP
+#define CFIMAGES_IMPL_VARIANTS_IPP
+
+// Definitions of <cfimages/variants.hpp>: included at the end of that header
+// (header-only) or by <cfimages/src.hpp> (separate compilation), see
+// cfimages/detail/link.hpp.
+
+
+
+namespace cfimages {
+namespace detail {
+
+inline Result<std::map<std::string, Variant>> parse_variant_map(const HttpResponse& r, const ParseContext&) {
+    return parse_envelope<std::map<std::string, Variant>>(r, decode_variant_map);
+}
+
+inline Result<Variant> parse_variant(const HttpResponse& r, const ParseContext&) {
+    return parse_envelope<Variant>(r, decode_variant_result);
+}
+
+// Variant names: 1 to 99 letters and digits (the published schema's
+// maxLength; the dashboard and API refuse anything else).
+inline std::optional<ApiError> check_variant_id(std::string_view field, std::string_view id) {
+    if (auto e = check_path_param(field, id, 99)) return e;
+    for (char c : id) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!ok) return ApiError::invalid(field, "may hold only letters and digits");
+    }
+    return std::nullopt;
+}
+
+inline std::optional<ApiError> check_options(const VariantOptions& o) {
+    if (to_string(o.fit).empty())
+        return ApiError::invalid("options.fit", "must be one of scale-down, contain, cover, crop, pad");
+    if (to_string(o.metadata).empty())
+        return ApiError::invalid("options.metadata", "must be one of keep, copyright, none");
+    if (o.width < 1 || o.width > 100000) return ApiError::invalid("options.width", "must be between 1 and 100000");
+    if (o.height < 1 || o.height > 100000) return ApiError::invalid("options.height", "must be between 1 and 100000");
+    return std::nullopt;
+}
+
+inline void append_options(std::string& body, const VariantOptions& o) {
+    body.append("{\"fit\":\"").append(to_string(o.fit)).append("\",\"metadata\":\"").append(to_string(o.metadata));
+    body.append("\",\"width\":");
+    append_int(body, o.width);
+    body.append(",\"height\":");
+    append_int(body, o.height);
+    body.push_back('}');
+}
+
+} // namespace detail
+
+namespace v1 {
+namespace variants {
+
+CFIMAGES_DECL Result<Request<std::map<std::string, Variant>>> list(const Config& cfg) {
+    auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/variants")});
+    if (!http) return std::move(http).error();
+    return detail::finish<std::map<std::string, Variant>>(std::move(*http), detail::parse_variant_map);
+}
+
+CFIMAGES_DECL Result<Request<Variant>> get(const Config& cfg, std::string_view variant_id) {
+    if (auto e = detail::check_variant_id("variant_id", variant_id)) return std::move(*e);
+    auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/variants"), detail::param("variant_id", variant_id)});
+    if (!http) return std::move(http).error();
+    return detail::finish<Variant>(std::move(*http), detail::parse_variant);
+}
+
+CFIMAGES_DECL Result<Request<Variant>> create(const Config& cfg, const Variant& v) {
+    if (auto e = detail::check_variant_id("id", v.id)) return std::move(*e);
+    if (auto e = detail::check_options(v.options)) return std::move(*e);
+    auto http = detail::start(cfg, Method::post, {detail::lit("/images/v1/variants")});
+    if (!http) return std::move(http).error();
+    std::string body = "{\"id\":\"";
+    body.append(v.id).append("\",\"options\":");
+    detail::append_options(body, v.options);
+    body.append(",\"neverRequireSignedURLs\":").append(v.never_require_signed_urls ? "true" : "false");
+    body.push_back('}');
+    detail::set_body(*http, "application/json", std::move(body));
+    return detail::finish<Variant>(std::move(*http), detail::parse_variant, false);
+}
+
+CFIMAGES_DECL Result<Request<Variant>> edit(const Config& cfg, std::string_view variant_id, const EditParams& p) {
+    if (auto e = detail::check_variant_id("variant_id", variant_id)) return std::move(*e);
+    if (auto e = detail::check_options(p.options)) return std::move(*e);
+    auto http = detail::start(cfg, Method::patch, {detail::lit("/images/v1/variants"), detail::param("variant_id", variant_id)});
+    if (!http) return std::move(http).error();
+    std::string body = "{\"options\":";
+    detail::append_options(body, p.options);
+    if (p.never_require_signed_urls)
+        body.append(",\"neverRequireSignedURLs\":").append(*p.never_require_signed_urls ? "true" : "false");
+    body.push_back('}');
+    detail::set_body(*http, "application/json", std::move(body));
+    return detail::finish<Variant>(std::move(*http), detail::parse_variant);
+}
+
+CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_view variant_id) {
+    if (auto e = detail::check_variant_id("variant_id", variant_id)) return std::move(*e);
+    auto http = detail::start(cfg, Method::delete_, {detail::lit("/images/v1/variants"), detail::param("variant_id", variant_id)});
+    if (!http) return std::move(http).error();
+    detail::set_body(*http, "application/json", "{}");
+    return detail::finish<Deleted>(std::move(*http), detail::parse_deleted);
+}
+
+} // namespace variants
+} // namespace v1
+} // namespace cfimages
+
+#endif // CFIMAGES_IMPL_VARIANTS_IPP
+// ---- end <cfimages/impl/variants.ipp> ----
+
+#endif // CFIMAGES_VARIANTS_HPP
+// ---- end <cfimages/variants.hpp> ----
+// ---- begin <cfimages/meta_filter.hpp> ----
+#ifndef CFIMAGES_META_FILTER_HPP
+#define CFIMAGES_META_FILTER_HPP
+
+/// @file
+/// Metadata filters for `v2::list`. On the wire: `meta.<field>[<op>]=<value>`.
+///
+/// Filters match the JSON metadata stored with each image (`Image::meta`);
+/// they combine with AND. A nested field is a dotted path
+/// (`region.name` matches `{"region": {"name": ...}}`).
+///
+/// Operators: exactly those Cloudflare's list-v2 reference documents,
+/// `eq`, `eq:string`, `eq:number`, `eq:boolean`, `in`, `in:string` and
+/// `in:number`. Range operators (`gt`, `gte`, `lt`, `lte`) are not in the
+/// API reference (nor in its Go and Python pages), so they are refused
+/// rather than sent to a server that does not promise to understand them.
+///
+/// The API's limits, checked by `validate` before anything is sent: at
+/// most 5 filters, at most 5 levels of nesting, 1 to 10 values for `in`
+/// operators; the `:number` operators take numbers only, `eq:boolean`
+/// takes `true` or `false`.
+///
+/// Encoding, decided from Cloudflare's documented examples
+/// (`?meta.status[in]=pending|deleted|flagged`, `meta.status[eq:string]=active`):
+/// the brackets, the `:` of the operator, the `.` between path levels and
+/// the `|` between `in` values are sent literally, exactly as documented,
+/// because the server matches that syntax and a literal byte is read the
+/// same whether or not the server percent-decodes keys first. Everything
+/// else in a field name or a value is percent-encoded (RFC 3986 unreserved
+/// characters stay as they are; a space is `%20`), so `&`, `=`, `#`, `+`
+/// or `|` inside a value cannot be mistaken for syntax. Field names
+/// containing `[`, `]` or `.`-separated empty parts are refused, and so
+/// are `in` values containing `|`, since the server would split them.
+///
+/// https://developers.cloudflare.com/api/resources/images/subresources/v2/methods/list/
+
+
+
+namespace cfimages {
+namespace v2 {
+
+/// A metadata comparison operator: the ones Cloudflare's list-v2
+/// reference documents (see the file comment).
+enum class MetaOp {
+    eq,          ///< `eq`: equals (type inferred by the server).
+    eq_string,   ///< `eq:string`: equals, compared as a string.
+    eq_number,   ///< `eq:number`: equals, compared as a number.
+    eq_boolean,  ///< `eq:boolean`: equals `true` or `false`.
+    in,          ///< `in`: equals any of the values.
+    in_string,   ///< `in:string`: any of the values, as strings.
+    in_number,   ///< `in:number`: any of the values, as numbers.
+};
+
+/// Returns the operator as written between the brackets (`"eq:string"`),
+/// or an empty view for a value outside the enumeration.
+CFIMAGES_DECL std::string_view to_string(MetaOp op) noexcept;
+
+/// Parses an operator name, exactly as written between the brackets.
+/// @return the operator, or nullopt for anything else (range operators
+///   such as `gte` included: the API reference does not document them).
+CFIMAGES_DECL std::optional<MetaOp> parse_meta_op(std::string_view s) noexcept;
+
+/// Returns true for the list operators (`in`, `in:string`, `in:number`).
+CFIMAGES_DECL bool is_list_op(MetaOp op) noexcept;
+
+/// One filter. On the wire: `meta.<field>[<op>]=<values joined by |>`.
+struct MetaFilter {
+    /// The metadata field; a dotted path for nested fields (`region.name`),
+    /// without the `meta` prefix.
+    std::string field;
+    MetaOp op = MetaOp::eq;  ///< The comparison.
+    /// The value(s), unencoded: exactly one, or 1 to 10 for list operators.
+    std::vector<std::string> values;
+
+    /// Equal when every field is equal.
+    friend bool operator==(const MetaFilter& a, const MetaFilter& b) {
+        return a.field == b.field && a.op == b.op && a.values == b.values;
+    }
+    /// Not equal when any field differs.
+    friend bool operator!=(const MetaFilter& a, const MetaFilter& b) { return !(a == b); }
+};
+
+/// At most this many filters per request.
+inline constexpr std::size_t max_meta_filters = 5;
+/// At most this many levels in a field path (`a.b.c.d.e`).
+inline constexpr std::size_t max_meta_depth = 5;
+/// At most this many values for a list operator.
+inline constexpr std::size_t max_meta_in_values = 10;
+
+/// Checks filters against the API's rules before they are sent.
+/// @return nullopt when all is well, or an `invalid_argument` error naming
+///   the filter (`meta[2].field: ...`, `meta[0] (status[eq:number]): 'x'
+///   is not a number`) when: there are more than 5 filters; a field is
+///   empty, over 1024 characters, has control characters (CR, LF, ...),
+///   `[` or `]`, empty path parts, or more than 5 levels; an operator is
+///   unknown; a non-list operator has other than one value; a list
+///   operator has 0 or more than 10 values, an empty value, or a value
+///   with `|`; a `:number` operator has a non-number; `eq:boolean` has
+///   other than `true`/`false`.
+CFIMAGES_DECL std::optional<ApiError> validate(const std::vector<MetaFilter>& filters);
+
+/// Appends the filters as query parameters, encoded as the file comment
+/// describes. Each is `meta.<field>[<op>]=<value>`, joined with `&`.
+///
+/// `url_query` may be a whole URL or a bare query string: a `?` is added
+/// when it is a URL (has `://`) without a query yet, a `&` when it already
+/// has parameters, nothing when it is empty or ends in `?` or `&`.
+/// Call `validate` first: this function does not check the rules, it only
+/// encodes (safely, whatever the input).
+CFIMAGES_DECL void append_query(std::string& url_query, const std::vector<MetaFilter>& filters);
+
+/// Parses one filter as the command line writes it: `field[op]=value`,
+/// with `|` between values for list operators (`status[in]=a|b`). A
+/// leading `meta.` is accepted and dropped, so filters copied from
+/// Cloudflare's examples work (`meta.status[eq]=active`); to filter on a
+/// top-level field literally named `meta`, write `meta.meta[...]`.
+/// The value is taken as written (not percent-decoded).
+/// @return the filter, or `invalid_argument` when the text is not of that
+///   shape, the operator is not one the API documents (`gte` and the other
+///   range operators included), or the filter breaks a rule of `validate`.
+CFIMAGES_DECL Result<MetaFilter> parse_meta_filter(std::string_view text);
+
+} // namespace v2
+} // namespace cfimages
+
+// ---- begin <cfimages/impl/meta_filter.ipp> ----
+#ifndef CFIMAGES_IMPL_META_FILTER_IPP
+#define CFIMAGES_IMPL_META_FILTER_IPP
+
+// Definitions of <cfimages/meta_filter.hpp>: included at the end of that header
+// (header-only) or by <cfimages/src.hpp> (separate compilation), see
+// cfimages/detail/link.hpp.
+
+
+
+namespace cfimages {
+namespace detail {
+// A JSON-style number: -?digits(.digits)?([eE][+-]?digits)?
+inline bool is_json_number(std::string_view s) noexcept {
+    std::size_t i = 0;
+    auto digits = [&]() {
+        const std::size_t from = i;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+        return i > from;
+    };
+    if (i < s.size() && s[i] == '-') ++i;
+    if (!digits()) return false;
+    if (i < s.size() && s[i] == '.') {
+        ++i;
+        if (!digits()) return false;
+    }
+    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+        ++i;
+        if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+        if (!digits()) return false;
+    }
+    return i == s.size() && s.size() <= 64;
+}
+
+inline std::optional<ApiError> check_meta_filter(const v2::MetaFilter& f, std::size_t index) {
+    std::string where = "meta[" + cfimages::detail::int_to_string(static_cast<std::int64_t>(index)) + "]";
+    if (f.field.empty()) return ApiError::invalid(where + ".field", "must not be empty");
+    if (f.field.size() > 1024) return ApiError::invalid(where + ".field", "must be at most 1024 characters");
+    if (cfimages::detail::has_control(f.field))
+        return ApiError::invalid(where + ".field", "must not contain control characters (CR, LF, ...)");
+    if (f.field.find_first_of("[]") != std::string::npos)
+        return ApiError::invalid(where + ".field", "must not contain '[' or ']'");
+    std::size_t depth = 1;
+    for (std::size_t i = 0; i < f.field.size(); ++i) {
+        if (f.field[i] != '.') continue;
+        ++depth;
+        if (i == 0 || i + 1 == f.field.size() || f.field[i + 1] == '.')
+            return ApiError::invalid(where + ".field", "must not have empty parts around '.'");
+    }
+    if (depth > v2::max_meta_depth)
+        return ApiError::invalid(where + ".field", "nests " + cfimages::detail::int_to_string(
+                                                              static_cast<std::int64_t>(depth)) +
+                                                          " levels; the API allows at most 5");
+    const std::string_view op = to_string(f.op);
+    if (op.empty()) return ApiError::invalid(where + ".op", "is not a known operator");
+    where += " (" + f.field + "[" + std::string(op) + "])";
+    if (v2::is_list_op(f.op)) {
+        if (f.values.empty()) return ApiError::invalid(where, "needs at least one value");
+        if (f.values.size() > v2::max_meta_in_values)
+            return ApiError::invalid(where, "has " + cfimages::detail::int_to_string(
+                                                         static_cast<std::int64_t>(f.values.size())) +
+                                                " values; the API allows at most 10");
+    } else if (f.values.size() != 1) {
+        return ApiError::invalid(where, "needs exactly one value");
+    }
+    for (const std::string& v : f.values) {
+        if (cfimages::detail::has_control(v))
+            return ApiError::invalid(where, "values must not contain control characters (CR, LF, ...)");
+        if (v.size() > 1024) return ApiError::invalid(where, "values must be at most 1024 characters");
+        if (v2::is_list_op(f.op)) {
+            if (v.empty()) return ApiError::invalid(where, "list values must not be empty");
+            if (v.find('|') != std::string::npos)
+                return ApiError::invalid(where, "list values must not contain '|' (the separator)");
+        }
+        switch (f.op) {
+        case v2::MetaOp::eq_number: case v2::MetaOp::in_number:
+            if (!is_json_number(v)) return ApiError::invalid(where, "'" + v + "' is not a number");
+            break;
+        case v2::MetaOp::eq_boolean:
+            if (v != "true" && v != "false")
+                return ApiError::invalid(where, "value must be true or false (got '" + v + "')");
+            break;
+        default:
+            break;
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace detail
+
+namespace v2 {
+
+CFIMAGES_DECL std::string_view to_string(MetaOp op) noexcept {
+    switch (op) {
+    case MetaOp::eq: return "eq";
+    case MetaOp::eq_string: return "eq:string";
+    case MetaOp::eq_number: return "eq:number";
+    case MetaOp::eq_boolean: return "eq:boolean";
+    case MetaOp::in: return "in";
+    case MetaOp::in_string: return "in:string";
+    case MetaOp::in_number: return "in:number";
+    }
+    return {};
+}
+
+CFIMAGES_DECL std::optional<MetaOp> parse_meta_op(std::string_view s) noexcept {
+    if (s == "eq") return MetaOp::eq;
+    if (s == "eq:string") return MetaOp::eq_string;
+    if (s == "eq:number") return MetaOp::eq_number;
+    if (s == "eq:boolean") return MetaOp::eq_boolean;
+    if (s == "in") return MetaOp::in;
+    if (s == "in:string") return MetaOp::in_string;
+    if (s == "in:number") return MetaOp::in_number;
+    return std::nullopt;
+}
+
+CFIMAGES_DECL bool is_list_op(MetaOp op) noexcept {
+    return op == MetaOp::in || op == MetaOp::in_string || op == MetaOp::in_number;
+}
+
+CFIMAGES_DECL std::optional<ApiError> validate(const std::vector<MetaFilter>& filters) {
+    if (filters.size() > max_meta_filters)
+        return ApiError::invalid("meta", "has " + cfimages::detail::int_to_string(
+                                                      static_cast<std::int64_t>(filters.size())) +
+                                             " filters; the API allows at most 5");
+    for (std::size_t i = 0; i < filters.size(); ++i)
+        if (auto e = detail::check_meta_filter(filters[i], i)) return e;
+    return std::nullopt;
+}
+
+CFIMAGES_DECL void append_query(std::string& url_query, const std::vector<MetaFilter>& filters) {
+    for (const MetaFilter& f : filters) {
+        if (!url_query.empty()) {
+            const char last = url_query.back();
+            if (last != '?' && last != '&') {
+                const bool is_url = url_query.find("://") != std::string::npos;
+                url_query.push_back(is_url && url_query.find('?') == std::string::npos ? '?' : '&');
+            }
+        }
+        url_query.append("meta.");
+        std::size_t start = 0;
+        while (true) {
+            const std::size_t dot = f.field.find('.', start);
+            cfimages::detail::percent_encode(
+                url_query,
+                std::string_view(f.field).substr(start, dot == std::string::npos ? std::string::npos
+                                                                                 : dot - start));
+            if (dot == std::string::npos) break;
+            url_query.push_back('.');
+            start = dot + 1;
+        }
+        url_query.push_back('[');
+        url_query.append(to_string(f.op));
+        url_query.append("]=");
+        for (std::size_t i = 0; i < f.values.size(); ++i) {
+            if (i != 0) url_query.push_back('|');
+            cfimages::detail::percent_encode(url_query, f.values[i]);
+        }
+    }
+}
+
+CFIMAGES_DECL Result<MetaFilter> parse_meta_filter(std::string_view text) {
+    const std::size_t open = text.find('[');
+    const std::size_t close = text.find("]=", open == std::string_view::npos ? 0 : open);
+    if (open == std::string_view::npos || close == std::string_view::npos)
+        return ApiError::invalid("meta", "must look like field[op]=value (e.g. status[eq]=active)");
+    MetaFilter f;
+    std::string_view field = text.substr(0, open);
+    if (field.substr(0, 5) == "meta.") field.remove_prefix(5);
+    f.field.assign(field.begin(), field.end());
+    const std::string_view op = text.substr(open + 1, close - open - 1);
+    auto parsed_op = parse_meta_op(op);
+    if (!parsed_op) {
+        const std::string_view base = op.substr(0, op.find(':'));
+        const bool range = base == "gt" || base == "gte" || base == "lt" || base == "lte";
+        return ApiError::invalid("meta", std::string(range ? "operator '" : "unknown operator '") +
+                                             cfimages::detail::one_line(op, 64) +
+                                             (range ? "' is not in Cloudflare's list-v2 documentation" : "'") +
+                                             " (use eq, eq:string, eq:number, eq:boolean, in, "
+                                             "in:string or in:number)");
+    }
+    f.op = *parsed_op;
+    const std::string_view value = text.substr(close + 2);
+    if (is_list_op(f.op)) {
+        std::size_t start = 0;
+        while (true) {
+            const std::size_t bar = value.find('|', start);
+            const std::string_view v =
+                value.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start);
+            f.values.emplace_back(v.begin(), v.end());
+            if (bar == std::string_view::npos) break;
+            start = bar + 1;
+        }
+    } else {
+        f.values.emplace_back(value.begin(), value.end());
+    }
+    if (auto e = detail::check_meta_filter(f, 0)) return std::move(*e);
+    return f;
+}
+
+} // namespace v2
+} // namespace cfimages
+
+#endif // CFIMAGES_IMPL_META_FILTER_IPP
+// ---- end <cfimages/impl/meta_filter.ipp> ----
+
+#endif // CFIMAGES_META_FILTER_HPP
+// ---- end <cfimages/meta_filter.hpp> ----
+// ---- begin <cfimages/v2.hpp> ----
+#ifndef CFIMAGES_V2_HPP
+#define CFIMAGES_V2_HPP
+
+/// @file
+/// Images v2: the cursor-paged list and direct creator upload URLs.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v2/
+
+
+
+
+namespace cfimages {
+namespace v2 {
+
+/// Parameters of `v2::list`.
+struct ListParams {
+    std::optional<std::string> continuation_token;  ///< From the previous page.
+    std::optional<std::int64_t> per_page;           ///< 10 to 10000 (server default 1000).
+    std::optional<std::string> sort_order;          ///< "asc" or "desc" (by upload time).
+    std::optional<std::string> creator;             ///< Only images with this creator.
+    /// Metadata filters, `meta.<field>[op]=value` (at most 5; see meta_filter.hpp).
+    std::vector<MetaFilter> meta;
+};
+
+/// Parameters of `v2::direct_uploads::create`.
+struct DirectUploadParams {
+    /// When the upload URL stops working: 2 minutes to 6 hours after `now`
+    /// (server default: 30 minutes).
+    std::optional<std::chrono::system_clock::time_point> expiry;
+    /// The current time, supplied by the caller because builders read no
+    /// clock; required when `expiry` is set.
+    std::optional<std::chrono::system_clock::time_point> now;
+    std::optional<std::string> id;               ///< Custom ID (same rules as upload).
+    std::optional<std::string> creator;          ///< Creator tag.
+    /// A JSON object, at most 1024 bytes serialized; finite numbers and
+    /// UTF-8 text only.
+    std::optional<boost::json::value> metadata;
+    std::optional<bool> require_signed_urls;     ///< `requireSignedURLs`.
+};
+
+} // namespace v2
+
+#if !CFIMAGES_DEFINE_BODIES
+// Separate compilation (cfimages/detail/link.hpp): declarations only;
+// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
+namespace v2 {
+CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {});
+namespace direct_uploads {
+CFIMAGES_DECL Result<Request<DirectUpload>> create(const Config& cfg, const DirectUploadParams& p);
+} // namespace direct_uploads
+} // namespace v2
+CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v2::ImagePage>& request, const HttpResponse& response,
+                                             v2::ImagePage& page);
+#else
+namespace detail {
+
+// `reuse`: the images of an earlier page to overwrite (parse_into), or null.
+inline Result<v2::ImagePage> parse_v2_page_reusing(const HttpResponse& r, std::vector<Image>* reuse) {
+    return parse_envelope<v2::ImagePage>(r, [](const boost::json::value& v, const Path& p) -> Result<v2::ImagePage> {
+        const auto* o = v.if_object();
+        if (o == nullptr) return type_error(p, "an object", v);
+        v2::ImagePage page;
+        if (auto e = decode_images(*o, p, page.images)) return std::move(*e);
+        if (auto e = read_opt_string(*o, "continuation_token", p, page.continuation_token)) return std::move(*e);
+        return page;
+    }, false, reuse);
+}
+
+inline Result<v2::ImagePage> parse_v2_page(const HttpResponse& r, const ParseContext&) {
+    return parse_v2_page_reusing(r, nullptr);
+}
+
+inline Result<DirectUpload> parse_direct_upload(const HttpResponse& r, const ParseContext&) {
+    return parse_envelope<DirectUpload>(r, [](const boost::json::value& v, const Path& p) -> Result<DirectUpload> {
+        const auto* o = v.if_object();
+        if (o == nullptr) return type_error(p, "an object", v);
+        DirectUpload d;
+        if (auto e = read_string(*o, "id", p, d.id, true)) return std::move(*e);
+        if (auto e = read_string(*o, "uploadURL", p, d.upload_url, true)) return std::move(*e);
+        return d;
+    });
+}
+
+} // namespace detail
+
+namespace v2 {
+
+/// Builds `GET /accounts/{account_id}/images/v2?continuation_token&per_page&sort_order&creator`.
+///
+/// Pages follow `ImagePage::continuation_token`; `next_page` (paging.hpp)
+/// builds the following request.
+/// @return the request, or `invalid_argument` when per_page is outside
+///   10..10000, sort_order is not asc/desc, a metadata filter breaks the
+///   API's limits (meta_filter.hpp), a string is too long or holds
+///   control characters, or the Config is incomplete.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v2/methods/list/
+CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {}) {
+    if (p.per_page && (*p.per_page < 10 || *p.per_page > 10000))
+        return ApiError::invalid("per_page", "must be between 10 and 10000");
+    if (p.sort_order && *p.sort_order != "asc" && *p.sort_order != "desc")
+        return ApiError::invalid("sort_order", "must be \"asc\" or \"desc\"");
+    if (p.continuation_token && (p.continuation_token->size() > 4096 || detail::has_control(*p.continuation_token)))
+        return ApiError::invalid("continuation_token", "must be at most 4096 characters without control characters");
+    if (p.creator)
+        if (auto e = detail::check_creator("creator", *p.creator)) return std::move(*e);
+    if (auto e = validate(p.meta)) return std::move(*e);
+    auto http = detail::start(cfg, Method::get, {detail::lit("/images/v2")});
+    if (!http) return std::move(http).error();
+    bool first = true;
+    if (p.continuation_token && !p.continuation_token->empty())
+        detail::add_query(http->url, first, "continuation_token", *p.continuation_token);
+    if (p.per_page) detail::add_query(http->url, first, "per_page", detail::int_to_string(*p.per_page));
+    if (p.sort_order) detail::add_query(http->url, first, "sort_order", *p.sort_order);
+    if (p.creator) detail::add_query(http->url, first, "creator", *p.creator);
+    append_query(http->url, p.meta);
+    return detail::finish<ImagePage>(std::move(*http), detail::parse_v2_page);
+}
+
+namespace direct_uploads {
+
+/// Builds `POST /accounts/{account_id}/images/v2/direct_upload`, multipart.
+///
+/// Parts, in order: `expiry` (RFC 3339, UTC), `id`, `creator`, `metadata`,
+/// `requireSignedURLs` (always sent, so the body is never empty). The
+/// answer's `upload_url` takes one unauthenticated POST (see upload_to.hpp).
+/// Not idempotent: each call reserves a new image ID.
+/// @return the request, or `invalid_argument` when expiry is set without
+///   `now` or is not 2 minutes to 6 hours after it, the custom ID breaks a
+///   rule, metadata is not an object, is over 1024 bytes or would not be
+///   valid JSON (a number that is not finite, text that is not UTF-8), or
+///   the Config is incomplete.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v2/subresources/direct_uploads/methods/create/
+CFIMAGES_DECL Result<Request<DirectUpload>> create(const Config& cfg, const DirectUploadParams& p) {
+    std::vector<detail::Part> parts;
+    parts.reserve(5);
+    std::string expiry, metadata;
+    if (p.expiry) {
+        if (!p.now) return ApiError::invalid("now", "required when expiry is set (builders read no clock)");
+        // expiry - now could overflow for extreme time points (max() as "never");
+        // compare in the clock's unsigned ticks, exact once expiry >= now.
+        using Dur = std::chrono::system_clock::duration;
+        const auto e = p.expiry->time_since_epoch().count();
+        const auto n = p.now->time_since_epoch().count();
+        const auto ticks = static_cast<std::uint64_t>(e) - static_cast<std::uint64_t>(n);
+        constexpr auto lo = static_cast<std::uint64_t>(std::chrono::duration_cast<Dur>(std::chrono::minutes(2)).count());
+        constexpr auto hi = static_cast<std::uint64_t>(std::chrono::duration_cast<Dur>(std::chrono::hours(6)).count());
+        if (e < n || ticks < lo || ticks > hi)
+            return ApiError::invalid("expiry", "must be between 2 minutes and 6 hours after now");
+        expiry = detail::format_rfc3339(*p.expiry);
+        parts.push_back({"expiry", expiry});
+    }
+    if (auto e = detail::add_shared_upload_parts(parts, p.id, p.creator, p.metadata,
+                                                 p.require_signed_urls.value_or(false), metadata))
+        return std::move(*e);
+    parts.push_back({"requireSignedURLs", p.require_signed_urls.value_or(false) ? "true" : "false"});
+    auto http = detail::start(cfg, Method::post, {detail::lit("/images/v2/direct_upload")});
+    if (!http) return std::move(http).error();
+    std::string body;
+    std::string type = detail::build_multipart(parts, body);
+    detail::set_body(*http, std::move(type), std::move(body));
+    return detail::finish<DirectUpload>(std::move(*http), detail::parse_direct_upload, false);
+}
+
+} // namespace direct_uploads
+} // namespace v2
+
+/// Parses the answer to a `v2::list` request into `page`, overwriting the
+/// images `page` already holds in place: a loop over pages (or over the
+/// same listing) then reuses their strings and vectors instead of
+/// allocating and freeing some 60,000 small blocks per 10,000-image page.
+/// Same checks and errors as `request.parse(response)`, which it equals in
+/// result; a request with a parser of its own is parsed by that parser.
+/// @return the number of images on the page; on error (`api`, `decode`,
+///   as `parse`) `page` is left empty.
+CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v2::ImagePage>& request, const HttpResponse& response,
+                                             v2::ImagePage& page) {
+    Result<v2::ImagePage> parsed = request.parser == &detail::parse_v2_page
+                                       ? detail::parse_v2_page_reusing(response, &page.images)
+                                       : request.parse(response);
+    if (!parsed) {
+        page = v2::ImagePage{};
+        return fail(std::move(parsed).error());
+    }
+    page = std::move(*parsed);
+    return page.images.size();
+}
+#endif // CFIMAGES_DEFINE_BODIES
+} // namespace cfimages
+
+#endif // CFIMAGES_V2_HPP
+// ---- end <cfimages/v2.hpp> ----
+// ---- begin <cfimages/upload_to.hpp> ----
+#ifndef CFIMAGES_UPLOAD_TO_HPP
+#define CFIMAGES_UPLOAD_TO_HPP
+
+/// @file
+/// Direct creator upload, second half: the unauthenticated POST of a file
+/// to the `uploadURL` that `v2::direct_uploads::create` returned.
+///
+/// @code
+/// // server side, with credentials:
+/// auto slot = client.send(cfimages::v2::direct_uploads::create(cfg, {}));
+/// // creator side, no credentials at all:
+/// auto req = cfimages::upload_to::build(slot->upload_url, cfimages::File{bytes, "cat.png", ""});
+/// cfimages::Result<cfimages::Image> img = req->parse(send(req->http));
+/// // later, server side: v1::get(cfg, slot->id) and cfimages::is_draft(img)
+/// @endcode
+///
+/// The request carries no `Authorization`, `X-Auth-*` or cookie header,
+/// ever: the upload URL is itself the one-time credential. The answer is
+/// the usual envelope with an `Image` result.
+///
+/// https://developers.cloudflare.com/images/storage/upload-images/direct-creator-upload/
+
+
+
+namespace cfimages {
+
+/// Returns true when `img` is a direct-upload slot whose file has not
+/// arrived yet (`draft: true`): `v1::get` on the ID from
+/// `v2::direct_uploads::create` answers with a draft until the creator's
+/// upload completes.
+inline bool is_draft(const Image& img) noexcept { return img.draft; }
+
+/// Returns true when the image's file has been uploaded (the opposite of
+/// `is_draft`).
+inline bool upload_completed(const Image& img) noexcept { return !img.draft; }
+
+namespace upload_to {
+
+/// The largest file Cloudflare accepts through an upload URL (10 MB).
+inline constexpr std::size_t max_upload_bytes = 10u * 1024u * 1024u;
+
+/// Parses the answer to an upload-URL POST: the usual envelope with an
+/// `Image` result (`draft` is false once the upload has landed).
+/// @return the image, `api` when the server refused (an expired or
+///   already-used URL, a file too large, an unsupported format: see
+///   `error_codes.hpp`), or `decode` for a 2xx body of the wrong shape.
+CFIMAGES_DECL Result<Image> parse(const HttpResponse& response);
+
+/// Builds the multipart POST of `file` to `upload_url`, the `uploadURL`
+/// from `v2::direct_uploads::create`.
+///
+/// The body has one part, `file`, with a filename (`image.<ext>` when
+/// none is given) and a content type (sniffed from the magic bytes when
+/// none is given). Headers: `Content-Type` (multipart with a deterministic
+/// boundary), `Accept: application/json`, `User-Agent`. No credentials.
+/// Not idempotent: the URL accepts one upload.
+/// @return the request, or `invalid_argument` when: the URL is not an
+///   absolute `https://` (or `http://`) URL with a host, or contains CR,
+///   LF, other control characters, spaces, user info or a fragment; the
+///   file is empty or larger than 10 MB; its type is not given and cannot
+///   be sniffed; the filename or content type is malformed.
+CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, const File& file);
+
+/// Builds the upload from raw bytes, a filename and an optional content
+/// type (empty: sniffed). @return as `build(upload_url, File)`.
+CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, std::string_view bytes,
+                                           std::string_view filename = {}, std::string_view content_type = {});
+
+} // namespace upload_to
+} // namespace cfimages
+
+// ---- begin <cfimages/impl/upload_to.ipp> ----
+#ifndef CFIMAGES_IMPL_UPLOAD_TO_IPP
+#define CFIMAGES_IMPL_UPLOAD_TO_IPP
+
+// Definitions of <cfimages/upload_to.hpp>: included at the end of that header
+// (header-only) or by <cfimages/src.hpp> (separate compilation), see
+// cfimages/detail/link.hpp.
+
+
+
+namespace cfimages {
+
+namespace detail {
+
+// An absolute http(s) URL with a host, and nothing that could smuggle a
+// header or credentials: no control characters (CR/LF), spaces, user
+// info or fragment.
+inline std::optional<ApiError> check_upload_url(std::string_view url) {
+    constexpr std::string_view field = "upload_url";
+    if (url.substr(0, 8) != "https://" && url.substr(0, 7) != "http://")
+        return ApiError::invalid(field, "must be an absolute https:// URL (http:// only for local tests)");
+    if (url.size() > 8192) return ApiError::invalid(field, "must be at most 8192 characters");
+    if (cfimages::detail::has_control(url))
+        return ApiError::invalid(field, "must not contain control characters (CR, LF, ...)");
+    if (url.find(' ') != std::string_view::npos) return ApiError::invalid(field, "must not contain spaces");
+    if (url.find('#') != std::string_view::npos) return ApiError::invalid(field, "must not have a fragment");
+    Url parts;
+    switch (split_url_into(url, parts)) {
+    case UrlFault::none: break;
+    case UrlFault::no_host: return ApiError::invalid(field, "must name a host");
+    case UrlFault::user_info:
+        return ApiError::invalid(field, "must not carry user info (credentials never travel with this upload)");
+    case UrlFault::port: return ApiError::invalid(field, "has an invalid port");
+    default: return ApiError::invalid(field, "has an invalid host");
+    }
+    return std::nullopt;
+}
+
+inline Result<Image> parse_uploaded_image(const HttpResponse& r, const ParseContext&) {
+    return cfimages::detail::parse_envelope<Image>(r, cfimages::detail::decode_image_result);
+}
+
+} // namespace detail
+
+namespace upload_to {
+
+CFIMAGES_DECL Result<Image> parse(const HttpResponse& response) {
+    return detail::parse_uploaded_image(response, ParseContext{});
+}
+
+CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, const File& file) {
+    if (auto e = detail::check_upload_url(upload_url)) return std::move(*e);
+    std::string filename;
+    cfimages::detail::Part part;
+    if (auto e = cfimages::detail::file_part("file", file, max_upload_bytes, filename, part))
+        return std::move(*e);
+    const std::vector<cfimages::detail::Part> parts{part};
+
+    HttpRequest http;
+    http.method = Method::post;
+    http.url.assign(upload_url.begin(), upload_url.end());
+    http.headers.push_back({"Accept", "application/json"});
+    http.headers.push_back({"User-Agent", "cfimages/" CFIMAGES_VERSION_STRING});
+    std::string type = cfimages::detail::build_multipart(parts, http.body);
+    http.headers.push_back({"Content-Type", std::move(type)});
+
+    Request<Image> req;
+    req.http = std::move(http);
+    req.idempotent = false;
+    req.parser = detail::parse_uploaded_image;
+    return req;
+}
+
+CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, std::string_view bytes,
+                                    std::string_view filename, std::string_view content_type) {
+    File f;
+    f.data = bytes;
+    f.filename.assign(filename.begin(), filename.end());
+    f.content_type.assign(content_type.begin(), content_type.end());
+    return build(upload_url, f);
+}
+
+} // namespace upload_to
+} // namespace cfimages
+
+#endif // CFIMAGES_IMPL_UPLOAD_TO_IPP
+// ---- end <cfimages/impl/upload_to.ipp> ----
+
+#endif // CFIMAGES_UPLOAD_TO_HPP
+// ---- end <cfimages/upload_to.hpp> ----
+// ---- begin <cfimages/paging.hpp> ----
+#ifndef CFIMAGES_PAGING_HPP
+#define CFIMAGES_PAGING_HPP
+
+/// @file
+/// Paging over image lists with any transport. The pager never sends
+/// anything itself: `next_page` turns the parameters of one page and the
+/// page that came back into the parameters of the next page (or nullopt
+/// on the last page), and `for_each_image` loops over a caller-supplied
+/// send function.
+///
+/// - v2 (`v2::list`) pages on `continuation_token`: the next request
+///   carries the token of the last page; no token means the last page.
+/// - v1 (`v1::list`, deprecated) has no cursor: the next request asks for
+///   `page + 1`. The server may fill pages with fewer images than
+///   `per_page` asks (documented: up to 100 per request), so the last page
+///   is an empty one, or one shorter than an earlier page of the same
+///   listing (`v1::ImagePage::has_more(full_page)`).
+///
+/// Example with a hand-rolled transport:
+/// @code
+/// auto send = [&](const cfimages::HttpRequest& r) -> cfimages::HttpResponse { ... };
+/// auto n = cfimages::for_each_image(send, cfg, cfimages::v2::ListParams{},
+///                                   [](const cfimages::Image& img) { std::cout << img.id << '\n'; });
+/// if (!n) std::cerr << n.error() << '\n';
+/// @endcode
+
+#include <limits>
+
+
+namespace cfimages {
+
+namespace v2 {
+
+/// Returns the parameters for the page after `last`, which answered
+/// `params`: the same filters with `last`'s continuation token; nullopt
+/// when `last` was the final page (no or an empty token).
+inline std::optional<ListParams> next_page(const ListParams& params, const ImagePage& last) {
+    if (!last.has_more()) return std::nullopt;
+    ListParams next = params;
+    next.continuation_token = last.continuation_token;
+    return next;
+}
+
+} // namespace v2
+
+namespace v1 {
+
+/// Returns the parameters for the page after `last`, which answered
+/// `params`: the same filters with `page + 1` (pages count from 1);
+/// nullopt when `last` was the final page (`!last.has_more(full_page)`).
+/// @param params    the parameters `last` was fetched with.
+/// @param last      the page that came back.
+/// @param full_page the most images an earlier page of the same listing
+///                  held (0 for the first page): the size the server
+///                  actually fills pages to, whatever `per_page` asked.
+///                  Without it only an empty page ends the listing.
+inline std::optional<ListParams> next_page(const ListParams& params, const ImagePage& last,
+                                           std::size_t full_page = 0) {
+    if (!last.has_more(full_page)) return std::nullopt;
+    const std::int64_t current = params.page.value_or(1);
+    if (current >= std::numeric_limits<std::int64_t>::max()) return std::nullopt;
+    ListParams next = params;
+    next.page = current + 1;
+    return next;
+}
+
+} // namespace v1
+
+namespace detail {
+
+/// Calls `send(request)` and returns its answer as `Result<HttpResponse>`,
+/// whether `send` returns a bare `HttpResponse` or a `Result`.
+template <class Send>
+Result<HttpResponse> call_send(Send& send, const HttpRequest& request) {
+    using R = std::decay_t<decltype(send(request))>;
+    static_assert(std::is_same_v<R, HttpResponse> || std::is_same_v<R, Result<HttpResponse>>,
+                  "send must be callable as HttpRequest -> HttpResponse or Result<HttpResponse>");
+    if constexpr (std::is_same_v<R, HttpResponse>)
+        return Result<HttpResponse>(send(request));
+    else
+        return send(request);
+}
+
+} // namespace detail
+
+/// A walk over a listing, page after page: the one place that decides
+/// which page comes next, when the listing ends, and when a server that
+/// repeats itself must be stopped. Pure (it never sends anything), so
+/// every loop uses it: `for_each_image` here, the asynchronous client's
+/// pager, the command-line tool's `--all`, or a loop of your own:
+///
+/// @code
+/// cfimages::ListWalk<cfimages::v2::ListParams> walk(cfg, {});
+/// while (!walk.finished()) {
+///     auto req = walk.request();                           // the next page's request
+///     if (!req) return req.error();
+///     auto page = req->parse(my_send(req->http));          // v2::ImagePage
+///     if (!page) return page.error();
+///     auto fresh = walk.advance(*page);                    // error: the server repeats itself
+///     if (!fresh) return fresh.error();                    // (this page's images are not new)
+///     for (const auto& img : page->images) use(img);
+/// }
+/// @endcode
+///
+/// The rules:
+/// - v2 pages on `continuation_token`: the next page is asked for with the
+///   token of the last one; no (or an empty) token ends the listing. A
+///   token the walk has seen before (the one a page was fetched with
+///   included) means the server is going round in circles: that page is
+///   taken as a repeat and `advance` refuses it.
+/// - v1 (deprecated) pages on page numbers: a listing ends at an empty
+///   page or one shorter than the fullest page so far (the size the server
+///   really fills pages to, whatever `per_page` asked); a page whose first
+///   image is the previous page's first image is a repeat.
+template <class Params>
+class ListWalk {
+    static_assert(std::is_same_v<Params, v1::ListParams> || std::is_same_v<Params, v2::ListParams>,
+                  "params must be v1::ListParams or v2::ListParams");
+
+public:
+    /// `v1::ImagePage` or `v2::ImagePage`.
+    using Page = std::conditional_t<std::is_same_v<Params, v1::ListParams>, v1::ImagePage, v2::ImagePage>;
+
+    /// A walk starting at the page `first` describes.
+    /// @param cfg   account, credentials and base URL (copied).
+    /// @param first the first page's parameters.
+    ListWalk(Config cfg, Params first) : cfg_(std::move(cfg)), params_(std::move(first)) {
+        if constexpr (std::is_same_v<Params, v2::ListParams>)
+            if (params_.continuation_token && !params_.continuation_token->empty())
+                seen_.push_back(*params_.continuation_token);
+    }
+
+    /// Returns true once the last page was taken (or a repeat refused).
+    bool finished() const noexcept { return finished_; }
+    /// Returns the pages taken so far.
+    std::size_t pages() const noexcept { return pages_; }
+    /// Returns the parameters of the next page.
+    const Params& params() const noexcept { return params_; }
+
+    /// Returns the request for the next page, or the builder's error
+    /// (`invalid_argument`) for parameters the API would refuse.
+    Result<Request<Page>> request() const {
+        if constexpr (std::is_same_v<Params, v1::ListParams>) return v1::list(cfg_, params_);
+        else return v2::list(cfg_, params_);
+    }
+
+    /// Takes the page that answered `request()`.
+    /// @param page the decoded page.
+    /// @return `true` when its images are new and another page follows,
+    ///         `false` when they are new and it was the last page, or an
+    ///         `api` error when the server repeated itself (its images
+    ///         are not new: do not use them; the walk is finished).
+    Result<bool> advance(const Page& page) {
+        if (finished_) return ApiError::make(ErrorKind::api, "list: the walk is already finished");
+        ++pages_;
+        if constexpr (std::is_same_v<Params, v1::ListParams>) {
+            // A server that ignores `page` sends the first page again and
+            // again; every full page would look like "more to come".
+            if (!page.images.empty()) {
+                if (previous_first_id_ && *previous_first_id_ == page.images.front().id) {
+                    finished_ = true;
+                    return ApiError::make(ErrorKind::api,
+                                          "v1 list: the server returned the same page twice; "
+                                          "stopped to avoid an endless loop");
+                }
+                previous_first_id_ = page.images.front().id;
+            }
+            // The server's page size is what it really sent, not what was
+            // asked: a server paging at 100 answers per_page=1000 with 100.
+            auto next = v1::next_page(params_, page, full_page_);
+            if (page.images.size() > full_page_) full_page_ = page.images.size();
+            if (!next) {
+                finished_ = true;
+                return false;
+            }
+            params_ = std::move(*next);
+            return true;
+        } else {
+            auto next = v2::next_page(params_, page);
+            if (!next) {
+                finished_ = true;
+                return false;
+            }
+            const std::string& token = *next->continuation_token;
+            for (const std::string& t : seen_)
+                if (t == token) {
+                    finished_ = true;
+                    return ApiError::make(ErrorKind::api,
+                                          "v2 list: the server returned a continuation_token it had given "
+                                          "before; stopped to avoid an endless loop");
+                }
+            seen_.push_back(token);
+            params_ = std::move(*next);
+            return true;
+        }
+    }
+
+private:
+    Config cfg_;
+    Params params_;
+    bool finished_ = false;
+    std::size_t pages_ = 0;
+    std::size_t full_page_ = 0;                    // v1: the fullest page so far
+    std::optional<std::string> previous_first_id_; // v1: repeat detection
+    std::vector<std::string> seen_;                // v2: every token given so far
+};
+
+/// Visits every image of a listing, page after page, through `send`
+/// (the rules are `ListWalk`'s).
+///
+/// @param send     any callable `HttpRequest -> HttpResponse` or
+///                 `HttpRequest -> Result<HttpResponse>`: the transport.
+/// @param cfg      account, credentials and base URL.
+/// @param params   `v2::ListParams` (pages on continuation tokens) or
+///                 `v1::ListParams` (pages on page numbers) of the first page.
+/// @param on_image called as `on_image(const Image&)` for every image, in
+///                 order; it may return `bool`, and `false` stops the walk.
+/// @return the number of images visited, or the first error: the
+///         builder's (`invalid_argument`), the transport's, or the
+///         parser's (`api`, `decode`). An `api` error also ends a walk
+///         whose server repeats itself; the repeated page's images are
+///         not visited.
+template <class Send, class Params, class OnImage>
+Result<std::size_t> for_each_image(Send&& send, const Config& cfg, Params params, OnImage&& on_image) {
+    ListWalk<Params> walk(cfg, std::move(params));
+    std::size_t visited = 0;
+    // One page object for the whole walk: each page is decoded over the
+    // previous one's images (parse_into), reusing their memory.
+    typename ListWalk<Params>::Page page;
+    while (!walk.finished()) {
+        auto request = walk.request();
+        if (!request) return fail(std::move(request).error());
+        auto response = detail::call_send(send, request->http);
+        if (!response) return fail(std::move(response).error());
+        auto decoded = parse_into(*request, *response, page);
+        if (!decoded) return fail(std::move(decoded).error());
+        auto fresh = walk.advance(page);
+        if (!fresh) return fail(std::move(fresh).error());
+        for (const Image& image : page.images) {
+            ++visited;
+            if constexpr (std::is_same_v<std::invoke_result_t<OnImage&, const Image&>, bool>) {
+                if (!on_image(image)) return visited;
+            } else {
+                on_image(image);
+            }
+        }
+    }
+    return visited;
+}
+
+/// Sends a list request (`v1::list`, `v2::list`) through `send` and
+/// decodes the answer into `page` with `parse_into`, reusing the memory
+/// of the images `page` holds: the loop body for fetching page after page.
+/// The bundled clients' `send(request, page)` is this with their transport.
+/// @param send    any callable `HttpRequest -> HttpResponse` or
+///                `HttpRequest -> Result<HttpResponse>`.
+/// @param request a built list request (`Request<v1::ImagePage>` or
+///                `Request<v2::ImagePage>`).
+/// @param page    decoded into; its images' memory is reused.
+/// @return the number of images on the page, or the builder's, the
+///         transport's or the parser's error; on error `page` is left empty.
+template <class Send, class Page>
+Result<std::size_t> send_into(Send&& send, const Request<Page>& request, Page& page) {
+    static_assert(std::is_same_v<Page, v1::ImagePage> || std::is_same_v<Page, v2::ImagePage>,
+                  "send_into takes a v1::list or v2::list request");
+    auto response = detail::call_send(send, request.http);
+    if (!response) {
+        page = Page{};
+        return fail(std::move(response).error());
+    }
+    return parse_into(request, *response, page);
+}
+
+/// `send_into` for a builder's result: its error is passed through (and
+/// `page` left empty) without sending anything.
+/// @param send    as above.
+/// @param request what `v1::list` or `v2::list` returned.
+/// @param page    decoded into; its images' memory is reused.
+/// @return as above.
+template <class Send, class Page>
+Result<std::size_t> send_into(Send&& send, const Result<Request<Page>>& request, Page& page) {
+    if (!request) {
+        page = Page{};
+        return fail(request.error());
+    }
+    return send_into(std::forward<Send>(send), *request, page);
+}
+
+/// Collects every image of a listing through `send` (see `for_each_image`).
+/// @return all images in order, or the first error.
+template <class Send, class Params>
+Result<std::vector<Image>> list_all_images(Send&& send, const Config& cfg, Params params) {
+    std::vector<Image> all;
+    auto n = for_each_image(std::forward<Send>(send), cfg, std::move(params),
+                            [&all](const Image& image) { all.push_back(image); });
+    if (!n) return fail(std::move(n).error());
+    return all;
+}
+
+} // namespace cfimages
+
+#endif // CFIMAGES_PAGING_HPP
+// ---- end <cfimages/paging.hpp> ----
+// ---- begin <cfimages/rate_limit.hpp> ----
+#ifndef CFIMAGES_RATE_LIMIT_HPP
+#define CFIMAGES_RATE_LIMIT_HPP
+
+/// @file
+/// `RateLimiter`: paces requests so that Cloudflare does not refuse them.
+/// Pure: it reads no clock and sends nothing. The caller (the call state
+/// machine in `cfimages/call.hpp`, and so every bundled client) asks it
+/// "may this request go now?" before each attempt and tells it every
+/// answer; it replies "now" or "wait this long".
+///
+/// What it knows:
+/// - Cloudflare's documented limits by host and credential, before any
+///   answer arrives (https://developers.cloudflare.com/fundamentals/api/reference/limits/):
+///   1,200 requests per 5 minutes per credential on `api.cloudflare.com`
+///   ("if you exceed this limit, all API calls for the next five minutes
+///   will be blocked"), and 200 requests per second per batch token on
+///   `batch.imagedelivery.net`. Other hosts start unlimited.
+/// - What the server says (the IETF RateLimit header draft, as Cloudflare
+///   sends it): `Ratelimit-Policy: "burst";q=100;w=60` replaces the known
+///   quotas of that host and credential; `Ratelimit: "default";r=50;t=30`
+///   allows at most `r` more requests in the next `t` seconds. Unknown
+///   parameters, items and malformed values are ignored, never an error.
+/// - A 429: nothing more is sent with that credential to that host until
+///   `retry-after` (or the `t` of `Ratelimit`, or one second) has passed.
+///
+/// How it paces: for every quota of `q` requests per window `w` it keeps
+/// the send times of the last `q'` requests, `q'` slightly under `q`
+/// (`RateLimitOptions::headroom`), and allows a request only when fewer
+/// than `q'` went out in the last `w` (a sliding window: the strictest
+/// way a server may count). Within that, requests are spread out: after a
+/// burst of a tenth of the quota they go one per `w / q'`, so that many
+/// concurrent calls do not spend a window's quota at once and then stall.
+///
+/// One limiter may be shared by any number of calls and threads
+/// (`std::shared_ptr<RateLimiter>`); its methods lock an internal mutex.
+
+#include <algorithm>
+#include <unordered_map>
+
+
+namespace cfimages {
+
+/// The clock every pure timing decision is made on (calls, retries, rate
+/// limits). The caller reads it and passes the readings in; a test passes
+/// any time points it likes.
+using CallClock = std::chrono::steady_clock;
+
+/// A quota: at most `quota` requests in any `window`.
+struct RateLimit {
+    std::uint32_t quota = 0;              ///< Requests allowed per window; 0 means none known.
+    std::chrono::milliseconds window{0};  ///< The window the quota applies to.
+
+    /// Equal when both fields are equal.
+    friend bool operator==(const RateLimit& a, const RateLimit& b) {
+        return a.quota == b.quota && a.window == b.window;
+    }
+    /// Not equal when a field differs.
+    friend bool operator!=(const RateLimit& a, const RateLimit& b) { return !(a == b); }
+};
+
+/// A quota known in advance for one host (per credential on that host).
+struct RateLimitRule {
+    std::string host;  ///< Lower-case host name the rule applies to.
+    RateLimit limit;   ///< Its quota per credential.
+};
+
+/// Returns Cloudflare's documented limits: 1,200 requests per 300 s per
+/// credential on `api.cloudflare.com`, 200 per second per batch token on
+/// `batch.imagedelivery.net`.
+inline std::vector<RateLimitRule> cloudflare_rate_limits() {
+    return {RateLimitRule{"api.cloudflare.com", RateLimit{1200, std::chrono::seconds(300)}},
+            RateLimitRule{"batch.imagedelivery.net", RateLimit{200, std::chrono::seconds(1)}}};
+}
+
+/// Settings of a `RateLimiter`.
+struct RateLimitOptions {
+    /// Pace at all. Off: `acquire` always answers "now" (429s are still
+    /// retried by the retry policy).
+    bool enabled = true;
+    /// Quotas known before any answer (default: Cloudflare's documented ones).
+    std::vector<RateLimitRule> rules = cloudflare_rate_limits();
+    /// Learn quotas and remaining budgets from `Ratelimit-Policy` and
+    /// `Ratelimit` response headers.
+    bool learn_from_headers = true;
+    /// Fraction of each quota to use, in (0, 1]: the rest absorbs requests
+    /// the server counted that this limiter did not see (another process,
+    /// the dashboard) and clock differences. At least one request per
+    /// window is always allowed.
+    double headroom = 0.95;
+    /// Fraction of a quota that may go out at once before requests are
+    /// spread evenly over the window, in (0, 1].
+    double burst = 0.1;
+};
+
+/// Which budget a request draws on: its host and credential, as a
+/// fingerprint (never the credential itself).
+struct RateKey {
+    /// The host, as in the request URL; read only while the key is used
+    /// for the first time (to find the host's known quotas).
+    std::string_view host;
+    std::uint64_t id = 0;  ///< Fingerprint of the lower-case host and the credential headers.
+};
+
+namespace detail {
+
+/// FNV-1a, 64-bit: a fingerprint, not a secret-keeping hash; it only
+/// tells credentials apart inside one process.
+inline std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ull) noexcept {
+    for (char c : s) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+/// One structured-field item of a `Ratelimit` / `Ratelimit-Policy` value
+/// with the integer parameters cfimages reads (absent ones are nullopt).
+struct RateItem {
+    std::optional<std::int64_t> q, w, r, t;
+};
+
+/// Parses a non-negative integer parameter value (an sf-integer; a
+/// decimal is cut to its integer part); nullopt when malformed.
+inline std::optional<std::int64_t> rate_param_value(std::string_view v) noexcept {
+    std::int64_t n = 0;
+    std::size_t i = 0;
+    for (; i < v.size() && v[i] >= '0' && v[i] <= '9'; ++i) {
+        if (n > 1'000'000'000'000LL) return std::nullopt;
+        n = n * 10 + (v[i] - '0');
+    }
+    if (i == 0) return std::nullopt;
+    if (i < v.size()) {
+        if (v[i] != '.') return std::nullopt;
+        for (++i; i < v.size(); ++i)
+            if (v[i] < '0' || v[i] > '9') return std::nullopt;
+    }
+    return n;
+}
+
+/// Splits a header value into items at commas outside quoted strings and
+/// reads each item's `q`, `w`, `r` and `t` parameters. Anything it does
+/// not understand is skipped.
+inline std::vector<RateItem> parse_rate_items(std::string_view value) {
+    std::vector<RateItem> items;
+    std::size_t i = 0;
+    while (i < value.size()) {
+        // One item: up to the next comma outside quotes.
+        std::size_t end = i;
+        bool quoted = false;
+        for (; end < value.size(); ++end) {
+            const char c = value[end];
+            if (quoted && c == '\\' && end + 1 < value.size()) { ++end; continue; }
+            if (c == '"') quoted = !quoted;
+            else if (c == ',' && !quoted) break;
+        }
+        std::string_view item = value.substr(i, end - i);
+        i = end + 1;
+        // Parameters follow the first ';' outside quotes.
+        RateItem out;
+        bool any = false;
+        std::size_t p = 0;
+        quoted = false;
+        for (; p < item.size(); ++p) {
+            if (item[p] == '"') quoted = !quoted;
+            else if (item[p] == ';' && !quoted) break;
+        }
+        while (p < item.size()) {
+            std::size_t next = item.find(';', p + 1);
+            std::string_view param = item.substr(p + 1, next == std::string_view::npos ? std::string_view::npos
+                                                                                       : next - p - 1);
+            p = next == std::string_view::npos ? item.size() : next;
+            while (!param.empty() && (param.front() == ' ' || param.front() == '\t')) param.remove_prefix(1);
+            while (!param.empty() && (param.back() == ' ' || param.back() == '\t')) param.remove_suffix(1);
+            const auto eq = param.find('=');
+            if (eq != 1) continue; // the parameters cfimages reads are one letter
+            const auto v = rate_param_value(param.substr(2));
+            if (!v) continue;
+            switch (param[0]) {
+            case 'q': out.q = v; any = true; break;
+            case 'w': out.w = v; any = true; break;
+            case 'r': out.r = v; any = true; break;
+            case 't': out.t = v; any = true; break;
+            default: break;
+            }
+        }
+        if (any) items.push_back(out);
+    }
+    return items;
+}
+
+} // namespace detail
+
+/// Returns the budget `request` (going to `url`) draws on: the host, and a
+/// fingerprint of its `Authorization` or `X-Auth-Email` + `X-Auth-Key`
+/// headers. Allocates nothing.
+inline RateKey rate_key(const Url& url, const HttpRequest& request) noexcept {
+    std::uint64_t h = 1469598103934665603ull;
+    for (char c : url.host) {
+        h ^= static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        h *= 1099511628211ull;
+    }
+    for (const Header& header : request.headers) {
+        if (iequals(header.name, "authorization") || iequals(header.name, "x-auth-key") ||
+            iequals(header.name, "x-auth-email")) {
+            h = detail::fnv1a(header.name, h ^ 0x9e3779b97f4a7c15ull);
+            h = detail::fnv1a(header.value, h);
+        }
+    }
+    return RateKey{url.host, h};
+}
+
+/// Paces requests per host and credential; see the file comment.
+class RateLimiter {
+public:
+    /// A limiter with Cloudflare's documented limits.
+    RateLimiter() : RateLimiter(RateLimitOptions{}) {}
+    /// A limiter with the given settings.
+    explicit RateLimiter(RateLimitOptions options) : options_(std::move(options)) {
+        if (!(options_.headroom > 0.0) || options_.headroom > 1.0) options_.headroom = 0.95;
+        if (!(options_.burst > 0.0) || options_.burst > 1.0) options_.burst = 0.1;
+        for (auto& rule : options_.rules)
+            for (char& c : rule.host)
+                if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    }
+    RateLimiter(const RateLimiter&) = delete;            ///< Shared, not copied.
+    RateLimiter& operator=(const RateLimiter&) = delete; ///< Shared, not copied.
+
+    /// Returns the settings.
+    const RateLimitOptions& options() const noexcept { return options_; }
+
+    /// Asks whether a request drawing on `key` may be sent at `now`.
+    /// @return zero: send it now (the request is counted); otherwise how
+    ///         long to wait before asking again (nothing is counted).
+    CallClock::duration acquire(const RateKey& key, CallClock::time_point now) {
+        if (!options_.enabled) return CallClock::duration::zero();
+        std::lock_guard<std::mutex> lock(mutex_);
+        Bucket& b = bucket(key);
+        CallClock::duration wait = CallClock::duration::zero();
+        if (now < b.blocked_until) wait = b.blocked_until - now;
+        if (b.budget && now < b.budget_reset && b.budget_used >= *b.budget) {
+            // r = 0: the server has nothing left until the reset. r > 0
+            // used up by requests still in flight: their answers will say
+            // more, so ask again soon rather than sleep to the reset.
+            const auto to_reset = b.budget_reset - now;
+            wait = std::max<CallClock::duration>(
+                wait, *b.budget == 0 ? to_reset : std::min<CallClock::duration>(to_reset, b.recheck_after()));
+        }
+        for (const Quota& q : b.quotas) wait = std::max(wait, b.wait(q, now));
+        if (wait > CallClock::duration::zero()) return wait;
+        b.record(now);
+        if (b.budget && now < b.budget_reset) ++b.budget_used;
+        return CallClock::duration::zero();
+    }
+
+    /// Learns from an answer to a request that drew on `key`: its
+    /// `Ratelimit-Policy` and `Ratelimit` headers, and a 429's
+    /// `retry-after`. Never fails; what it cannot read it ignores.
+    /// @param key      the budget the request drew on.
+    /// @param response the answer.
+    /// @param now      when it arrived.
+    /// @param sent_at  when the request was sent: the `r` of `Ratelimit`
+    ///                 counts what the server had seen by then, so requests
+    ///                 sent after it are taken off; an answer older than
+    ///                 the one already read does not replace it. Default:
+    ///                 `now` (nothing in flight is taken off).
+    void observe(const RateKey& key, const HttpResponse& response, CallClock::time_point now,
+                 std::optional<CallClock::time_point> sent_at = std::nullopt) {
+        const CallClock::time_point sent = sent_at.value_or(now);
+        if (!options_.enabled) return;
+        std::lock_guard<std::mutex> lock(mutex_);
+        Bucket& b = bucket(key);
+        std::optional<std::int64_t> reset_seconds;
+        if (options_.learn_from_headers) {
+            if (auto policy = response.header("ratelimit-policy")) {
+                std::vector<RateLimit> learned;
+                for (const auto& item : detail::parse_rate_items(*policy))
+                    if (item.q && item.w && *item.q > 0 && *item.w > 0)
+                        learned.push_back(RateLimit{static_cast<std::uint32_t>(std::min<std::int64_t>(*item.q, 1'000'000)),
+                                                    std::chrono::seconds(std::min<std::int64_t>(*item.w, 86'400))});
+                if (!learned.empty()) set_quotas(b, learned, now);
+            }
+            if (auto limit = response.header("ratelimit")) {
+                // The most restrictive item decides.
+                std::optional<std::int64_t> r;
+                for (const auto& item : detail::parse_rate_items(*limit)) {
+                    if (!item.r || !item.t) continue;
+                    if (!r || *item.r < *r) {
+                        r = item.r;
+                        reset_seconds = std::min<std::int64_t>(*item.t, 86'400);
+                    }
+                }
+                if (r && (!b.budget || sent >= b.budget_sent_at)) {
+                    b.budget = static_cast<std::uint64_t>(*r);
+                    b.budget_reset = now + std::chrono::seconds(*reset_seconds);
+                    b.budget_sent_at = sent;
+                    b.budget_used = b.sends_after(sent);
+                }
+            }
+        }
+        if (response.status == 429) {
+            std::chrono::milliseconds delay{1000};
+            const auto date = response.header("date");
+            const auto server_now = date ? parse_http_date(*date) : std::nullopt;
+            if (auto hint = server_retry_delay(response, server_now)) delay = *hint;
+            else if (reset_seconds) delay = std::chrono::seconds(*reset_seconds);
+            b.blocked_until = std::max(b.blocked_until, now + delay);
+        }
+    }
+
+    /// Returns the quotas currently applied to `key` (the rules', or what
+    /// the server announced), for tests and diagnostics.
+    std::vector<RateLimit> quotas(const RateKey& key) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::vector<RateLimit> out;
+        for (const Quota& q : bucket(key).quotas) out.push_back(q.limit);
+        return out;
+    }
+
+private:
+    /// Send times kept per budget: enough for the largest quota (a larger
+    /// quota is scaled down together with its window).
+    static constexpr std::size_t max_log = 4096;
+
+    /// One quota: how many sends its window allows, and its even pacing.
+    struct Quota {
+        RateLimit limit;                       ///< As announced or configured.
+        std::size_t allowed = 1;               ///< Sends allowed per window (with headroom).
+        CallClock::duration window{0};         ///< The window `allowed` applies to.
+        CallClock::duration interval{0};       ///< Even spacing: window / allowed.
+        CallClock::duration tolerance{0};      ///< How far ahead of even spacing a burst may run.
+        CallClock::time_point tat{};           ///< When the next send is due if evenly spaced (GCRA).
+
+        Quota(RateLimit l, double headroom, double burst, CallClock::time_point start) : limit(l), tat(start) {
+            const double q = static_cast<double>(l.quota) * headroom;
+            allowed = q < 1.0 ? 1 : static_cast<std::size_t>(q);
+            window = l.window;
+            if (allowed > max_log) {
+                window = std::chrono::duration_cast<CallClock::duration>(
+                    window * (static_cast<double>(max_log) / static_cast<double>(allowed)));
+                allowed = max_log;
+            }
+            interval = window / static_cast<CallClock::rep>(allowed);
+            const auto burst_n = std::max<std::size_t>(
+                1, static_cast<std::size_t>(static_cast<double>(allowed) * burst));
+            tolerance = interval * static_cast<CallClock::rep>(burst_n - 1);
+        }
+    };
+
+    /// What one host and credential may still send.
+    struct Bucket {
+        std::vector<Quota> quotas;
+        std::vector<CallClock::time_point> sends;  ///< Ring of the last send times (max_log).
+        std::size_t next = 0;                      ///< Where the next send time goes.
+        std::size_t count = 0;                     ///< Send times held (up to max_log).
+        CallClock::time_point blocked_until{};
+        std::optional<std::uint64_t> budget;   ///< `r` of the last `Ratelimit`.
+        CallClock::time_point budget_reset{};  ///< When that budget ends.
+        CallClock::time_point budget_sent_at{};  ///< When the request it answered was sent.
+        std::uint64_t budget_used = 0;         ///< Sends since then.
+
+        /// How soon to ask again while a budget with `r > 0` is used up
+        /// by requests in flight: one pacing interval, at least 20 ms.
+        CallClock::duration recheck_after() const {
+            CallClock::duration d = std::chrono::milliseconds(20);
+            for (const Quota& q : quotas) d = std::max(d, q.interval);
+            return d;
+        }
+
+        /// How many of the recorded sends are later than `t`.
+        std::uint64_t sends_after(CallClock::time_point t) const {
+            std::uint64_t n = 0;
+            for (std::size_t k = 1; k <= count && recent(k) > t; ++k) ++n;
+            return n;
+        }
+
+        /// The k-th most recent send (1 = the last one); k <= count.
+        CallClock::time_point recent(std::size_t k) const {
+            return sends[(next + max_log - k) % max_log];
+        }
+        CallClock::duration wait(const Quota& q, CallClock::time_point now) const {
+            CallClock::duration w = CallClock::duration::zero();
+            // Sliding window: the send `allowed` back must have left it.
+            if (count >= q.allowed) {
+                const auto free_at = recent(q.allowed) + q.window;
+                if (free_at > now) w = free_at - now;
+            }
+            const auto pace_at = q.tat - q.tolerance;
+            if (pace_at > now) w = std::max<CallClock::duration>(w, pace_at - now);
+            return w;
+        }
+        void record(CallClock::time_point now) {
+            if (sends.empty()) sends.resize(max_log);
+            sends[next] = now;
+            next = (next + 1) % max_log;
+            if (count < max_log) ++count;
+            for (Quota& q : quotas) q.tat = std::max(q.tat, now) + q.interval;
+        }
+    };
+
+    Bucket& bucket(const RateKey& key) {
+        auto it = buckets_.find(key.id);
+        if (it != buckets_.end()) return it->second;
+        Bucket& b = buckets_[key.id];
+        for (const auto& rule : options_.rules)
+            if (iequals(rule.host, key.host) && rule.limit.quota > 0 && rule.limit.window.count() > 0)
+                b.quotas.emplace_back(rule.limit, options_.headroom, options_.burst, CallClock::time_point{});
+        return b;
+    }
+
+    /// Replaces the quotas of `b` with what the server announced; the
+    /// send history stays, so a quota learned late still counts the
+    /// requests already made.
+    void set_quotas(Bucket& b, const std::vector<RateLimit>& learned, CallClock::time_point now) {
+        bool same = learned.size() == b.quotas.size();
+        for (std::size_t i = 0; same && i < learned.size(); ++i) same = learned[i] == b.quotas[i].limit;
+        if (same) return;
+        std::vector<Quota> next;
+        for (const RateLimit& l : learned) {
+            auto it = std::find_if(b.quotas.begin(), b.quotas.end(), [&](const Quota& q) { return q.limit == l; });
+            if (it != b.quotas.end()) next.push_back(*it);
+            else next.emplace_back(l, options_.headroom, options_.burst, now);
+        }
+        b.quotas = std::move(next);
+    }
+
+    RateLimitOptions options_;
+    std::mutex mutex_;
+    std::unordered_map<std::uint64_t, Bucket> buckets_;
+};
+
+} // namespace cfimages
+
+#endif // CFIMAGES_RATE_LIMIT_HPP
+// ---- end <cfimages/rate_limit.hpp> ----
+// ---- begin <cfimages/call.hpp> ----
+#ifndef CFIMAGES_CALL_HPP
+#define CFIMAGES_CALL_HPP
+
+/// @file
+/// `Call<T>`: everything between "send this request" and "here is the
+/// answer" that is policy rather than I/O, as a pure state machine:
+/// request checks, rate limiting, retries (`Retry-After`,
+/// `x-should-retry`, idempotency), replacing a stale kept-alive
+/// connection, refusing redirects, and the per-attempt and overall
+/// deadlines. It never reads a clock, sleeps or touches a socket: the
+/// caller tells it the time and what each attempt produced, and it says
+/// what to do next:
+///
+/// - `Step::send`: perform one attempt of `request()` within `limits()`
+///   and report it with `on_response` or `on_failure`;
+/// - `Step::wait`: call `next` again at `wake_at()`;
+/// - `Step::done`: `result()` holds the answer.
+///
+/// The bundled clients (Beast sync and async, curl) are drivers of this
+/// machine that perform attempts; so can any HTTP stack. A transport of
+/// your own gets the very same policy in a dozen lines:
+///
+/// @code
+/// cfimages::Result<cfimages::Image> get(const cfimages::Request<cfimages::Image>& req) {
+///     using clock = std::chrono::steady_clock;
+///     cfimages::Call<cfimages::Image> call(req, cfimages::CallOptions{}, clock::now());
+///     for (;;) switch (call.next(clock::now())) {
+///     case cfimages::Step::send:
+///         if (auto res = my_send(call.request(), call.limits().deadline))   // your HTTP stack
+///             call.on_response(std::move(*res), clock::now());
+///         else
+///             call.on_failure(cfimages::AttemptFailure::after_sending("my_send failed"), clock::now());
+///         break;
+///     case cfimages::Step::wait: std::this_thread::sleep_until(call.wake_at()); break;
+///     case cfimages::Step::done: return call.result();
+///     }
+/// }
+/// @endcode
+
+
+
+namespace cfimages {
+
+/// The policy of one call. Plain values, except `limiter`.
+struct CallOptions {
+    /// When and how long to retry (default: 2 retries, backoff 0.5 s .. 8 s).
+    RetryPolicy retry;
+    /// Limit for one attempt: connect, send, read the whole answer.
+    /// Zero or negative: none.
+    std::chrono::milliseconds attempt_timeout{60000};
+    /// Limit for the whole call, every attempt and every wait included.
+    /// Zero or negative: none (each attempt still has `attempt_timeout`).
+    std::chrono::milliseconds deadline{0};
+    /// The latest time the call may end, whenever it starts: a budget a
+    /// sequence of calls shares (a command's `--timeout`, a request
+    /// handler's own deadline). Combined with `deadline`: the earlier wins
+    /// (set both to one length and its end, and messages name that length).
+    std::optional<CallClock::time_point> deadline_at;
+    /// The rate limiter the call draws on; null: none. Not owned: it must
+    /// outlive the call (the clients keep theirs in a `shared_ptr`).
+    RateLimiter* limiter = nullptr;
+    /// Longest wait for the rate limiter the call accepts. A longer one
+    /// (say, Cloudflare blocking a credential for five minutes after a
+    /// 429) ends the call at once: with the last answer when there was
+    /// one, else with a `transport` error carrying `retry_after`. A bulk
+    /// job that would rather wait sets more (the deadline still applies).
+    std::chrono::milliseconds max_rate_limit_wait{60000};
+    /// Return a 3xx answer as it came (for `send_raw`) instead of turning
+    /// it into an `api` error. Redirects are never followed either way.
+    bool pass_redirects = false;
+    /// Seed of the retry jitter; a client gives each call a different one.
+    std::uint64_t seed = 0;
+    /// How messages name `attempt_timeout` (a CLI names its own option).
+    std::string_view attempt_timeout_name = "ClientOptions::timeout";
+    /// How messages name `deadline`.
+    std::string_view deadline_name = "ClientOptions::deadline";
+};
+
+/// What the machine asks for next.
+enum class Step {
+    send,  ///< Perform one attempt of `request()`, then report it.
+    wait,  ///< Ask again at `wake_at()`.
+    done,  ///< Finished: take `result()`.
+};
+
+/// The time limit of one attempt, with what to call it in a message.
+struct AttemptLimits {
+    /// The attempt must be over by then (connect, send, read).
+    CallClock::time_point deadline = CallClock::time_point::max();
+    /// The length of the limit that set `deadline`, for messages.
+    std::chrono::milliseconds length{0};
+    /// The name of that limit (`ClientOptions::timeout`, `--timeout`, ...).
+    std::string_view name;
+
+    /// Returns "timed out after <length> ms (<name>) <what>": the message
+    /// a transport gives when `deadline` passes.
+    std::string timed_out(std::string_view what) const {
+        std::string m = "timed out after " + std::to_string(length.count()) + " ms";
+        if (!name.empty()) m.append(" (").append(name).append(")");
+        if (!what.empty()) m.append(" ").append(what);
+        return m;
+    }
+};
+
+/// Returns the limit that bounds connecting (resolve, TCP, TLS) in an
+/// attempt that starts at `start`: `connect_timeout` from then, or the
+/// attempt's own limit when that ends first. Equal limits (in whole
+/// milliseconds) name `connect_name`, the one a user set for this phase.
+/// @param attempt         the attempt's limit (`CallMachine::limits()`).
+/// @param connect_timeout the transport's connect limit.
+/// @param start           when connecting starts.
+/// @param connect_name    how messages name `connect_timeout`.
+/// @return the limit to connect within, with its name for messages.
+inline AttemptLimits connect_limits(const AttemptLimits& attempt, std::chrono::milliseconds connect_timeout,
+                                    CallClock::time_point start,
+                                    std::string_view connect_name = "ClientOptions::connect_timeout") {
+    if (attempt.deadline != CallClock::time_point::max() &&
+        std::chrono::ceil<std::chrono::milliseconds>(attempt.deadline - start) < connect_timeout)
+        return attempt;
+    return AttemptLimits{start + connect_timeout, connect_timeout, connect_name};
+}
+
+/// How much of a request left before an attempt failed. Decides whether
+/// a request that creates something may be sent again.
+enum class Sent {
+    nothing,     ///< Not a byte: the server cannot have seen the request.
+    partly,      ///< Some bytes, not all: the server cannot have a complete request.
+    completely,  ///< All of it: the server may have acted on it.
+};
+
+/// Why an attempt produced no answer; filled in by the transport.
+struct AttemptFailure {
+    /// What happened (`ErrorKind::transport`), one line, naming the host
+    /// and the step (resolve, connect, TLS, write, read, timeout).
+    ApiError error;
+    /// How much of the request was written.
+    Sent sent = Sent::completely;
+    /// The attempt used a kept-alive connection from an earlier call.
+    bool reused_connection = false;
+    /// Some bytes of an answer arrived.
+    bool response_started = false;
+    /// A time limit ended the attempt.
+    bool timed_out = false;
+    /// Worth another attempt (false for TLS verification, limits,
+    /// protocol violations: the same thing would happen again).
+    bool retryable = true;
+
+    /// A failure after which the request may have reached the server
+    /// (the conservative choice when a transport cannot tell).
+    /// @param message the one-line description.
+    /// @return a retryable failure with `sent == Sent::completely`.
+    static AttemptFailure after_sending(std::string message) {
+        AttemptFailure f;
+        f.error = ApiError::make(ErrorKind::transport, std::move(message));
+        return f;
+    }
+    /// A failure before any byte of the request left (resolve, connect,
+    /// TLS handshake): safe to repeat for any request.
+    /// @param message the one-line description.
+    /// @param retryable whether another attempt may succeed.
+    /// @return a failure with `sent == Sent::nothing`.
+    static AttemptFailure before_sending(std::string message, bool retryable = true) {
+        AttemptFailure f;
+        f.error = ApiError::make(ErrorKind::transport, std::move(message));
+        f.sent = Sent::nothing;
+        f.retryable = retryable;
+        return f;
+    }
+};
+
+namespace detail {
+
+/// The characters of an RFC 9110 token, one table lookup per byte.
+struct TokenChars {
+    bool ok[256] = {};
+    constexpr TokenChars() {
+        for (int c = '0'; c <= '9'; ++c) ok[c] = true;
+        for (int c = 'a'; c <= 'z'; ++c) ok[c] = ok[c - 32] = true;
+        for (char c : {'!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~'})
+            ok[static_cast<unsigned char>(c)] = true;
+    }
+};
+inline constexpr TokenChars token_chars{};
+
+/// Returns true for a valid header field name (an RFC 9110 token).
+inline bool is_token(std::string_view s) noexcept {
+    if (s.empty()) return false;
+    for (char c : s)
+        if (!token_chars.ok[static_cast<unsigned char>(c)]) return false;
+    return true;
+}
+
+/// Returns the `invalid_argument` error for the first header no
+/// transport may send (a name that is not a token, a value with CR, LF or
+/// NUL), or nullopt.
+inline std::optional<ApiError> check_headers(const Headers& headers) {
+    for (const Header& h : headers) {
+        if (!is_token(h.name)) return ApiError::make(ErrorKind::invalid_argument, "header name is not a valid token");
+        if (has_crlf(h.value))
+            return ApiError::make(ErrorKind::invalid_argument, "header " + h.name + ": value contains CR, LF or NUL");
+    }
+    return std::nullopt;
+}
+
+/// The error for a URL split_url refuses.
+inline ApiError bad_url_error() {
+    return ApiError::make(ErrorKind::invalid_argument,
+                          "url: not an absolute http(s) URL with a valid host and port, without "
+                          "spaces or control characters (user information is refused)");
+}
+
+/// splitmix64: a small, good mixing step for per-call jitter.
+inline std::uint64_t splitmix64(std::uint64_t x) noexcept {
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+} // namespace detail
+
+/// Checks what any transport must refuse to send: a URL that is not an
+/// absolute http(s) URL with a valid host and port (user information
+/// refused), and header names that are not tokens or values with CR, LF
+/// or NUL (header injection).
+/// @param request the request about to be sent.
+/// @return nullopt when it may be sent, else the `invalid_argument` error.
+inline std::optional<ApiError> check_request(const HttpRequest& request) {
+    if (!split_url(request.url)) return detail::bad_url_error();
+    return detail::check_headers(request.headers);
+}
+
+/// Returns the `api` error for a redirect cfimages does not follow: it
+/// names the target's origin only (never its path or query), so that
+/// nothing secret a `Location` may carry reaches a log.
+/// @param response the 3xx answer.
+/// @return an `api` error with the response's status.
+inline ApiError redirect_error(const HttpResponse& response) {
+    const auto location = response.header("location");
+    return ApiError::make(ErrorKind::api,
+                          "HTTP " + std::to_string(response.status) + " redirect to " +
+                              (location ? url_origin_for_message(*location) : std::string("another location")) +
+                              " not followed (cfimages follows no redirects, so credentials stay "
+                              "with the host they were meant for)",
+                          response.status);
+}
+
+/// The state machine of one call at the HTTP level (see the file
+/// comment); `Call<T>` adds the typed parse. The request is referenced,
+/// not copied: it must outlive the machine.
+class CallMachine {
+public:
+    /// Starts a call of `request` at `now`. A request no transport may
+    /// send (see `check_request`) finishes at once with `invalid_argument`.
+    /// @param request    what to send; referenced, must outlive the machine.
+    /// @param idempotent whether repeating it is harmless (`Request<T>::idempotent`).
+    /// @param options    the policy; copied, except the limiter it points to.
+    /// @param now        the current time.
+    CallMachine(const HttpRequest& request, bool idempotent, const CallOptions& options,
+                CallClock::time_point now)
+        : request_(&request), options_(options), idempotent_(idempotent) {
+        if (options_.deadline.count() > 0) deadline_ = now + options_.deadline;
+        if (options_.deadline_at && *options_.deadline_at < deadline_) {
+            deadline_ = *options_.deadline_at;
+            // Messages give the limit's length as set (`deadline`, the
+            // budget's whole length when both are set), else what was left.
+            if (options_.deadline.count() <= 0)
+                deadline_length_ = std::chrono::ceil<std::chrono::milliseconds>(*options_.deadline_at - now);
+        }
+        auto url = split_url(request.url);
+        if (!url) {
+            finish(detail::bad_url_error());
+            return;
+        }
+        if (auto bad = detail::check_headers(request.headers)) {
+            finish(std::move(*bad));
+            return;
+        }
+        url_ = *url;
+        if (options_.limiter != nullptr) key_ = rate_key(url_, request);
+    }
+
+    /// Says what to do at `now`: send, wait or take the result. Call it
+    /// first, and again after each report and each wait.
+    /// @param now the current time.
+    /// @return the next step.
+    Step next(CallClock::time_point now) {
+        switch (state_) {
+        case State::done: return Step::done;
+        case State::sending: return Step::send;
+        case State::waiting:
+            if (now < wake_at_) return Step::wait;
+            state_ = State::ready;
+            break;
+        case State::ready: break;
+        }
+        if (now >= deadline_) {
+            finish(ApiError::make(ErrorKind::transport,
+                                  AttemptLimits{deadline_, deadline_length(), options_.deadline_name}.timed_out(
+                                      "before attempt " + std::to_string(attempts_ + 1) + " to " + url_.host_port())));
+            return Step::done;
+        }
+        if (options_.limiter != nullptr && !skip_limiter_) {
+            const auto wait = options_.limiter->acquire(key_, now);
+            if (wait > CallClock::duration::zero()) {
+                const bool too_long = wait > options_.max_rate_limit_wait;
+                if (too_long || now + wait >= deadline_) {
+                    finish_rate_limited(wait, too_long);
+                    return Step::done;
+                }
+                wake_at_ = now + wait;
+                state_ = State::waiting;
+                return Step::wait;
+            }
+        }
+        skip_limiter_ = false;
+        limits_ = AttemptLimits{deadline_, deadline_length(), options_.deadline_name};
+        if (options_.attempt_timeout.count() > 0 && now + options_.attempt_timeout < deadline_)
+            limits_ = AttemptLimits{now + options_.attempt_timeout, options_.attempt_timeout,
+                                    options_.attempt_timeout_name};
+        ++attempts_;
+        sent_at_ = now;
+        state_ = State::sending;
+        return Step::send;
+    }
+
+    /// Reports the answer of the attempt `next` asked for.
+    /// @param response the answer, whatever its status.
+    /// @param now      the time it was complete.
+    void on_response(HttpResponse response, CallClock::time_point now) {
+        if (state_ != State::sending) return;
+        if (options_.limiter != nullptr) options_.limiter->observe(key_, response, now, sent_at_);
+        const int status = response.status;
+        if (status >= 200 && status <= 299) return finish(std::move(response));
+        if (status >= 300 && status <= 399 && !options_.pass_redirects) return finish(redirect_error(response));
+        const auto date = response.header("date");
+        const auto decision = decide_retry(options_.retry, response, retries_, idempotent_,
+                                           date ? parse_http_date(*date) : std::nullopt, jitter());
+        if (!decision.retry || now + decision.delay >= deadline_) return finish(std::move(response));
+        // Kept: if the rate limiter will not let the retry go in time, this
+        // answer is the call's outcome.
+        last_response_ = std::move(response);
+        wait(now + decision.delay);
+    }
+
+    /// Reports that the attempt `next` asked for produced no answer.
+    /// @param failure what happened, and how far the request got.
+    /// @param now     the time it ended.
+    void on_failure(AttemptFailure failure, CallClock::time_point now) {
+        if (state_ != State::sending) return;
+        failure.error.kind = ErrorKind::transport;
+        // A kept-alive connection the server had closed: the request never
+        // got a hearing. Once per call, at once, not counted as a retry,
+        // unless it may have been acted on.
+        if (failure.reused_connection && !failure.response_started && !failure.timed_out && failure.retryable &&
+            (idempotent_ || failure.sent != Sent::completely) && !stale_retry_used_) {
+            stale_retry_used_ = true;
+            skip_limiter_ = true; // its slot was taken and not used by the server
+            state_ = State::ready;
+            return;
+        }
+        if (failure.retryable) {
+            const auto decision = decide_retry(options_.retry, failure.error, retries_,
+                                               idempotent_ || failure.sent == Sent::nothing, jitter());
+            if (decision.retry) {
+                if (now + decision.delay < deadline_) return wait(now + decision.delay);
+                // (Said only when the deadline did not end this attempt itself.)
+                if (!(failure.timed_out && limits_.deadline == deadline_))
+                    failure.error.message += " (the deadline leaves no time for another attempt)";
+            }
+        }
+        if (attempts_ > 1)
+            failure.error.message += " (gave up after " + std::to_string(attempts_) + " attempts)";
+        finish(std::move(failure.error));
+    }
+
+    /// Ends the call now with a `transport` error saying it was cancelled
+    /// (`why`); nothing more is sent. No effect on a finished call.
+    /// @param why e.g. "cancelled by the caller".
+    void cancel(std::string_view why = "cancelled") {
+        if (state_ == State::done) return;
+        finish(ApiError::make(ErrorKind::transport, std::string(why)));
+    }
+
+    /// Returns the request to send (for `Step::send`).
+    const HttpRequest& request() const noexcept { return *request_; }
+    /// Returns the request's URL taken apart (valid unless the request was refused).
+    const Url& url() const noexcept { return url_; }
+    /// Returns the time limit of the attempt `next` asked for.
+    const AttemptLimits& limits() const noexcept { return limits_; }
+    /// Returns when to call `next` again (for `Step::wait`).
+    CallClock::time_point wake_at() const noexcept { return wake_at_; }
+    /// Returns the attempts started so far.
+    int attempts() const noexcept { return attempts_; }
+    /// Returns true once the call is finished.
+    bool finished() const noexcept { return state_ == State::done; }
+    /// Returns whether the request is idempotent (as given).
+    bool idempotent() const noexcept { return idempotent_; }
+
+    /// Returns the outcome (for `Step::done`): the final answer, or why
+    /// there is none (`invalid_argument`, `transport`, or `api` for a
+    /// refused redirect). Before the call is finished: a `transport`
+    /// error saying so.
+    Result<HttpResponse>& response() {
+        if (!result_) result_.emplace(fail(ApiError::make(ErrorKind::transport, "the call has not finished")));
+        return *result_;
+    }
+
+private:
+    enum class State { ready, sending, waiting, done };
+
+    void wait(CallClock::time_point until) {
+        ++retries_;
+        wake_at_ = until;
+        state_ = State::waiting;
+    }
+    void finish(Result<HttpResponse> r) {
+        result_.emplace(std::move(r));
+        state_ = State::done;
+    }
+    void finish(ApiError e) { finish(Result<HttpResponse>(fail(std::move(e)))); }
+
+    /// Ends a call the rate limiter would hold longer than it may wait.
+    void finish_rate_limited(CallClock::duration wait, bool too_long) {
+        if (last_response_) return finish(std::move(*last_response_));
+        const auto ms = std::chrono::ceil<std::chrono::milliseconds>(wait);
+        ApiError e = ApiError::make(
+            ErrorKind::transport,
+            "rate limited: the next request to " + url_.host_port() + " may go in " + std::to_string(ms.count()) +
+                " ms, " +
+                (too_long ? "longer than the call waits (CallOptions::max_rate_limit_wait)"
+                          : "after the deadline (" + std::string(options_.deadline_name) + ")") +
+                "; not sent");
+        e.retry_after = ms;
+        finish(std::move(e));
+    }
+    void finish(HttpResponse r) { finish(Result<HttpResponse>(std::move(r))); }
+
+    /// The length of the overall limit, for messages.
+    std::chrono::milliseconds deadline_length() const noexcept {
+        return deadline_length_ ? *deadline_length_ : options_.deadline;
+    }
+
+    double jitter() const noexcept {
+        const std::uint64_t x = detail::splitmix64(options_.seed + static_cast<std::uint64_t>(retries_) + 1);
+        return static_cast<double>(x >> 11) * (1.0 / 9007199254740992.0);
+    }
+
+    const HttpRequest* request_;
+    CallOptions options_;
+    bool idempotent_;
+    Url url_;
+    RateKey key_;
+    CallClock::time_point deadline_ = CallClock::time_point::max();
+    std::optional<std::chrono::milliseconds> deadline_length_;
+    AttemptLimits limits_;
+    CallClock::time_point wake_at_{};
+    CallClock::time_point sent_at_{};
+    State state_ = State::ready;
+    int attempts_ = 0;
+    int retries_ = 0;
+    bool stale_retry_used_ = false;
+    bool skip_limiter_ = false;
+    std::optional<Result<HttpResponse>> result_;
+    std::optional<HttpResponse> last_response_;
+};
+
+/// A call of a built `Request<T>`: `CallMachine` plus the typed parse.
+/// The request is referenced, not copied: it must outlive the call.
+template <class T>
+class Call : public CallMachine {
+public:
+    /// Starts a call of `request` at `now` (see `CallMachine`).
+    /// @param request what to send and how to parse its answer.
+    /// @param options the policy.
+    /// @param now     the current time.
+    Call(const Request<T>& request, const CallOptions& options, CallClock::time_point now)
+        : CallMachine(request.http, request.idempotent, options, now), parse_(&request) {}
+
+    /// Returns the typed outcome (for `Step::done`): the parsed value, or
+    /// the error of the call or of the parse.
+    Result<T> result() {
+        auto& r = response();
+        if (!r) return fail(r.error());
+        return parse_->parse(*r);
+    }
+
+private:
+    const Request<T>* parse_;
+};
+
+/// Runs `call` to the end with a blocking transport: the loop every
+/// synchronous client is.
+/// @param call     the machine.
+/// @param attempt  `bool(CallMachine&, HttpResponse& out, AttemptFailure& failure)`:
+///                 performs one attempt of `call.request()` within
+///                 `call.limits()`; true with `out` filled, or false with
+///                 `failure` filled.
+/// @param now      `CallClock::time_point()`: reads the clock.
+/// @param sleep_until `void(CallClock::time_point)`: blocks until then.
+/// @return the outcome, as `CallMachine::response()`.
+template <class Attempt, class Now, class SleepUntil>
+Result<HttpResponse>& drive(CallMachine& call, Attempt&& attempt, Now&& now, SleepUntil&& sleep_until) {
+    for (;;) {
+        switch (call.next(now())) {
+        case Step::send: {
+            HttpResponse response;
+            AttemptFailure failure;
+            if (attempt(call, response, failure)) call.on_response(std::move(response), now());
+            else call.on_failure(std::move(failure), now());
+            break;
+        }
+        case Step::wait: sleep_until(call.wake_at()); break;
+        case Step::done: return call.response();
+        }
+    }
+}
+
+} // namespace cfimages
+
+#endif // CFIMAGES_CALL_HPP
+// ---- end <cfimages/call.hpp> ----
 // ---- begin <cfimages/error_codes.hpp> ----
 #ifndef CFIMAGES_ERROR_CODES_HPP
 #define CFIMAGES_ERROR_CODES_HPP
@@ -5317,15 +7082,27 @@ inline std::optional<bool> code_says_retryable(const ApiError& e) noexcept {
 #define CFIMAGES_DELIVERY_HPP
 
 /// @file
+/// Delivery URLs and flexible variants, the two halves of serving an
+/// image: `<cfimages/delivery_url.hpp>` (`build_url`, `parse_url`,
+/// `DeliveryUrl`) and `<cfimages/flexible_variant.hpp>`
+/// (`flexible_variant`, `parse_flexible_variant`, `FlexibleOptions`).
+///
+/// https://developers.cloudflare.com/images/optimization/hosted-images/serve-uploaded-images/
+
+// ---- begin <cfimages/delivery_url.hpp> ----
+#ifndef CFIMAGES_DELIVERY_URL_HPP
+#define CFIMAGES_DELIVERY_URL_HPP
+
+/// @file
 /// Delivery URLs: where a browser fetches an image.
 ///
 /// - `build_url` / `build_custom_domain_url` make
 ///   `https://imagedelivery.net/<account_hash>/<image_id>/<variant>` and
 ///   `https://<host>/cdn-cgi/imagedelivery/<account_hash>/<image_id>/<variant>`.
 /// - `parse_url` splits any URL from `Image::variants` back into a `DeliveryUrl`.
-/// - `flexible_variant` turns typed `FlexibleOptions` into the option
-///   string that stands in for a variant name (`w=400,h=300,fit=cover`),
-///   and `parse_flexible_variant` reads one back.
+///
+/// The variant may be a flexible-variant option string
+/// (`<cfimages/flexible_variant.hpp>`); `<cfimages/delivery.hpp>` includes both.
 ///
 /// Image IDs and encoding: a custom ID may contain `/` ("any number of
 /// subpaths"), and Cloudflare's own `variants` URLs show those slashes as
@@ -5339,9 +7116,7 @@ inline std::optional<bool> code_says_retryable(const ApiError& e) noexcept {
 ///
 /// https://developers.cloudflare.com/images/optimization/hosted-images/serve-uploaded-images/
 /// https://developers.cloudflare.com/images/optimization/hosted-images/serve-from-custom-domains/
-/// https://developers.cloudflare.com/images/optimization/hosted-images/enable-flexible-variants/
 
-#include <system_error>
 
 
 namespace cfimages {
@@ -5383,6 +7158,57 @@ struct DeliveryUrl {
     friend bool operator!=(const DeliveryUrl& a, const DeliveryUrl& b) { return !(a == b); }
 };
 
+/// Builds `https://imagedelivery.net/<account_hash>/<image_id>/<variant>`.
+///
+/// @param account_hash the Images account hash (dashboard, Developer Resources).
+/// @param image_id     the image ID or custom ID (`/` allowed inside; see the file comment).
+/// @param variant      a variant name (`public`) or a flexible-variant option string.
+/// @return the URL, or `invalid_argument` naming the part that is empty,
+///         too long, or holds characters that cannot appear there.
+CFIMAGES_DECL Result<std::string> build_url(std::string_view account_hash, std::string_view image_id,
+                                            std::string_view variant);
+
+/// Builds `https://<host>/cdn-cgi/imagedelivery/<account_hash>/<image_id>/<variant>`,
+/// the form served by any zone on the same account as the images.
+/// @param host a DNS name, optionally with `:port`.
+/// @param account_hash as for `build_url`.
+/// @param image_id     as for `build_url`.
+/// @param variant      as for `build_url`.
+/// @return the URL, or `invalid_argument` as for `build_url`, or for a bad host.
+CFIMAGES_DECL Result<std::string> build_custom_domain_url(std::string_view host, std::string_view account_hash,
+                                                          std::string_view image_id, std::string_view variant);
+
+/// Builds the URL a `DeliveryUrl` describes (the inverse of `parse_url`),
+/// query included.
+/// @return the URL, or `invalid_argument` as for `build_url`.
+CFIMAGES_DECL Result<std::string> build_url(const DeliveryUrl& u);
+
+/// Splits a delivery URL (either form, with or without a query) into its parts.
+///
+/// The URL must be `https`, have no user info and no fragment, and a path
+/// of account hash, one or more image ID segments, and a variant. On
+/// `imagedelivery.net` the path is `/<hash>/<id...>/<variant>`; on any
+/// other host it must start with `/cdn-cgi/imagedelivery/`.
+/// @return the parts, or `invalid_argument` saying why this is not a
+///         delivery URL (wrong scheme or host, too few segments, empty
+///         segments, malformed `%`-escapes, dot segments).
+CFIMAGES_DECL Result<DeliveryUrl> parse_url(std::string_view url);
+
+} // namespace delivery
+} // namespace cfimages
+
+// ---- begin <cfimages/impl/delivery_url.ipp> ----
+#ifndef CFIMAGES_IMPL_DELIVERY_URL_IPP
+#define CFIMAGES_IMPL_DELIVERY_URL_IPP
+
+// Definitions of <cfimages/delivery_url.hpp>: included at the end of that header
+// (header-only) or by <cfimages/src.hpp> (separate compilation), see
+// cfimages/detail/link.hpp.
+
+
+
+
+namespace cfimages {
 namespace detail {
 
 inline bool is_hash_char(char c) noexcept {
@@ -5404,34 +7230,6 @@ inline bool is_segment_char(char ch) noexcept {
     }
 }
 
-inline int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-// Decodes %XX escapes; false on a malformed escape. '+' stays '+': in a
-// path it is not a space.
-inline bool percent_decode(std::string_view s, std::string& out) {
-    out.clear();
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] != '%') {
-            out.push_back(s[i]);
-            continue;
-        }
-        if (i + 2 >= s.size()) return false;
-        const int hi = hex_value(s[i + 1]);
-        const int lo = hex_value(s[i + 2]);
-        if (hi < 0 || lo < 0) return false;
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-    }
-    return true;
-}
-
-// True when every '%' in s starts a well-formed escape.
 inline bool escapes_well_formed(std::string_view s) noexcept {
     for (std::size_t i = 0; i < s.size(); ++i) {
         if (s[i] != '%') continue;
@@ -5452,7 +7250,7 @@ inline std::optional<ApiError> check_account_hash(std::string_view h) {
     return std::nullopt;
 }
 
-inline std::optional<ApiError> check_variant(std::string_view v) {
+inline std::optional<ApiError> check_delivery_variant(std::string_view v) {
     if (v.empty()) return ApiError::invalid("variant", "must not be empty");
     if (v.size() > 1024) return ApiError::invalid("variant", "must be at most 1024 characters");
     for (char c : v)
@@ -5464,7 +7262,7 @@ inline std::optional<ApiError> check_variant(std::string_view v) {
     return std::nullopt;
 }
 
-inline std::optional<ApiError> check_host(std::string_view host) {
+inline std::optional<ApiError> check_delivery_host(std::string_view host) {
     if (host.empty()) return ApiError::invalid("host", "must not be empty");
     if (host.size() > 253 + 6) return ApiError::invalid("host", "is too long");
     std::string_view name = host;
@@ -5512,20 +7310,20 @@ inline std::optional<ApiError> append_image_id(std::string& out, std::string_vie
     return std::nullopt;
 }
 
-inline Result<std::string> build(std::string_view host, bool custom, std::string_view account_hash,
+inline Result<std::string> build_delivery_url(std::string_view host, bool custom, std::string_view account_hash,
                                  std::string_view image_id, std::string_view variant,
                                  std::string_view query) {
-    if (auto e = check_host(host)) return std::move(*e);
+    if (auto e = check_delivery_host(host)) return std::move(*e);
     if (auto e = check_account_hash(account_hash)) return std::move(*e);
-    if (auto e = check_variant(variant)) return std::move(*e);
+    if (auto e = check_delivery_variant(variant)) return std::move(*e);
     if (cfimages::detail::has_control(query) || query.find_first_of(" #") != std::string_view::npos)
         return ApiError::invalid("query", "must not contain spaces, '#' or control characters");
     std::string out;
     out.reserve(16 + host.size() + account_hash.size() + image_id.size() * 3 + variant.size() +
-                query.size() + custom_domain_prefix.size());
+                query.size() + delivery::custom_domain_prefix.size());
     out.append("https://").append(host);
     if (custom) {
-        out.append(custom_domain_prefix);
+        out.append(delivery::custom_domain_prefix);
         out.append(account_hash);
     } else {
         out.push_back('/');
@@ -5544,47 +7342,23 @@ inline char ascii_lower(char c) noexcept {
 
 } // namespace detail
 
-/// Builds `https://imagedelivery.net/<account_hash>/<image_id>/<variant>`.
-///
-/// @param account_hash the Images account hash (dashboard, Developer Resources).
-/// @param image_id     the image ID or custom ID (`/` allowed inside; see the file comment).
-/// @param variant      a variant name (`public`) or a flexible-variant option string.
-/// @return the URL, or `invalid_argument` naming the part that is empty,
-///         too long, or holds characters that cannot appear there.
-inline Result<std::string> build_url(std::string_view account_hash, std::string_view image_id,
-                                     std::string_view variant) {
-    return detail::build(default_host, false, account_hash, image_id, variant, {});
+namespace delivery {
+
+CFIMAGES_DECL Result<std::string> build_url(std::string_view account_hash, std::string_view image_id,
+                                            std::string_view variant) {
+    return detail::build_delivery_url(default_host, false, account_hash, image_id, variant, {});
 }
 
-/// Builds `https://<host>/cdn-cgi/imagedelivery/<account_hash>/<image_id>/<variant>`,
-/// the form served by any zone on the same account as the images.
-/// @param host a DNS name, optionally with `:port`.
-/// @param account_hash as for `build_url`.
-/// @param image_id     as for `build_url`.
-/// @param variant      as for `build_url`.
-/// @return the URL, or `invalid_argument` as for `build_url`, or for a bad host.
-inline Result<std::string> build_custom_domain_url(std::string_view host, std::string_view account_hash,
-                                                   std::string_view image_id, std::string_view variant) {
-    return detail::build(host, true, account_hash, image_id, variant, {});
+CFIMAGES_DECL Result<std::string> build_custom_domain_url(std::string_view host, std::string_view account_hash,
+                                                          std::string_view image_id, std::string_view variant) {
+    return detail::build_delivery_url(host, true, account_hash, image_id, variant, {});
 }
 
-/// Builds the URL a `DeliveryUrl` describes (the inverse of `parse_url`),
-/// query included.
-/// @return the URL, or `invalid_argument` as for `build_url`.
-inline Result<std::string> build_url(const DeliveryUrl& u) {
-    return detail::build(u.host, u.custom_domain, u.account_hash, u.image_id, u.variant, u.query);
+CFIMAGES_DECL Result<std::string> build_url(const DeliveryUrl& u) {
+    return detail::build_delivery_url(u.host, u.custom_domain, u.account_hash, u.image_id, u.variant, u.query);
 }
 
-/// Splits a delivery URL (either form, with or without a query) into its parts.
-///
-/// The URL must be `https`, have no user info and no fragment, and a path
-/// of account hash, one or more image ID segments, and a variant. On
-/// `imagedelivery.net` the path is `/<hash>/<id...>/<variant>`; on any
-/// other host it must start with `/cdn-cgi/imagedelivery/`.
-/// @return the parts, or `invalid_argument` saying why this is not a
-///         delivery URL (wrong scheme or host, too few segments, empty
-///         segments, malformed `%`-escapes, dot segments).
-inline Result<DeliveryUrl> parse_url(std::string_view url) {
+CFIMAGES_DECL Result<DeliveryUrl> parse_url(std::string_view url) {
     auto not_delivery = [](std::string_view why) { return ApiError::invalid("url", why); };
     constexpr std::string_view scheme = "https://";
     if (url.size() < scheme.size()) return not_delivery("not a delivery URL: must start with https://");
@@ -5595,16 +7369,21 @@ inline Result<DeliveryUrl> parse_url(std::string_view url) {
         return not_delivery("must not contain spaces or control characters");
     if (url.find('#') != std::string_view::npos) return not_delivery("must not have a fragment ('#')");
 
-    std::string_view rest = url.substr(scheme.size());
-    const std::size_t path_start = rest.find('/');
-    if (path_start == std::string_view::npos) return not_delivery("not a delivery URL: no path");
-    const std::string_view authority = rest.substr(0, path_start);
-    if (authority.find('@') != std::string_view::npos) return not_delivery("must not contain user info");
-    if (detail::check_host(authority)) return not_delivery("not a delivery URL: bad host");
+    Url parts;
+    switch (cfimages::detail::split_url_into(url, parts)) {
+    case cfimages::detail::UrlFault::none: break;
+    case cfimages::detail::UrlFault::user_info: return not_delivery("must not contain user info");
+    default: return not_delivery("not a delivery URL: bad host");
+    }
+    // The authority as written (DeliveryUrl::host keeps its case and port).
+    const std::string_view authority =
+        url.substr(scheme.size(), static_cast<std::size_t>(parts.target.data() - url.data()) - scheme.size());
+    if (parts.target.empty() || parts.target.front() != '/') return not_delivery("not a delivery URL: no path");
+    if (detail::check_delivery_host(authority)) return not_delivery("not a delivery URL: bad host");
 
     DeliveryUrl out;
     out.host.assign(authority.begin(), authority.end());
-    std::string_view path = rest.substr(path_start);
+    std::string_view path = parts.target;
     const std::size_t q = path.find('?');
     if (q != std::string_view::npos) {
         out.query.assign(path.substr(q + 1).begin(), path.substr(q + 1).end());
@@ -5639,7 +7418,7 @@ inline Result<DeliveryUrl> parse_url(std::string_view url) {
 
     if (auto e = detail::check_account_hash(segs.front())) return std::move(*e);
     out.account_hash.assign(segs.front().begin(), segs.front().end());
-    if (auto e = detail::check_variant(segs.back())) return std::move(*e);
+    if (auto e = detail::check_delivery_variant(segs.back())) return std::move(*e);
     out.variant.assign(segs.back().begin(), segs.back().end());
 
     std::string decoded;
@@ -5660,50 +7439,46 @@ inline Result<DeliveryUrl> parse_url(std::string_view url) {
     return out;
 }
 
-// --------------------------------------------------------------------------
-// Flexible variants
-// --------------------------------------------------------------------------
+} // namespace delivery
+} // namespace cfimages
+
+#endif // CFIMAGES_IMPL_DELIVERY_URL_IPP
+// ---- end <cfimages/impl/delivery_url.ipp> ----
+
+#endif // CFIMAGES_DELIVERY_URL_HPP
+// ---- end <cfimages/delivery_url.hpp> ----
+// ---- begin <cfimages/flexible_variant.hpp> ----
+#ifndef CFIMAGES_FLEXIBLE_VARIANT_HPP
+#define CFIMAGES_FLEXIBLE_VARIANT_HPP
+
+/// @file
+/// Flexible variants: `flexible_variant` turns typed `FlexibleOptions`
+/// into the option string that stands in for a variant name in a delivery
+/// URL (`w=400,h=300,fit=cover`), and `parse_flexible_variant` reads one
+/// back. Delivery URLs themselves are in `<cfimages/delivery_url.hpp>`.
+///
+/// https://developers.cloudflare.com/images/optimization/hosted-images/enable-flexible-variants/
+
+
+
+namespace cfimages {
+namespace delivery {
 
 /// Output format of a flexible variant (`format=`). `auto_` has a trailing
 /// underscore because `auto` is a keyword.
 enum class Format { auto_, avif, webp, jpeg, baseline_jpeg, json };
 
 /// Returns the wire name of `f` (`"auto"`, `"baseline-jpeg"`, ...).
-inline std::string_view to_string(Format f) noexcept {
-    switch (f) {
-    case Format::auto_: return "auto";
-    case Format::avif: return "avif";
-    case Format::webp: return "webp";
-    case Format::jpeg: return "jpeg";
-    case Format::baseline_jpeg: return "baseline-jpeg";
-    case Format::json: return "json";
-    }
-    return {};
-}
+CFIMAGES_DECL std::string_view to_string(Format f) noexcept;
 
 /// Parses a wire name into a `Format`; nullopt when it is not one.
-inline std::optional<Format> parse_format(std::string_view s) noexcept {
-    if (s == "auto") return Format::auto_;
-    if (s == "avif") return Format::avif;
-    if (s == "webp") return Format::webp;
-    if (s == "jpeg") return Format::jpeg;
-    if (s == "baseline-jpeg") return Format::baseline_jpeg;
-    if (s == "json") return Format::json;
-    return std::nullopt;
-}
+CFIMAGES_DECL std::optional<Format> parse_format(std::string_view s) noexcept;
 
 /// Mirror the image (`flip=`): horizontally, vertically, or both.
 enum class Flip { h, v, hv };
 
 /// Returns the wire name of `f` (`"h"`, `"v"`, `"hv"`).
-inline std::string_view to_string(Flip f) noexcept {
-    switch (f) {
-    case Flip::h: return "h";
-    case Flip::v: return "v";
-    case Flip::hv: return "hv";
-    }
-    return {};
-}
+CFIMAGES_DECL std::string_view to_string(Flip f) noexcept;
 
 /// Which part of the image survives cropping (`gravity=`): a keyword, or
 /// a focal point with `x`, `y` in [0, 1] (0 = left/top, 1 = right/bottom).
@@ -5768,8 +7543,53 @@ struct FlexibleOptions {
     std::optional<bool> compression_fast;   ///< true sends `compression=fast`; false sends nothing.
 };
 
-namespace detail {
+/// Builds the option string of a flexible variant, to use in place of a
+/// variant name: `build_url(hash, id, *flexible_variant(o))`.
+///
+/// Options appear in a fixed order (`w`, `h`, `fit`, `gravity`, `quality`,
+/// `format`, `dpr`, `sharpen`, `blur`, `rotate`, `flip`, `background`,
+/// `metadata`, `anim`, `brightness`, `contrast`, `gamma`, `saturation`,
+/// `trim`, `zoom`, `compression`), so equal options give equal strings
+/// (and cache keys). Numbers use the shortest exact decimal form (`0.5`,
+/// `2`). `background` is percent-encoded (`#fff` becomes `%23fff`), since
+/// `#` and `,` would otherwise end the URL or the option.
+///
+/// Flexible variants must be enabled on the account, and cannot be used
+/// for images that require signed URLs.
+/// @return the option string, or `invalid_argument` naming the option that
+///   is out of range (`"blur: must be between 1 and 250 (got 300)"`), or
+///   when no option is set (Cloudflare needs at least one).
+CFIMAGES_DECL Result<std::string> flexible_variant(const FlexibleOptions& o);
 
+/// Parses a flexible-variant option string (`w=400,h=300,fit=cover`) into
+/// typed options: the inverse of `flexible_variant`, and a way to check a
+/// hand-written string before putting it in a URL.
+///
+/// Accepts the full and short option names (`width`/`w`, `height`/`h`,
+/// `quality`/`q`, `format`/`f`, `gravity`/`g`).
+/// @return the options, or `invalid_argument` for an unknown option, an
+///   option given twice, a value that is not of the option's type (only
+///   the values `FlexibleOptions` can hold are accepted), an out-of-range
+///   value (the same checks as `flexible_variant`), or an empty string.
+CFIMAGES_DECL Result<FlexibleOptions> parse_flexible_variant(std::string_view s);
+
+} // namespace delivery
+} // namespace cfimages
+
+// ---- begin <cfimages/impl/flexible_variant.ipp> ----
+#ifndef CFIMAGES_IMPL_FLEXIBLE_VARIANT_IPP
+#define CFIMAGES_IMPL_FLEXIBLE_VARIANT_IPP
+
+// Definitions of <cfimages/flexible_variant.hpp>: included at the end of that header
+// (header-only) or by <cfimages/src.hpp> (separate compilation), see
+// cfimages/detail/link.hpp.
+
+
+#include <system_error>
+
+
+namespace cfimages {
+namespace detail {
 inline void append_double(std::string& out, double v) {
     char buf[64];
     auto r = std::to_chars(buf, buf + sizeof buf, v);
@@ -5782,7 +7602,7 @@ inline std::string double_to_string(double v) {
     return s;
 }
 
-inline std::optional<ApiError> check_int(std::string_view name, const std::optional<std::int64_t>& v,
+inline std::optional<ApiError> check_option_int(std::string_view name, const std::optional<std::int64_t>& v,
                                          std::int64_t lo, std::int64_t hi) {
     if (!v || (*v >= lo && *v <= hi)) return std::nullopt;
     return ApiError::invalid(name, "must be between " + cfimages::detail::int_to_string(lo) + " and " +
@@ -5790,7 +7610,7 @@ inline std::optional<ApiError> check_int(std::string_view name, const std::optio
                                        cfimages::detail::int_to_string(*v) + ")");
 }
 
-inline std::optional<ApiError> check_real(std::string_view name, const std::optional<double>& v, double lo,
+inline std::optional<ApiError> check_option_real(std::string_view name, const std::optional<double>& v, double lo,
                                           double hi, bool lo_open = false) {
     if (!v) return std::nullopt;
     const bool ok = std::isfinite(*v) && (lo_open ? *v > lo : *v >= lo) && *v <= hi;
@@ -5815,24 +7635,24 @@ inline std::optional<ApiError> check_background(const std::string& bg) {
     return std::nullopt;
 }
 
-inline std::optional<ApiError> validate(const FlexibleOptions& o) {
-    if (auto e = check_int("width", o.width, 1, 12000)) return e;
-    if (auto e = check_int("height", o.height, 1, 12000)) return e;
+inline std::optional<ApiError> validate_flexible(const delivery::FlexibleOptions& o) {
+    if (auto e = check_option_int("width", o.width, 1, 12000)) return e;
+    if (auto e = check_option_int("height", o.height, 1, 12000)) return e;
     if (o.fit && to_string(*o.fit).empty()) return ApiError::invalid("fit", "is not a known fit");
     if (o.gravity) {
-        const Gravity& g = *o.gravity;
-        if (g.kind < Gravity::Kind::auto_ || g.kind > Gravity::Kind::point)
+        const delivery::Gravity& g = *o.gravity;
+        if (g.kind < delivery::Gravity::Kind::auto_ || g.kind > delivery::Gravity::Kind::point)
             return ApiError::invalid("gravity", "is not a known gravity");
-        if (g.kind == Gravity::Kind::point) {
-            if (auto e = check_real("gravity.x", g.x, 0.0, 1.0)) return e;
-            if (auto e = check_real("gravity.y", g.y, 0.0, 1.0)) return e;
+        if (g.kind == delivery::Gravity::Kind::point) {
+            if (auto e = check_option_real("gravity.x", g.x, 0.0, 1.0)) return e;
+            if (auto e = check_option_real("gravity.y", g.y, 0.0, 1.0)) return e;
         }
     }
-    if (auto e = check_int("quality", o.quality, 1, 100)) return e;
+    if (auto e = check_option_int("quality", o.quality, 1, 100)) return e;
     if (o.format && to_string(*o.format).empty()) return ApiError::invalid("format", "is not a known format");
-    if (auto e = check_real("dpr", o.dpr, 0.0, 2.0, true)) return e;
-    if (auto e = check_real("sharpen", o.sharpen, 0.0, 10.0)) return e;
-    if (auto e = check_int("blur", o.blur, 1, 250)) return e;
+    if (auto e = check_option_real("dpr", o.dpr, 0.0, 2.0, true)) return e;
+    if (auto e = check_option_real("sharpen", o.sharpen, 0.0, 10.0)) return e;
+    if (auto e = check_option_int("blur", o.blur, 1, 250)) return e;
     if (o.rotate && *o.rotate != 90 && *o.rotate != 180 && *o.rotate != 270)
         return ApiError::invalid("rotate", "must be 90, 180 or 270 (got " +
                                                cfimages::detail::int_to_string(*o.rotate) + ")");
@@ -5841,53 +7661,86 @@ inline std::optional<ApiError> validate(const FlexibleOptions& o) {
         if (auto e = check_background(*o.background)) return e;
     if (o.metadata && to_string(*o.metadata).empty())
         return ApiError::invalid("metadata", "is not a known metadata mode");
-    if (auto e = check_real("brightness", o.brightness, 0.0, 100.0)) return e;
-    if (auto e = check_real("contrast", o.contrast, 0.0, 100.0)) return e;
-    if (auto e = check_real("gamma", o.gamma, 0.0, 100.0)) return e;
-    if (auto e = check_real("saturation", o.saturation, 0.0, 100.0)) return e;
+    if (auto e = check_option_real("brightness", o.brightness, 0.0, 100.0)) return e;
+    if (auto e = check_option_real("contrast", o.contrast, 0.0, 100.0)) return e;
+    if (auto e = check_option_real("gamma", o.gamma, 0.0, 100.0)) return e;
+    if (auto e = check_option_real("saturation", o.saturation, 0.0, 100.0)) return e;
     if (o.trim) {
-        if (auto e = check_int("trim.top", o.trim->top, 0, 12000)) return e;
-        if (auto e = check_int("trim.right", o.trim->right, 0, 12000)) return e;
-        if (auto e = check_int("trim.bottom", o.trim->bottom, 0, 12000)) return e;
-        if (auto e = check_int("trim.left", o.trim->left, 0, 12000)) return e;
+        if (auto e = check_option_int("trim.top", o.trim->top, 0, 12000)) return e;
+        if (auto e = check_option_int("trim.right", o.trim->right, 0, 12000)) return e;
+        if (auto e = check_option_int("trim.bottom", o.trim->bottom, 0, 12000)) return e;
+        if (auto e = check_option_int("trim.left", o.trim->left, 0, 12000)) return e;
     }
-    if (auto e = check_real("zoom", o.zoom, 0.0, 1.0)) return e;
+    if (auto e = check_option_real("zoom", o.zoom, 0.0, 1.0)) return e;
     return std::nullopt;
 }
 
-inline std::string_view gravity_keyword(Gravity::Kind k) noexcept {
+inline std::string_view gravity_keyword(delivery::Gravity::Kind k) noexcept {
     switch (k) {
-    case Gravity::Kind::auto_: return "auto";
-    case Gravity::Kind::face: return "face";
-    case Gravity::Kind::left: return "left";
-    case Gravity::Kind::right: return "right";
-    case Gravity::Kind::top: return "top";
-    case Gravity::Kind::bottom: return "bottom";
-    case Gravity::Kind::point: return {};
+    case delivery::Gravity::Kind::auto_: return "auto";
+    case delivery::Gravity::Kind::face: return "face";
+    case delivery::Gravity::Kind::left: return "left";
+    case delivery::Gravity::Kind::right: return "right";
+    case delivery::Gravity::Kind::top: return "top";
+    case delivery::Gravity::Kind::bottom: return "bottom";
+    case delivery::Gravity::Kind::point: return {};
     }
     return {};
 }
 
+inline bool parse_option_int(std::string_view s, std::int64_t& out) noexcept {
+    if (s.empty() || s.size() > 18) return false;
+    auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+    return r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
+inline bool parse_option_real(std::string_view s, double& out) noexcept {
+    if (s.empty() || s.size() > 32) return false;
+    // from_chars accepts "inf"/"nan"; an option value never is one.
+    for (char c : s)
+        if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'))
+            return false;
+    auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+    return r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
 } // namespace detail
 
-/// Builds the option string of a flexible variant, to use in place of a
-/// variant name: `build_url(hash, id, *flexible_variant(o))`.
-///
-/// Options appear in a fixed order (`w`, `h`, `fit`, `gravity`, `quality`,
-/// `format`, `dpr`, `sharpen`, `blur`, `rotate`, `flip`, `background`,
-/// `metadata`, `anim`, `brightness`, `contrast`, `gamma`, `saturation`,
-/// `trim`, `zoom`, `compression`), so equal options give equal strings
-/// (and cache keys). Numbers use the shortest exact decimal form (`0.5`,
-/// `2`). `background` is percent-encoded (`#fff` becomes `%23fff`), since
-/// `#` and `,` would otherwise end the URL or the option.
-///
-/// Flexible variants must be enabled on the account, and cannot be used
-/// for images that require signed URLs.
-/// @return the option string, or `invalid_argument` naming the option that
-///   is out of range (`"blur: must be between 1 and 250 (got 300)"`), or
-///   when no option is set (Cloudflare needs at least one).
-inline Result<std::string> flexible_variant(const FlexibleOptions& o) {
-    if (auto e = detail::validate(o)) return std::move(*e);
+namespace delivery {
+
+CFIMAGES_DECL std::string_view to_string(Format f) noexcept {
+    switch (f) {
+    case Format::auto_: return "auto";
+    case Format::avif: return "avif";
+    case Format::webp: return "webp";
+    case Format::jpeg: return "jpeg";
+    case Format::baseline_jpeg: return "baseline-jpeg";
+    case Format::json: return "json";
+    }
+    return {};
+}
+
+CFIMAGES_DECL std::optional<Format> parse_format(std::string_view s) noexcept {
+    if (s == "auto") return Format::auto_;
+    if (s == "avif") return Format::avif;
+    if (s == "webp") return Format::webp;
+    if (s == "jpeg") return Format::jpeg;
+    if (s == "baseline-jpeg") return Format::baseline_jpeg;
+    if (s == "json") return Format::json;
+    return std::nullopt;
+}
+
+CFIMAGES_DECL std::string_view to_string(Flip f) noexcept {
+    switch (f) {
+    case Flip::h: return "h";
+    case Flip::v: return "v";
+    case Flip::hv: return "hv";
+    }
+    return {};
+}
+
+CFIMAGES_DECL Result<std::string> flexible_variant(const FlexibleOptions& o) {
+    if (auto e = detail::validate_flexible(o)) return std::move(*e);
     std::string out;
     auto key = [&out](std::string_view k) {
         if (!out.empty()) out.push_back(',');
@@ -5937,37 +7790,7 @@ inline Result<std::string> flexible_variant(const FlexibleOptions& o) {
     return out;
 }
 
-namespace detail {
-
-inline bool parse_int(std::string_view s, std::int64_t& out) noexcept {
-    if (s.empty() || s.size() > 18) return false;
-    auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-    return r.ec == std::errc() && r.ptr == s.data() + s.size();
-}
-
-inline bool parse_real(std::string_view s, double& out) noexcept {
-    if (s.empty() || s.size() > 32) return false;
-    // from_chars accepts "inf"/"nan"; an option value never is one.
-    for (char c : s)
-        if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'))
-            return false;
-    auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-    return r.ec == std::errc() && r.ptr == s.data() + s.size();
-}
-
-} // namespace detail
-
-/// Parses a flexible-variant option string (`w=400,h=300,fit=cover`) into
-/// typed options: the inverse of `flexible_variant`, and a way to check a
-/// hand-written string before putting it in a URL.
-///
-/// Accepts the full and short option names (`width`/`w`, `height`/`h`,
-/// `quality`/`q`, `format`/`f`, `gravity`/`g`).
-/// @return the options, or `invalid_argument` for an unknown option, an
-///   option given twice, a value that is not of the option's type (only
-///   the values `FlexibleOptions` can hold are accepted), an out-of-range
-///   value (the same checks as `flexible_variant`), or an empty string.
-inline Result<FlexibleOptions> parse_flexible_variant(std::string_view s) {
+CFIMAGES_DECL Result<FlexibleOptions> parse_flexible_variant(std::string_view s) {
     FlexibleOptions o;
     if (s.empty()) return ApiError::invalid("flexible variant", "must not be empty");
     std::vector<std::string_view> seen;
@@ -6000,7 +7823,7 @@ inline Result<FlexibleOptions> parse_flexible_variant(std::string_view s) {
         std::int64_t i = 0;
         double d = 0;
         if (name == "width" || name == "height" || name == "quality" || name == "blur" || name == "rotate") {
-            if (!detail::parse_int(value, i)) return bad("must be an integer");
+            if (!detail::parse_option_int(value, i)) return bad("must be an integer");
             if (name == "width") o.width = i;
             else if (name == "height") o.height = i;
             else if (name == "quality") o.quality = i;
@@ -6008,7 +7831,7 @@ inline Result<FlexibleOptions> parse_flexible_variant(std::string_view s) {
             else o.rotate = i;
         } else if (name == "dpr" || name == "sharpen" || name == "brightness" || name == "contrast" ||
                    name == "gamma" || name == "saturation" || name == "zoom") {
-            if (!detail::parse_real(value, d)) return bad("must be a number");
+            if (!detail::parse_option_real(value, d)) return bad("must be a number");
             if (name == "dpr") o.dpr = d;
             else if (name == "sharpen") o.sharpen = d;
             else if (name == "brightness") o.brightness = d;
@@ -6047,8 +7870,8 @@ inline Result<FlexibleOptions> parse_flexible_variant(std::string_view s) {
             else if (value == "bottom") g.kind = Gravity::Kind::bottom;
             else {
                 const std::size_t x = value.find('x');
-                if (x == std::string_view::npos || !detail::parse_real(value.substr(0, x), g.x) ||
-                    !detail::parse_real(value.substr(x + 1), g.y))
+                if (x == std::string_view::npos || !detail::parse_option_real(value.substr(0, x), g.x) ||
+                    !detail::parse_option_real(value.substr(x + 1), g.y))
                     return bad("must be auto, face, left, right, top, bottom or XxY");
                 g.kind = Gravity::Kind::point;
             }
@@ -6064,7 +7887,7 @@ inline Result<FlexibleOptions> parse_flexible_variant(std::string_view s) {
                     return bad("must be top;right;bottom;left");
                 const std::string_view part =
                     value.substr(pos, last ? std::string_view::npos : semi - pos);
-                if (!detail::parse_int(part, *sides[k])) return bad("must be top;right;bottom;left");
+                if (!detail::parse_option_int(part, *sides[k])) return bad("must be top;right;bottom;left");
                 pos = semi + 1;
             }
             o.trim = t;
@@ -6077,12 +7900,18 @@ inline Result<FlexibleOptions> parse_flexible_variant(std::string_view s) {
                                      "unknown option '" + cfimages::detail::one_line(name, 64) + "'");
         }
     }
-    if (auto e = detail::validate(o)) return std::move(*e);
+    if (auto e = detail::validate_flexible(o)) return std::move(*e);
     return o;
 }
 
 } // namespace delivery
 } // namespace cfimages
+
+#endif // CFIMAGES_IMPL_FLEXIBLE_VARIANT_IPP
+// ---- end <cfimages/impl/flexible_variant.ipp> ----
+
+#endif // CFIMAGES_FLEXIBLE_VARIANT_HPP
+// ---- end <cfimages/flexible_variant.hpp> ----
 
 #endif // CFIMAGES_DELIVERY_HPP
 // ---- end <cfimages/delivery.hpp> ----
@@ -6118,6 +7947,82 @@ inline Result<FlexibleOptions> parse_flexible_variant(std::string_view s) {
 /// - A URL is valid while `now < exp`; at `exp` it has expired.
 ///
 /// https://developers.cloudflare.com/images/optimization/hosted-images/serve-private-images/
+
+
+
+namespace cfimages {
+namespace signing {
+
+/// Returns true when `id` has the shape of an image ID that Cloudflare
+/// generated, which is the only kind it serves through signed URLs:
+///
+/// - a UUID in the 8-4-4-4-12 form (`083eb7b2-5392-4565-b69e-aff66acddd00`),
+///   hexadecimal digits of either case; or
+/// - 32 hexadecimal digits without hyphens (the same value, compact).
+///
+/// Anything else is a custom ID (uploaded with `id=`). Cloudflare refuses
+/// custom IDs that look like UUIDs, so a UUID-shaped ID is never custom.
+CFIMAGES_DECL bool is_default_image_id(std::string_view id) noexcept;
+
+/// A URL that passed `verify_url`.
+struct VerifiedUrl {
+    delivery::DeliveryUrl url;  ///< Its parts (the query still holds `exp` and `sig`).
+    std::int64_t expires = 0;   ///< The `exp` it carried, in unix seconds.
+};
+
+/// Signs a delivery URL so that it can fetch a private image until `expires`.
+///
+/// @param url     a delivery URL (either form; see `delivery::parse_url`),
+///                for an image ID Cloudflare generated and a named variant.
+/// @param key     the signing key's value (`SigningKey::value`); not empty.
+/// @param expires expiry in unix seconds; positive. Compute it from your
+///                own clock: `now + lifetime`.
+/// @return the URL with `exp` and `sig` appended, or `invalid_argument` when:
+///   the URL is not a delivery URL; the image ID is a custom ID (see
+///   `is_default_image_id`: Cloudflare cannot serve custom IDs signed);
+///   the variant is a flexible-variant option string (flexible variants
+///   cannot be used with signed URLs); the URL already has `exp` or `sig`;
+///   the key is empty; `expires` is not positive.
+CFIMAGES_DECL Result<std::string> sign_url(std::string_view url, std::string_view key, std::int64_t expires);
+
+/// Signs `url` to expire at `expires` (truncated to whole seconds).
+/// @return as `sign_url(url, key, std::int64_t)`.
+CFIMAGES_DECL Result<std::string> sign_url(std::string_view url, std::string_view key,
+                                           std::chrono::system_clock::time_point expires);
+
+/// Checks a signed delivery URL: that `sig` is the HMAC of the rest under
+/// `key`, and that it has not expired at `now`.
+///
+/// The signature comparison takes the same time wherever the first
+/// difference is. Expiry is only reported for URLs whose signature is
+/// right, so "expired" always means "genuine but too old".
+/// @param url a signed delivery URL (as `sign_url` returns it).
+/// @param key the signing key's secret it was signed with.
+/// @param now the current time in unix seconds, from the caller's clock.
+/// @return the URL's parts and expiry, or `invalid_argument` whose message
+///   says why: `url: ...` (not a delivery URL), `key: must not be empty`,
+///   `sig: missing ...`, `sig: must be the last query parameter`,
+///   `sig: must be 64 lowercase hex digits`, `exp: missing`,
+///   `exp: given more than once`, `exp: must be a unix time in seconds`,
+///   `sig: does not match ...` (wrong key, or the URL changed after
+///   signing), `exp: expired at <exp> (now <now>)`.
+CFIMAGES_DECL Result<VerifiedUrl> verify_url(std::string_view url, std::string_view key, std::int64_t now);
+
+/// Checks a signed URL against `now` from a `system_clock` time point.
+/// @return as `verify_url(url, key, std::int64_t)`.
+CFIMAGES_DECL Result<VerifiedUrl> verify_url(std::string_view url, std::string_view key,
+                                             std::chrono::system_clock::time_point now);
+
+} // namespace signing
+} // namespace cfimages
+
+// ---- begin <cfimages/impl/signing.ipp> ----
+#ifndef CFIMAGES_IMPL_SIGNING_IPP
+#define CFIMAGES_IMPL_SIGNING_IPP
+
+// Definitions of <cfimages/signing.hpp>: included at the end of that header
+// (header-only) or by <cfimages/src.hpp> (separate compilation), see
+// cfimages/detail/link.hpp.
 
 
 // ---- begin <cfimages/detail/sha256.hpp> ----
@@ -6337,49 +8242,21 @@ inline bool constant_time_equal(std::string_view a, std::string_view b) noexcept
 // ---- end <cfimages/detail/sha256.hpp> ----
 
 namespace cfimages {
-namespace signing {
-
-/// Returns true when `id` has the shape of an image ID that Cloudflare
-/// generated, which is the only kind it serves through signed URLs:
-///
-/// - a UUID in the 8-4-4-4-12 form (`083eb7b2-5392-4565-b69e-aff66acddd00`),
-///   hexadecimal digits of either case; or
-/// - 32 hexadecimal digits without hyphens (the same value, compact).
-///
-/// Anything else is a custom ID (uploaded with `id=`). Cloudflare refuses
-/// custom IDs that look like UUIDs, so a UUID-shaped ID is never custom.
-inline bool is_default_image_id(std::string_view id) noexcept {
-    if (cfimages::detail::is_uuid(id)) return true;
-    if (id.size() != 32) return false;
-    for (char c : id)
-        if (!cfimages::detail::is_hex(c)) return false;
-    return true;
-}
-
-/// A URL that passed `verify_url`.
-struct VerifiedUrl {
-    delivery::DeliveryUrl url;  ///< Its parts (the query still holds `exp` and `sig`).
-    std::int64_t expires = 0;   ///< The `exp` it carried, in unix seconds.
-};
-
 namespace detail {
-
-// The URL's path exactly as written: from the first '/' after the
-// authority up to '?' (parse_url has already vetted the URL).
-inline std::string_view raw_path(std::string_view url) noexcept {
-    const std::size_t after_scheme = url.find("://");
-    const std::size_t slash = url.find('/', after_scheme == std::string_view::npos ? 0 : after_scheme + 3);
-    if (slash == std::string_view::npos) return {};
-    const std::size_t q = url.find('?', slash);
-    return url.substr(slash, q == std::string_view::npos ? std::string_view::npos : q - slash);
+// The URL's path exactly as written, without the query (parse_url has
+// already vetted the URL, so split_url takes it apart).
+inline std::string_view signed_url_path(std::string_view url) noexcept {
+    const auto parts = split_url(url);
+    if (!parts) return {};
+    return parts->target.substr(0, parts->target.find('?'));
 }
 
-inline std::string_view param_name(std::string_view param) noexcept {
+inline std::string_view query_param_name(std::string_view param) noexcept {
     return param.substr(0, param.find('='));
 }
 
 // Accepts any non-negative int64 (what sign_url may write), nothing larger.
-inline bool parse_unix(std::string_view s, std::int64_t& out) noexcept {
+inline bool parse_unix_seconds(std::string_view s, std::int64_t& out) noexcept {
     if (s.empty() || s.size() > 19) return false;
     constexpr std::int64_t max = 0x7fffffffffffffffLL;
     std::int64_t v = 0;
@@ -6393,7 +8270,7 @@ inline bool parse_unix(std::string_view s, std::int64_t& out) noexcept {
     return true;
 }
 
-inline std::string hmac_hex(std::string_view key, std::string_view path, std::string_view query) {
+inline std::string signing_hmac_hex(std::string_view key, std::string_view path, std::string_view query) {
     cfimages::detail::Sha256Digest mac;
     std::string message;
     message.reserve(path.size() + 1 + query.size());
@@ -6404,20 +8281,17 @@ inline std::string hmac_hex(std::string_view key, std::string_view path, std::st
 
 } // namespace detail
 
-/// Signs a delivery URL so that it can fetch a private image until `expires`.
-///
-/// @param url     a delivery URL (either form; see `delivery::parse_url`),
-///                for an image ID Cloudflare generated and a named variant.
-/// @param key     the signing key's value (`SigningKey::value`); not empty.
-/// @param expires expiry in unix seconds; positive. Compute it from your
-///                own clock: `now + lifetime`.
-/// @return the URL with `exp` and `sig` appended, or `invalid_argument` when:
-///   the URL is not a delivery URL; the image ID is a custom ID (see
-///   `is_default_image_id`: Cloudflare cannot serve custom IDs signed);
-///   the variant is a flexible-variant option string (flexible variants
-///   cannot be used with signed URLs); the URL already has `exp` or `sig`;
-///   the key is empty; `expires` is not positive.
-inline Result<std::string> sign_url(std::string_view url, std::string_view key, std::int64_t expires) {
+namespace signing {
+
+CFIMAGES_DECL bool is_default_image_id(std::string_view id) noexcept {
+    if (cfimages::detail::is_uuid(id)) return true;
+    if (id.size() != 32) return false;
+    for (char c : id)
+        if (!cfimages::detail::is_hex(c)) return false;
+    return true;
+}
+
+CFIMAGES_DECL Result<std::string> sign_url(std::string_view url, std::string_view key, std::int64_t expires) {
     auto parsed = delivery::parse_url(url);
     if (!parsed) return std::move(parsed).error();
     if (key.empty()) return ApiError::invalid("key", "must not be empty");
@@ -6435,7 +8309,7 @@ inline Result<std::string> sign_url(std::string_view url, std::string_view key, 
         const std::size_t amp = query.find('&', start);
         const std::string_view param = std::string_view(query).substr(
             start, amp == std::string::npos ? std::string_view::npos : amp - start);
-        const std::string_view name = detail::param_name(param);
+        const std::string_view name = detail::query_param_name(param);
         if (name == "exp" || name == "sig")
             return ApiError::invalid("url", "already has an '" + std::string(name) +
                                                 "' parameter; sign the unsigned URL");
@@ -6448,8 +8322,8 @@ inline Result<std::string> sign_url(std::string_view url, std::string_view key, 
     new_query.append("exp=");
     cfimages::detail::append_int(new_query, expires);
 
-    const std::string_view path = detail::raw_path(url);
-    const std::string sig = detail::hmac_hex(key, path, new_query);
+    const std::string_view path = detail::signed_url_path(url);
+    const std::string sig = detail::signing_hmac_hex(key, path, new_query);
 
     std::string out(url.substr(0, url.find('?')));
     out.reserve(out.size() + new_query.size() + 70);
@@ -6457,31 +8331,13 @@ inline Result<std::string> sign_url(std::string_view url, std::string_view key, 
     return out;
 }
 
-/// Signs `url` to expire at `expires` (truncated to whole seconds).
-/// @return as `sign_url(url, key, std::int64_t)`.
-inline Result<std::string> sign_url(std::string_view url, std::string_view key,
-                                    std::chrono::system_clock::time_point expires) {
+CFIMAGES_DECL Result<std::string> sign_url(std::string_view url, std::string_view key,
+                                           std::chrono::system_clock::time_point expires) {
     const auto secs = std::chrono::floor<std::chrono::seconds>(expires.time_since_epoch()).count();
     return sign_url(url, key, static_cast<std::int64_t>(secs));
 }
 
-/// Checks a signed delivery URL: that `sig` is the HMAC of the rest under
-/// `key`, and that it has not expired at `now`.
-///
-/// The signature comparison takes the same time wherever the first
-/// difference is. Expiry is only reported for URLs whose signature is
-/// right, so "expired" always means "genuine but too old".
-/// @param url a signed delivery URL (as `sign_url` returns it).
-/// @param key the signing key's secret it was signed with.
-/// @param now the current time in unix seconds, from the caller's clock.
-/// @return the URL's parts and expiry, or `invalid_argument` whose message
-///   says why: `url: ...` (not a delivery URL), `key: must not be empty`,
-///   `sig: missing ...`, `sig: must be the last query parameter`,
-///   `sig: must be 64 lowercase hex digits`, `exp: missing`,
-///   `exp: given more than once`, `exp: must be a unix time in seconds`,
-///   `sig: does not match ...` (wrong key, or the URL changed after
-///   signing), `exp: expired at <exp> (now <now>)`.
-inline Result<VerifiedUrl> verify_url(std::string_view url, std::string_view key, std::int64_t now) {
+CFIMAGES_DECL Result<VerifiedUrl> verify_url(std::string_view url, std::string_view key, std::int64_t now) {
     auto parsed = delivery::parse_url(url);
     if (!parsed) return std::move(parsed).error();
     if (key.empty()) return ApiError::invalid("key", "must not be empty");
@@ -6501,21 +8357,21 @@ inline Result<VerifiedUrl> verify_url(std::string_view url, std::string_view key
         const std::size_t amp = query.find('&', start);
         const std::string_view param =
             query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
-        const std::string_view name = detail::param_name(param);
+        const std::string_view name = detail::query_param_name(param);
         if (name == "sig") {
             if (sig_seen) return ApiError::invalid("sig", "given more than once");
             sig_seen = true;
         } else if (name == "exp") {
             if (exp_seen) return ApiError::invalid("exp", "given more than once");
             exp_seen = true;
-            if (param.size() < 4 || !detail::parse_unix(param.substr(4), expires))
+            if (param.size() < 4 || !detail::parse_unix_seconds(param.substr(4), expires))
                 return ApiError::invalid("exp", "must be a unix time in seconds");
         }
         if (amp == std::string_view::npos) break;
         start = amp + 1;
     }
     if (!sig_seen) return ApiError::invalid("sig", "missing (the URL is not signed)");
-    if (detail::param_name(last) != "sig") return ApiError::invalid("sig", "must be the last query parameter");
+    if (detail::query_param_name(last) != "sig") return ApiError::invalid("sig", "must be the last query parameter");
     if (!exp_seen) return ApiError::invalid("exp", "missing");
 
     const std::string_view sig = last.size() > 4 ? last.substr(4) : std::string_view();
@@ -6524,7 +8380,7 @@ inline Result<VerifiedUrl> verify_url(std::string_view url, std::string_view key
         if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) well_formed = false;
     if (!well_formed) return ApiError::invalid("sig", "must be 64 lowercase hex digits");
 
-    const std::string expected = detail::hmac_hex(key, detail::raw_path(url), signed_query);
+    const std::string expected = detail::signing_hmac_hex(key, detail::signed_url_path(url), signed_query);
     if (!cfimages::detail::constant_time_equal(expected, sig))
         return ApiError::invalid("sig",
                                  "does not match (wrong key, or the URL was changed after signing)");
@@ -6542,16 +8398,17 @@ inline Result<VerifiedUrl> verify_url(std::string_view url, std::string_view key
     return v;
 }
 
-/// Checks a signed URL against `now` from a `system_clock` time point.
-/// @return as `verify_url(url, key, std::int64_t)`.
-inline Result<VerifiedUrl> verify_url(std::string_view url, std::string_view key,
-                                      std::chrono::system_clock::time_point now) {
+CFIMAGES_DECL Result<VerifiedUrl> verify_url(std::string_view url, std::string_view key,
+                                             std::chrono::system_clock::time_point now) {
     const auto secs = std::chrono::floor<std::chrono::seconds>(now.time_since_epoch()).count();
     return verify_url(url, key, static_cast<std::int64_t>(secs));
 }
 
 } // namespace signing
 } // namespace cfimages
+
+#endif // CFIMAGES_IMPL_SIGNING_IPP
+// ---- end <cfimages/impl/signing.ipp> ----
 
 #endif // CFIMAGES_SIGNING_HPP
 // ---- end <cfimages/signing.hpp> ----

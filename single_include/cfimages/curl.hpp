@@ -21,16 +21,24 @@
 /// What it does:
 /// - One libcurl easy handle per client, kept between calls, so libcurl's
 ///   connection cache reuses connections (and TLS sessions); a cached
-///   connection the server has closed is replaced by libcurl itself.
+///   connection the server has closed is replaced by libcurl itself, and
+///   one on which bytes arrived since its last answer (a stray answer, a
+///   TLS close_notify) is ended before the next call instead of reused.
+/// - A request that is not idempotent goes out on a new connection of its
+///   own, closed after it: libcurl sends a request once more when a reused
+///   connection gives no answer, which could create something twice.
 /// - TLS peer and host name verification always on unless
 ///   `ClientOptions::verify_peer` is turned off; TLS 1.2 or newer.
-/// - A connect timeout and a total timeout per attempt.
+/// - A connect timeout and the attempt's limit (`timeout`, or what is
+///   left of `deadline`); a timeout message names the limit that fired.
 /// - A response body limit and a header limit: past them the transfer is
 ///   aborted and a `transport` error reported; memory stays bounded.
-/// - Follows no redirect: `send` turns a 3xx into an `api` error naming the
-///   target origin only; `send_raw` returns the 3xx as is.
-/// - Retries according to `RetryPolicy` (`cfimages/retry.hpp`), sleeping
-///   between attempts, with jitter from its own random engine.
+/// - Streamed request bodies (`HttpRequest::body_source`) are read in
+///   chunks as libcurl sends them; the body is never held whole.
+/// - What to send, when to wait and when to give up (retries, rate limits,
+///   redirect refusal, deadlines) is the call state machine's
+///   (`cfimages/call.hpp`), as for every transport: this client performs
+///   attempts.
 /// - Every failure without a response is `ErrorKind::transport`, with a
 ///   message saying what failed and where (`host:port`); never a header,
 ///   the URL's path or query, or any credential.
@@ -39,10 +47,12 @@
 /// `-lcurl`). A `Client` is not thread-safe: use one per thread. It may be
 /// moved. libcurl is initialised once, on first use, in a thread-safe way.
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <optional>
 #include <random>
 #include <string>
@@ -53,38 +63,290 @@
 #include <vector>
 
 #include <curl/curl.h>
+#if defined(_WIN32)
+#include <winsock2.h>
+#else
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#endif
 
 #include "cfimages.hpp"
+// ---- begin <cfimages/client.hpp> ----
+#ifndef CFIMAGES_CLIENT_HPP
+#define CFIMAGES_CLIENT_HPP
+
+/// @file
+/// `BasicClient`: the part of a blocking client that is not I/O, written
+/// once for every transport. A transport class performs one attempt (and
+/// reads the clock and sleeps, which the codec never does); `BasicClient`
+/// drives the call state machine (`cfimages/call.hpp`) over it and offers
+/// the calls users make: `send`, `send_raw`, `for_each_image`,
+/// `list_all`. `cfimages::beast::Client` and `cfimages::curl::Client` are
+/// `BasicClient`s; a transport of your own can be one too:
+///
+/// @code
+/// struct MyTransport {
+///     explicit MyTransport(const cfimages::CommonClientOptions&) {}
+///     // One attempt of call.request(), over by call.limits().deadline.
+///     bool attempt(cfimages::CallMachine& call, cfimages::HttpResponse& out,
+///                  cfimages::AttemptFailure& failure);
+///     void recycle(cfimages::HttpResponse&&) {}        // keep memory, or not
+///     void close() {}                                   // drop kept connections
+///     static cfimages::CallClock::time_point now() { return cfimages::CallClock::now(); }
+///     static void sleep_until(cfimages::CallClock::time_point t) { std::this_thread::sleep_until(t); }
+/// };
+/// using MyClient = cfimages::BasicClient<MyTransport, cfimages::CommonClientOptions>;
+/// @endcode
+
+
 
 namespace cfimages {
-namespace curl {
 
-/// Settings of a `Client`; the defaults suit the Cloudflare API and match
-/// `cfimages::beast::ClientOptions`.
-struct ClientOptions {
+/// Settings every bundled client shares; `beast::ClientOptions` and
+/// `curl::ClientOptions` add their transport's own. The defaults suit the
+/// Cloudflare API.
+struct CommonClientOptions {
     /// Limit for resolving the host, connecting and the TLS handshake.
     std::chrono::milliseconds connect_timeout{10000};
     /// Limit for one attempt as a whole: connect, send the request, read
-    /// the whole response. Retries each get their own.
+    /// the whole response. Each retry gets its own.
     std::chrono::milliseconds timeout{60000};
-    /// Largest response body accepted; past it the transfer is aborted
-    /// and a `transport` error reported.
+    /// Limit for a whole call: every attempt and every wait between them.
+    /// Zero: none (each attempt still has `timeout`).
+    std::chrono::milliseconds deadline{0};
+    /// The latest time any call may end: a budget every call of this
+    /// client shares (a command-line tool's `--timeout` over a command of
+    /// several calls). Unset: none.
+    std::optional<CallClock::time_point> deadline_at;
+    /// Largest response body accepted; past it the client stops reading
+    /// and reports a `transport` error.
     std::uint64_t body_limit = 64u * 1024u * 1024u;
-    /// Largest response header block accepted (all header lines together).
+    /// Largest response header block accepted.
     std::uint32_t header_limit = 64u * 1024u;
     /// When and how long to retry (default: 2 retries, backoff 0.5 s .. 8 s).
     RetryPolicy retry;
     /// Verify the server certificate and host name. Turn off only for a
     /// local test server; never against the real API.
     bool verify_peer = true;
+    /// Keep connections open between calls and reuse them per origin.
+    bool keep_alive = true;
+    /// How the client paces itself (default: Cloudflare's documented
+    /// limits, learned ones from `Ratelimit` headers). `enabled = false`
+    /// turns pacing off.
+    RateLimitOptions rate_limit;
+    /// A limiter shared with other clients (several threads, each with a
+    /// `Client`, drawing on one budget). Null: the client makes its own
+    /// from `rate_limit`.
+    std::shared_ptr<RateLimiter> rate_limiter;
+    /// Longest a call waits for the rate limiter; past it the call ends
+    /// at once (see `CallOptions::max_rate_limit_wait`).
+    std::chrono::milliseconds rate_limit_max_wait{60000};
+    /// Most requests in flight to one origin at a time (asynchronous
+    /// clients; further calls wait in order). A blocking client has one.
+    std::size_t max_connections = 8;
+    /// How messages name `connect_timeout` (a command-line tool names its option).
+    std::string_view connect_timeout_name = "ClientOptions::connect_timeout";
+    /// How messages name `timeout`.
+    std::string_view timeout_name = "ClientOptions::timeout";
+    /// How messages name `deadline`.
+    std::string_view deadline_name = "ClientOptions::deadline";
+};
+
+/// Returns the call policy `options` describe, drawing on `limiter`.
+/// @param options the client's settings.
+/// @param limiter the limiter to use (null: none).
+/// @param seed    jitter seed for this call.
+/// @return the `CallOptions` of one call.
+inline CallOptions call_options(const CommonClientOptions& options, RateLimiter* limiter, std::uint64_t seed) {
+    CallOptions c;
+    c.retry = options.retry;
+    c.attempt_timeout = options.timeout;
+    c.deadline = options.deadline;
+    c.deadline_at = options.deadline_at;
+    c.limiter = limiter;
+    c.max_rate_limit_wait = options.rate_limit_max_wait;
+    c.seed = seed;
+    c.attempt_timeout_name = options.timeout_name;
+    c.deadline_name = options.deadline_name;
+    return c;
+}
+
+/// Returns the limiter `options` ask for: the shared one, a new one from
+/// `rate_limit`, or null when pacing is off.
+/// @param options the client's settings.
+/// @return the limiter to keep for the client's lifetime (may be null).
+inline std::shared_ptr<RateLimiter> make_rate_limiter(const CommonClientOptions& options) {
+    if (options.rate_limiter) return options.rate_limiter;
+    if (!options.rate_limit.enabled) return nullptr;
+    return std::make_shared<RateLimiter>(options.rate_limit);
+}
+
+/// A blocking client over `Transport`, with settings `Options` (derived
+/// from `CommonClientOptions`). See the file comment for what a
+/// `Transport` provides. Not thread-safe: one per thread (they may share
+/// a `RateLimiter`); movable.
+template <class Transport, class Options>
+class BasicClient {
+    static_assert(std::is_base_of_v<CommonClientOptions, Options>,
+                  "Options must derive from cfimages::CommonClientOptions");
+
+public:
+    /// A client with the default options.
+    BasicClient() : BasicClient(Options{}) {}
+    /// A client with the given options.
+    /// @param options the settings; kept for the client's lifetime.
+    explicit BasicClient(Options options)
+        : state_(std::make_unique<State>(std::move(options))) {}
+
+    /// Returns the options the client was made with.
+    const Options& options() const noexcept { return state_->options; }
+
+    /// Sends a built request (rate-limited and retried as the options
+    /// say) and parses the answer.
+    /// @param request what a builder made.
+    /// @return the typed value; `transport` when no response came,
+    ///         `api` for a non-2xx answer (a 3xx included: redirects are
+    ///         not followed) or `success: false`, `decode` for a 2xx body
+    ///         of the wrong shape, `invalid_argument` for a request no
+    ///         transport may send (nothing is sent then).
+    template <class T>
+    Result<T> send(const Request<T>& request) {
+        Call<T> call(request, next_call_options(), Transport::now());
+        auto& response = run(call);
+        Result<T> value = call.result();
+        if (response) state_->transport.recycle(std::move(*response));
+        return value;
+    }
+
+    /// Sends the request a builder made, or passes the builder's error
+    /// (`invalid_argument`) through untouched without sending anything.
+    /// @param request what a builder returned.
+    /// @return as `send(const Request<T>&)`.
+    template <class T>
+    Result<T> send(const Result<Request<T>>& request) {
+        if (!request) return fail(request.error());
+        return send(*request);
+    }
+
+    /// Sends a list request (`v1::list`, `v2::list`) and decodes the answer
+    /// into `page`, overwriting the images it already holds so their
+    /// memory is reused (`cfimages::parse_into`): the way to fetch page
+    /// after page, or the same listing again and again.
+    /// @param request a `Request<Page>` or the builder's `Result<Request<Page>>`
+    ///                (whose error is passed through without sending anything).
+    /// @param page    decoded into.
+    /// @return the number of images on the page, or the error `send`
+    ///         would give; on error `page` is left empty.
+    template <class Req, class Page>
+    Result<std::size_t> send(const Req& request, Page& page) {
+        return cfimages::send_into([this](const HttpRequest& r) { return send_checked(r, true); }, request, page);
+    }
+
+    /// Sends any request and returns the raw answer, whatever its status
+    /// (a 3xx is returned as is, never followed). Every method but POST is
+    /// treated as idempotent for retries.
+    /// @param request the request to send as is.
+    /// @return the response, `transport` when none came, or
+    ///         `invalid_argument` for a URL or header no transport may send.
+    Result<HttpResponse> send_raw(const HttpRequest& request) {
+        return send_raw(request, request.method != Method::post);
+    }
+    /// Same as `send_raw(request)` with an explicit idempotency flag.
+    /// @param request    the request to send as is.
+    /// @param idempotent whether the request may be repeated safely.
+    /// @return as `send_raw(request)`.
+    Result<HttpResponse> send_raw(const HttpRequest& request, bool idempotent) {
+        CallOptions o = next_call_options();
+        o.pass_redirects = true;
+        CallMachine call(request, idempotent, o, Transport::now());
+        return std::move(run(call));
+    }
+
+    /// Visits every image of a listing (`v2::ListParams` pages on
+    /// continuation tokens, `v1::ListParams` on page numbers); see
+    /// `cfimages::for_each_image`. `on_image(const Image&)` may return
+    /// `false` to stop.
+    /// @param cfg      account and credentials.
+    /// @param params   the first page's parameters.
+    /// @param on_image called for every image, in order.
+    /// @return the number of images visited, or the first error.
+    template <class Params, class OnImage>
+    Result<std::size_t> for_each_image(const Config& cfg, const Params& params, OnImage&& on_image) {
+        return cfimages::for_each_image([this](const HttpRequest& r) { return send_checked(r, true); }, cfg,
+                                        params, std::forward<OnImage>(on_image));
+    }
+
+    /// Collects every image of a listing (see `for_each_image`).
+    /// @param cfg    account and credentials.
+    /// @param params the first page's parameters.
+    /// @return all images in order, or the first error.
+    template <class Params>
+    Result<std::vector<Image>> list_all(const Config& cfg, const Params& params) {
+        return cfimages::list_all_images([this](const HttpRequest& r) { return send_checked(r, true); }, cfg,
+                                         params);
+    }
+
+    /// Closes every kept-alive connection (the next call opens a new one).
+    void close() { state_->transport.close(); }
+
+    /// Returns the limiter the client draws on (null when pacing is off).
+    const std::shared_ptr<RateLimiter>& rate_limiter() const noexcept { return state_->limiter; }
+
+protected:
+    /// Returns the transport, for adapters that expose more of it.
+    Transport& transport() noexcept { return state_->transport; }
+
+private:
+    struct State {
+        explicit State(Options o)
+            : options(std::move(o)), limiter(make_rate_limiter(options)), transport(options),
+              seed(Transport::seed()) {}
+        Options options;
+        std::shared_ptr<RateLimiter> limiter;
+        Transport transport;
+        std::uint64_t seed;
+    };
+
+    CallOptions next_call_options() {
+        state_->seed = detail::splitmix64(state_->seed);
+        return call_options(state_->options, state_->limiter.get(), state_->seed);
+    }
+
+    Result<HttpResponse>& run(CallMachine& call) {
+        Transport& t = state_->transport;
+        return drive(
+            call, [&t](CallMachine& c, HttpResponse& out, AttemptFailure& f) { return t.attempt(c, out, f); },
+            [] { return Transport::now(); }, [](CallClock::time_point when) { Transport::sleep_until(when); });
+    }
+
+    /// Sends with redirects refused, for the pagers.
+    Result<HttpResponse> send_checked(const HttpRequest& request, bool idempotent) {
+        CallMachine call(request, idempotent, next_call_options(), Transport::now());
+        return std::move(run(call));
+    }
+
+    std::unique_ptr<State> state_;
+};
+
+} // namespace cfimages
+
+#endif // CFIMAGES_CLIENT_HPP
+// ---- end <cfimages/client.hpp> ----
+
+namespace cfimages {
+namespace curl {
+
+/// Settings of a `Client`: everything in `CommonClientOptions`
+/// (timeouts, limits, retries, rate limiting), plus libcurl's CA and
+/// proxy settings. The defaults suit the Cloudflare API.
+struct ClientOptions : CommonClientOptions {
     /// A PEM file of CA certificates to trust instead of libcurl's default
     /// store (e.g. a corporate proxy CA, or a test CA). Empty: the default.
     std::string ca_file;
     /// PEM text of CA certificates to trust instead of the default store
     /// (needs libcurl 7.77 or newer). Empty: the default.
     std::string ca_pem;
-    /// Keep connections open between calls and reuse them.
-    bool keep_alive = true;
     /// Honour the `http_proxy` / `https_proxy` / `no_proxy` environment
     /// variables, as libcurl does by default. Off: always connect directly.
     bool use_environment_proxy = true;
@@ -98,92 +360,11 @@ inline bool curl_global_ready() {
     return ok;
 }
 
-/// The parts of a URL that error messages may show: `scheme://host:port`
-/// and `host:port`, never a path, query or user information.
-struct Origin {
-    bool tls = false;     ///< `https`.
-    std::string host;     ///< Host as written (IPv6 literal with brackets).
-    std::string port;     ///< Explicit port, or "443" / "80" by scheme.
-
-    /// Returns `host:port`, for messages.
-    std::string host_port() const { return host + ":" + port; }
-};
-
-/// Checks an absolute `http://` or `https://` URL and returns its origin.
-/// @return nullopt for another scheme, an empty host, an invalid port, user
-///         information (`user:pass@`, refused so credentials in URLs are
-///         never sent or printed), or spaces, control characters or
-///         backslashes anywhere.
-inline std::optional<Origin> parse_origin(std::string_view url) {
-    for (char c : url) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || u == 0x7f || c == '\\') return std::nullopt;
-    }
-    const auto sep = url.find("://");
-    if (sep == std::string_view::npos) return std::nullopt;
-    Origin o;
-    const std::string_view scheme = url.substr(0, sep);
-    if (iequals(scheme, "https")) o.tls = true;
-    else if (!iequals(scheme, "http")) return std::nullopt;
-    std::string_view rest = url.substr(sep + 3);
-    const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-    if (authority.empty() || authority.find('@') != std::string_view::npos) return std::nullopt;
-    std::string_view host = authority, port;
-    if (authority.front() == '[') {
-        const auto close = authority.find(']');
-        if (close == std::string_view::npos || close == 1) return std::nullopt;
-        host = authority.substr(0, close + 1);
-        const std::string_view after = authority.substr(close + 1);
-        if (!after.empty()) {
-            if (after.front() != ':') return std::nullopt;
-            port = after.substr(1);
-        }
-    } else {
-        const auto colon = authority.find(':');
-        if (colon != std::string_view::npos) {
-            host = authority.substr(0, colon);
-            port = authority.substr(colon + 1);
-        }
-    }
-    if (host.empty()) return std::nullopt;
-    if (port.empty()) {
-        o.port = o.tls ? "443" : "80";
-    } else {
-        if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos)
-            return std::nullopt;
-        const unsigned long n = std::stoul(std::string(port));
-        if (n == 0 || n > 65535) return std::nullopt;
-        o.port = std::to_string(n);
-    }
-    o.host.assign(host);
-    return o;
-}
-
-/// Returns true for a valid header field name (RFC 9110 token).
-inline bool is_token(std::string_view s) noexcept {
-    if (s.empty()) return false;
-    for (char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        const bool ok = (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
-                        std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-        if (!ok) return false;
-    }
-    return true;
-}
-
-/// Returns true for a header value without CR, LF or NUL (no header injection).
-inline bool is_safe_value(std::string_view s) noexcept {
-    return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
-}
-
 /// Returns true for headers libcurl writes itself from the request.
 inline bool is_framing_header(std::string_view name) noexcept {
     return iequals(name, "host") || iequals(name, "content-length") ||
            iequals(name, "transfer-encoding") || iequals(name, "connection");
 }
-
-/// Returns the milliseconds of `d` for messages.
-inline std::string ms_text(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
 
 /// Owns a `curl_slist`.
 struct SlistDeleter {
@@ -200,12 +381,41 @@ struct EasyDeleter {
 /// What one transfer collects through libcurl's callbacks.
 struct Transfer {
     HttpResponse response;
+    CURL* handle = nullptr;
     std::uint64_t body_limit = 0;
     std::uint32_t header_limit = 0;
     std::uint64_t header_bytes = 0;
     bool body_over = false;    ///< Aborted: the body passed `body_limit`.
     bool header_over = false;  ///< Aborted: the headers passed `header_limit`.
 };
+
+/// Makes room in `t.response.body` for `more` bytes. A body with a
+/// Content-Length is reserved exactly. One of unknown length (chunked, or
+/// up to the end of the connection) grows by doubling while small; past
+/// 1 MiB, room for the whole body limit is reserved at once, so the body
+/// is never copied again: each copy to a larger buffer holds the old and
+/// the new one at the same time, up to twice the body at the last one.
+/// The reservation is address space; the system backs its pages as they
+/// are written.
+inline void make_room(Transfer& t, std::size_t more) {
+    std::string& body = t.response.body;
+    const std::uint64_t cap = std::min<std::uint64_t>(t.body_limit, body.max_size());
+    try {
+        if (body.empty()) {
+            curl_off_t length = -1;
+            if (curl_easy_getinfo(t.handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK &&
+                length > 0 && static_cast<std::uint64_t>(length) <= cap) {
+                body.reserve(static_cast<std::size_t>(length));
+                return;
+            }
+        }
+        constexpr std::size_t doubling_up_to = std::size_t{1} << 20;
+        const std::size_t need = body.size() + more;
+        if (need > doubling_up_to && need <= cap) body.reserve(static_cast<std::size_t>(cap));
+    } catch (const std::bad_alloc&) {
+        // Not that much address space: append doubles.
+    }
+}
 
 /// `CURLOPT_WRITEFUNCTION`: appends body bytes, aborting past the limit.
 inline std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
@@ -215,6 +425,7 @@ inline std::size_t on_body(char* data, std::size_t size, std::size_t count, void
         t->body_over = true;
         return 0; // makes libcurl fail with CURLE_WRITE_ERROR
     }
+    if (t->response.body.capacity() - t->response.body.size() < n) make_room(*t, n);
     t->response.body.append(data, n);
     return n;
 }
@@ -244,85 +455,85 @@ inline std::size_t on_header(char* data, std::size_t size, std::size_t count, vo
     return n;
 }
 
-/// What went wrong in one attempt that got no response.
-struct Failure {
-    ApiError error;
-    bool retryable = true;  ///< A connection error worth retrying (not TLS verification, limits, protocol).
-    bool sent = false;      ///< Some of the request may have reached the server.
+/// `CURLOPT_READFUNCTION` state for a streamed body.
+struct Upload {
+    const BodySource* source = nullptr;
+    std::uint64_t offset = 0;
+    std::optional<ApiError> error;  ///< Why the source could not be read.
 };
 
-/// The client's state (behind a pointer so that `Client` can move while
-/// libcurl keeps pointers into it during a transfer).
-class ClientImpl {
-public:
-    /// Keeps the options; the handle is made on first use.
-    explicit ClientImpl(ClientOptions options)
-        : options_(std::move(options)), rng_(std::random_device{}()) {}
+/// `CURLOPT_READFUNCTION`: the next chunk of a streamed body.
+inline std::size_t on_read(char* out, std::size_t size, std::size_t count, void* user) {
+    auto* u = static_cast<Upload*>(user);
+    const std::uint64_t total = u->source->size();
+    if (u->offset >= total) return 0;
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(size * count, total - u->offset));
+    auto got = u->source->read(u->offset, out, n);
+    if (!got || *got == 0 || *got > n) {
+        u->error = got ? ApiError::make(ErrorKind::transport, "the request body source ended before its size")
+                       : got.error();
+        return CURL_READFUNC_ABORT;
+    }
+    u->offset += *got;
+    return *got;
+}
 
-    /// Returns the options the client was made with.
-    const ClientOptions& options() const noexcept { return options_; }
+/// The libcurl transport: one attempt at a time on one easy handle,
+/// whose connection cache keeps connections alive between calls.
+class CurlTransport {
+public:
+    /// Keeps a reference to the client's options (they outlive it); the
+    /// handle is made on first use.
+    explicit CurlTransport(const ClientOptions& options) : options_(options) {}
+
+    CurlTransport(const CurlTransport&) = delete;
+    CurlTransport& operator=(const CurlTransport&) = delete;
+    /// Closes the cached connections while `sockets_` still exists (their
+    /// close callback points here).
+    ~CurlTransport() { close(); }
+
+    /// Reads the clock the state machine is timed with.
+    static CallClock::time_point now() { return CallClock::now(); }
+    /// Blocks until `t` (between retries, and while rate limited).
+    static void sleep_until(CallClock::time_point t) { std::this_thread::sleep_until(t); }
+    /// A seed for the retry jitter.
+    static std::uint64_t seed() {
+        std::random_device rd;
+        return (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+    }
+    /// Responses are not recycled: libcurl's callbacks fill new ones.
+    void recycle(HttpResponse&&) noexcept {}
 
     /// Drops the handle and with it every cached connection.
-    void close() { easy_.reset(); }
-
-    /// Sends with retries.
-    Result<HttpResponse> send_with_retries(const HttpRequest& request, bool idempotent) {
-        const auto origin = parse_origin(request.url);
-        if (!origin)
-            return ApiError::make(ErrorKind::invalid_argument,
-                                  "url: not an absolute http(s) URL with a valid host and port "
-                                  "(user information is refused)");
-        for (const Header& h : request.headers) {
-            if (!is_token(h.name))
-                return ApiError::make(ErrorKind::invalid_argument, "header name is not a valid token");
-            if (!is_safe_value(h.value))
-                return ApiError::make(ErrorKind::invalid_argument,
-                                      "header " + h.name + ": value contains CR, LF or NUL");
-        }
-        std::uniform_real_distribution<double> jitter(0.0, 1.0);
-        for (int attempt = 0;; ++attempt) {
-            Failure failure;
-            auto response = attempt_once(*origin, request, failure);
-            RetryDecision decision;
-            if (response) {
-                decision = decide_retry(options_.retry, *response, attempt, idempotent,
-                                        std::chrono::system_clock::now(), jitter(rng_));
-                if (!decision.retry) return std::move(*response);
-            } else {
-                // Nothing can have been created when the request never left.
-                if (failure.retryable)
-                    decision = decide_retry(options_.retry, failure.error, attempt,
-                                            idempotent || !failure.sent, jitter(rng_));
-                if (!decision.retry) {
-                    if (attempt > 0)
-                        failure.error.message +=
-                            " (gave up after " + std::to_string(attempt + 1) + " attempts)";
-                    return failure.error;
-                }
-            }
-            if (decision.delay.count() > 0) std::this_thread::sleep_for(decision.delay);
-        }
+    void close() {
+        easy_.reset();
+        sockets_.clear();
     }
 
-private:
-    /// One transfer on the kept handle.
-    std::optional<HttpResponse> attempt_once(const Origin& origin, const HttpRequest& request,
-                                             Failure& failure) {
-        const std::string where = origin.host_port();
+    /// One transfer of `call.request()` on the kept handle. A request
+    /// that is not idempotent gets a new connection of its own (see
+    /// below). True with `out` filled, or false with `failure`.
+    bool attempt(CallMachine& call, HttpResponse& out, AttemptFailure& failure) {
+        const Url& url = call.url();
+        const HttpRequest& request = call.request();
+        const bool idempotent = call.idempotent();
+        const auto start = CallClock::now();
+        const AttemptLimits& limits = call.limits();
+        failure = AttemptFailure{};
+        failure.sent = Sent::nothing;
         if (!curl_global_ready()) {
-            failure.error = ApiError::make(ErrorKind::transport, "libcurl initialisation failed");
-            failure.retryable = false;
-            return std::nullopt;
+            set(failure, "libcurl initialisation failed", false);
+            return false;
         }
         if (!easy_) easy_.reset(curl_easy_init());
         if (!easy_) {
-            failure.error = ApiError::make(ErrorKind::transport, "cannot create a libcurl handle");
-            failure.retryable = false;
-            return std::nullopt;
+            set(failure, "cannot create a libcurl handle", false);
+            return false;
         }
         CURL* h = easy_.get();
         // Reset keeps the connection cache, the DNS cache and TLS sessions.
         curl_easy_reset(h);
+        drop_connections_with_unread_bytes();
 
         std::unique_ptr<curl_slist, SlistDeleter> headers;
         bool has_content_type = false;
@@ -340,26 +551,40 @@ private:
             // "Name;" is libcurl's way to send a header with an empty value.
             ok = ok && add_header(hd.value.empty() ? hd.name + ";" : hd.name + ": " + hd.value);
         }
-        const bool with_body = !request.body.empty() || request.method == Method::post ||
+        const bool with_body = request.body_size() != 0 || request.method == Method::post ||
                                request.method == Method::put || request.method == Method::patch;
         // libcurl would add its own form content type and `Expect: 100-continue`.
         if (with_body && !has_content_type) ok = ok && add_header("Content-Type:");
         ok = ok && add_header("Expect:");
         if (!options_.keep_alive) ok = ok && add_header("Connection: close");
         if (!ok) {
-            failure.error = ApiError::make(ErrorKind::transport, "out of memory building the request headers");
-            failure.retryable = false;
-            return std::nullopt;
+            set(failure, "out of memory building the request headers", false);
+            return false;
         }
 
         Transfer t;
+        t.response = std::move(out);
+        t.response.headers.clear();
+        t.response.body.clear();
+        t.handle = h;
         t.body_limit = options_.body_limit;
         t.header_limit = options_.header_limit;
+        Upload upload;
+        upload.source = request.body_source.get();
         errbuf_[0] = '\0';
 
-        CURLcode set = CURLE_OK;
+        // libcurl applies both limits from the start of the transfer.
+        const auto ms_left = [&](CallClock::time_point deadline) -> long {
+            if (deadline == CallClock::time_point::max()) return 0; // none
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - start).count();
+            return left < 1 ? 1L : static_cast<long>(left);
+        };
+        const AttemptLimits connect = cfimages::connect_limits(limits, options_.connect_timeout, start,
+                                                                options_.connect_timeout_name);
+
+        CURLcode set_rc = CURLE_OK;
         auto opt = [&](CURLoption o, auto value) {
-            if (set == CURLE_OK) set = curl_easy_setopt(h, o, value);
+            if (set_rc == CURLE_OK) set_rc = curl_easy_setopt(h, o, value);
         };
         opt(CURLOPT_URL, request.url.c_str());
 #if LIBCURL_VERSION_NUM >= 0x075500
@@ -370,8 +595,8 @@ private:
         opt(CURLOPT_NOSIGNAL, 1L);
         opt(CURLOPT_ERRORBUFFER, errbuf_);
         opt(CURLOPT_FOLLOWLOCATION, 0L);
-        opt(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
-        opt(CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+        opt(CURLOPT_CONNECTTIMEOUT_MS, ms_left(connect.deadline));
+        opt(CURLOPT_TIMEOUT_MS, ms_left(limits.deadline));
         opt(CURLOPT_SSL_VERIFYPEER, options_.verify_peer ? 1L : 0L);
         opt(CURLOPT_SSL_VERIFYHOST, options_.verify_peer ? 2L : 0L);
         opt(CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
@@ -381,14 +606,25 @@ private:
         if (!options_.ca_pem.empty()) opt(CURLOPT_CAINFO_BLOB, &blob);
 #else
         if (!options_.ca_pem.empty()) {
-            failure.error = ApiError::make(ErrorKind::transport,
-                                           "ClientOptions::ca_pem needs libcurl 7.77 or newer; use ca_file");
-            failure.retryable = false;
-            return std::nullopt;
+            set(failure, "ClientOptions::ca_pem needs libcurl 7.77 or newer; use ca_file", false);
+            return false;
         }
 #endif
         if (!options_.use_environment_proxy) opt(CURLOPT_PROXY, "");
-        opt(CURLOPT_FORBID_REUSE, options_.keep_alive ? 0L : 1L);
+        // libcurl sends a request again, on a new connection, when a
+        // reused one gives nothing back (Curl_retry_request), whatever the
+        // method: a POST the server read and then dropped without an
+        // answer went out twice, even with max_retries = 0. It does so
+        // only for a reused connection, so a request that is not
+        // idempotent gets a new connection of its own, closed after it
+        // (no idle connection piles up per upload); a fresh connection
+        // also cannot be one the server closed while it was idle.
+        opt(CURLOPT_FRESH_CONNECT, idempotent ? 0L : 1L);
+        opt(CURLOPT_FORBID_REUSE, options_.keep_alive && idempotent ? 0L : 1L);
+        // Every connection made from here on reports its socket's closing
+        // (see drop_connections_with_unread_bytes).
+        opt(CURLOPT_CLOSESOCKETFUNCTION, &CurlTransport::on_close_socket);
+        opt(CURLOPT_CLOSESOCKETDATA, static_cast<void*>(this));
         opt(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.body_limit));
         opt(CURLOPT_WRITEFUNCTION, &on_body);
         opt(CURLOPT_WRITEDATA, static_cast<void*>(&t));
@@ -404,37 +640,140 @@ private:
             opt(CURLOPT_CUSTOMREQUEST, to_string(request.method));
         if (with_body) {
             if (request.method == Method::get) opt(CURLOPT_CUSTOMREQUEST, "GET");
-            opt(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-            opt(CURLOPT_POSTFIELDS, request.body.data());
+            if (request.method != Method::post) opt(CURLOPT_POST, 1L);
+            opt(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body_size()));
+            if (upload.source != nullptr) {
+                opt(CURLOPT_READFUNCTION, &on_read);
+                opt(CURLOPT_READDATA, static_cast<void*>(&upload));
+            } else {
+                opt(CURLOPT_POSTFIELDS, request.body.data());
+            }
         }
-        if (set != CURLE_OK) {
-            failure.error = ApiError::make(ErrorKind::transport,
-                                           std::string("libcurl refused an option: ") + curl_easy_strerror(set));
-            failure.retryable = false;
-            return std::nullopt;
+        if (set_rc != CURLE_OK) {
+            set(failure, std::string("libcurl refused an option: ") + curl_easy_strerror(set_rc), false);
+            return false;
         }
 
         const CURLcode rc = curl_easy_perform(h);
-        // Whether anything reached the server decides if a non-idempotent
-        // request may be repeated.
+        // Whether anything reached the server decides if a request that is
+        // not idempotent may be repeated. libcurl does not say reliably
+        // whether all of it was written: any byte counts as all.
         long request_size = 0;
+        long header_size = 0;
+        long connects = 0;
         curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
-        failure.sent = request_size > 0;
+        curl_easy_getinfo(h, CURLINFO_HEADER_SIZE, &header_size);
+        curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &connects);
+        failure.sent = request_size > 0 ? Sent::completely : Sent::nothing;
+        failure.response_started = header_size > 0 || !t.response.body.empty();
+        failure.reused_connection = request_size > 0 && connects == 0;
         if (rc == CURLE_OK) {
             long status = 0;
             curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
             t.response.status = static_cast<int>(status);
-            return std::move(t.response);
+            remember_connection(h);
+            out = std::move(t.response);
+            return true;
         }
-        describe(rc, origin, t, failure);
+        if (upload.error) {
+            failure.error = *upload.error;
+            failure.retryable = false;
+        } else {
+            describe(rc, url, limits, connect, t, failure);
+        }
         // A broken transfer may leave a half-read connection: start afresh.
-        if (rc != CURLE_COULDNT_RESOLVE_HOST && rc != CURLE_COULDNT_CONNECT) easy_.reset();
-        return std::nullopt;
+        if (rc != CURLE_COULDNT_RESOLVE_HOST && rc != CURLE_COULDNT_CONNECT) close();
+        return false;
+    }
+
+private:
+    static void set(AttemptFailure& f, std::string message, bool retryable) {
+        f.error = ApiError::make(ErrorKind::transport, std::move(message));
+        f.retryable = retryable;
+    }
+
+    /// `CURLOPT_CLOSESOCKETFUNCTION`: closes a connection's socket for
+    /// libcurl and forgets it. libcurl keeps this callback per connection,
+    /// so it runs also after the options were reset.
+    static int on_close_socket(void* user, curl_socket_t fd) {
+        auto& sockets = static_cast<CurlTransport*>(user)->sockets_;
+        sockets.erase(std::remove(sockets.begin(), sockets.end(), fd), sockets.end());
+#if defined(_WIN32)
+        return ::closesocket(fd);
+#else
+        return ::close(fd);
+#endif
+    }
+
+    /// Notes the socket of the connection libcurl keeps after a transfer.
+    void remember_connection(CURL* h) {
+        curl_socket_t fd = CURL_SOCKET_BAD;
+        if (curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK || fd == CURL_SOCKET_BAD) return;
+        if (std::find(sockets_.begin(), sockets_.end(), fd) == sockets_.end()) sockets_.push_back(fd);
+    }
+
+    /// Ends every cached connection on which bytes have arrived since its
+    /// last answer. libcurl 7.88 reuses such a connection (bytes waiting
+    /// count as "alive", plain and TLS), and then takes those bytes (an
+    /// extra answer a server sent, or a TLS close_notify) as the start of
+    /// the next answer. The bytes are read off (up to 64 KiB; a socket
+    /// shut down for reading still returns what was queued) and the socket
+    /// is shut down, so that libcurl's own check sees an end of stream and
+    /// drops the connection (closing it through on_close_socket). The
+    /// sockets are those libcurl kept after a transfer and has not closed
+    /// since, so a descriptor here is never someone else's. One ioctl per
+    /// cached connection.
+    void drop_connections_with_unread_bytes() {
+        for (curl_socket_t fd : sockets_) {
+            if (waiting_bytes(fd) == 0) continue;
+            char scratch[4096];
+            for (int i = 0; i < 16 && waiting_bytes(fd) > 0; ++i) {
+#if defined(_WIN32)
+                if (::recv(fd, scratch, static_cast<int>(sizeof scratch), 0) <= 0) break;
+#else
+                if (::recv(fd, scratch, sizeof scratch, 0) <= 0) break;
+#endif
+            }
+#if defined(_WIN32)
+            ::shutdown(fd, SD_BOTH);
+#else
+            ::shutdown(fd, SHUT_RDWR);
+#endif
+        }
+    }
+
+    /// Returns how many bytes can be read from `fd` without waiting (0 on
+    /// error: libcurl's own check deals with a broken socket).
+    static unsigned long waiting_bytes(curl_socket_t fd) {
+#if defined(_WIN32)
+        u_long n = 0;
+        return ::ioctlsocket(fd, FIONREAD, &n) == 0 ? n : 0;
+#else
+        int n = 0;
+        return ::ioctl(fd, FIONREAD, &n) == 0 && n > 0 ? static_cast<unsigned long>(n) : 0;
+#endif
+    }
+
+    /// Says which limit cut the transfer, and in which phase. Until the
+    /// connection is ready (resolved, connected, TLS handshake done: libcurl
+    /// 7.88 does not tell these steps apart after a timeout) libcurl
+    /// applies both limits, from the start of the transfer, so the one
+    /// that ends first fired; after that only the attempt's.
+    std::string timeout_text(const Url& url, const AttemptLimits& limits, const AttemptLimits& connect) const {
+        CURL* h = easy_.get();
+        curl_off_t ready = 0;
+        long request_size = 0;
+        curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &ready);
+        curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
+        const std::string where = url.host_port();
+        if (ready == 0) return connect.timed_out("connecting to " + where);
+        return limits.timed_out((request_size > 0 ? "reading the response from " : "sending the request to ") + where);
     }
 
     /// Turns a libcurl error into a one-line `transport` message.
-    void describe(CURLcode rc, const Origin& origin, const Transfer& t, Failure& failure) const {
-        const std::string where = origin.host_port();
+    void describe(CURLcode rc, const Url& url, const AttemptLimits& limits, const AttemptLimits& connect,
+                  const Transfer& t, AttemptFailure& failure) const {
+        const std::string where = url.host_port();
         std::string detail_text = errbuf_[0] != '\0' ? std::string(errbuf_) : std::string(curl_easy_strerror(rc));
         for (char& c : detail_text)
             if (c == '\n' || c == '\r') c = ' ';
@@ -459,10 +798,8 @@ private:
                 msg = "cannot connect to " + where + ": " + detail_text;
                 break;
             case CURLE_OPERATION_TIMEDOUT:
-                msg = failure.sent ? "timed out after " + ms_text(options_.timeout) +
-                                         " (ClientOptions::timeout) waiting for the response from " + where
-                                   : "timed out after " + ms_text(options_.connect_timeout) +
-                                         " (ClientOptions::connect_timeout) connecting to " + where;
+                msg = timeout_text(url, limits, connect);
+                failure.timed_out = true;
                 break;
             case CURLE_PEER_FAILED_VERIFICATION:
             case CURLE_SSL_CACERT_BADFILE:
@@ -502,122 +839,29 @@ private:
         failure.retryable = retryable;
     }
 
-    ClientOptions options_;
+    const ClientOptions& options_;
+    /// Sockets of the connections in libcurl's cache (see
+    /// drop_connections_with_unread_bytes).
+    std::vector<curl_socket_t> sockets_;
     std::unique_ptr<CURL, EasyDeleter> easy_;
-    std::mt19937_64 rng_;
     char errbuf_[CURL_ERROR_SIZE] = {};
 };
 
-/// Returns the `scheme://host:port` of a redirect target for messages
-/// (never its path or query, which may carry tokens), or "another location".
-inline std::string redirect_origin(const HttpResponse& response) {
-    if (auto loc = response.header("location"))
-        if (auto o = parse_origin(*loc)) return std::string(o->tls ? "https://" : "http://") + o->host_port();
-    return "another location";
-}
-
 } // namespace detail
 
-/// A synchronous HTTP(S) transport for cfimages requests, on libcurl.
-class Client {
+/// A blocking HTTP(S) client for cfimages requests on libcurl: `send`,
+/// `send_raw`, `for_each_image` and `list_all` (see
+/// `cfimages::BasicClient`), the same shape as `beast::Client`. Not
+/// thread-safe: use one per thread. Movable.
+class Client : public BasicClient<detail::CurlTransport, ClientOptions> {
 public:
     /// A client with the default options (TLS verified, keep-alive,
-    /// 10 s connect / 60 s total timeout, 64 MiB body limit, 2 retries).
-    Client() : Client(ClientOptions{}) {}
+    /// 10 s connect / 60 s per attempt, 64 MiB body limit, 2 retries,
+    /// Cloudflare's rate limits).
+    Client() : BasicClient(ClientOptions{}) {}
     /// A client with the given options.
-    explicit Client(ClientOptions options)
-        : impl_(std::make_unique<detail::ClientImpl>(std::move(options))) {}
-
-    /// Returns the options the client was made with.
-    const ClientOptions& options() const noexcept { return impl_->options(); }
-
-    /// Sends a built request (retrying as `options().retry` allows) and
-    /// parses the answer.
-    /// @return the typed value; `transport` when no response came,
-    ///         `api` for a non-2xx answer (a 3xx included: redirects are
-    ///         not followed) or `success: false`, `decode` for a 2xx body
-    ///         of the wrong shape.
-    template <class T>
-    Result<T> send(const Request<T>& request) {
-        auto response = send_checked(request.http, request.idempotent);
-        if (!response) return fail(std::move(response).error());
-        return request.parse(*response);
-    }
-
-    /// Sends the request a builder made, or passes the builder's error
-    /// (`invalid_argument`) through untouched without sending anything.
-    /// @return as `send(const Request<T>&)`.
-    template <class T>
-    Result<T> send(const Result<Request<T>>& request) {
-        if (!request) return fail(request.error());
-        return send(*request);
-    }
-
-    /// Sends a list request (`v1::list`, `v2::list`) and decodes the answer
-    /// into `page`, overwriting the images it already holds so their
-    /// memory is reused (`cfimages::parse_into`): the way to fetch page
-    /// after page, or the same listing again and again.
-    /// @return the number of images on the page, or the error `send`
-    ///         would give; on error `page` is left empty.
-    /// A builder's error is passed through without sending anything.
-    /// `request`: a `Request<Page>` or the builder's `Result<Request<Page>>`.
-    template <class Req, class Page>
-    Result<std::size_t> send(const Req& request, Page& page) {
-        return cfimages::send_into([this](const HttpRequest& r) { return send_checked(r, true); }, request, page);
-    }
-
-    /// Sends any request and returns the raw answer, whatever its status
-    /// (a 3xx is returned as is, never followed). POST is taken as not
-    /// idempotent (retried only when it never left), everything else as
-    /// idempotent.
-    /// @return the response, `transport` when none came, or
-    ///         `invalid_argument` for a URL or header the client refuses.
-    Result<HttpResponse> send_raw(const HttpRequest& request) {
-        return impl_->send_with_retries(request, request.method != Method::post);
-    }
-    /// Same as `send_raw(const HttpRequest&)` with an explicit idempotency flag.
-    /// @return as `send_raw(const HttpRequest&)`.
-    Result<HttpResponse> send_raw(const HttpRequest& request, bool idempotent) {
-        return impl_->send_with_retries(request, idempotent);
-    }
-
-    /// Visits every image of a listing (`v2::ListParams` pages on
-    /// continuation tokens, `v1::ListParams` on page numbers); see
-    /// `cfimages::for_each_image`. `on_image(const Image&)` may return
-    /// `false` to stop.
-    /// @return the number of images visited, or the first error.
-    template <class Params, class OnImage>
-    Result<std::size_t> for_each_image(const Config& cfg, const Params& params, OnImage&& on_image) {
-        return cfimages::for_each_image([this](const HttpRequest& r) { return send_checked(r, true); },
-                                        cfg, params, std::forward<OnImage>(on_image));
-    }
-
-    /// Collects every image of a listing (see `for_each_image`).
-    /// @return all images in order, or the first error.
-    template <class Params>
-    Result<std::vector<Image>> list_all(const Config& cfg, const Params& params) {
-        return cfimages::list_all_images([this](const HttpRequest& r) { return send_checked(r, true); },
-                                         cfg, params);
-    }
-
-    /// Closes every kept-alive connection (the next call opens a new one).
-    void close() { impl_->close(); }
-
-private:
-    /// Sends, and turns a 3xx into an `api` error (redirects are not followed).
-    Result<HttpResponse> send_checked(const HttpRequest& request, bool idempotent) {
-        auto response = impl_->send_with_retries(request, idempotent);
-        if (response && response->status >= 300 && response->status <= 399)
-            return ApiError::make(ErrorKind::api,
-                                  "HTTP " + std::to_string(response->status) + " redirect to " +
-                                      detail::redirect_origin(*response) +
-                                      " not followed (cfimages follows no redirects, so "
-                                      "credentials stay with the host they were meant for)",
-                                  response->status);
-        return response;
-    }
-
-    std::unique_ptr<detail::ClientImpl> impl_;
+    /// @param options the settings.
+    explicit Client(ClientOptions options) : BasicClient(std::move(options)) {}
 };
 
 } // namespace curl
