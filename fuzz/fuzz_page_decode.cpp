@@ -1,13 +1,13 @@
-// libFuzzer target: differential check of the three list-page readers.
-// A page body is decoded by the whole chain (`Request::parse`: the strict
-// reader of fast_page.hpp, then the SAX reader, then the DOM path), by
-// `parse_into` over a page that already holds images, and by the DOM path
-// alone. All three must agree: the same images field by field and the
-// same continuation token, or the same error. And whenever the strict
-// reader accepts a body on its own, the DOM path must accept it too and
-// decode the same images.
+// libFuzzer target: differential check of the reader against its fallback.
+// A page body is decoded by the whole chain (`Request::parse`: the
+// one-pass reader of fast_page.hpp, then, for whatever it declines, the DOM
+// path), by `parse_into` over a page that already holds images, and by the
+// DOM path alone. All three must agree: the same images field by field and
+// the same continuation token, or the same error. And whenever the reader
+// accepts a body on its own, the DOM path must accept it too and decode
+// the same images. The same holds for a body read as one image (get).
 //
-// Input: byte 0 picks the page kind (bit 0: v1 instead of v2); the rest is
+// Input: byte 0 picks the shape (modulo 3: v2 page, v1 page, one image); the rest is
 // the body of a 200 application/json response.
 
 #include <cstddef>
@@ -19,6 +19,7 @@
 #include <cfimages/detail/decode.hpp>
 #include <cfimages/detail/envelope.hpp>
 #include <cfimages/detail/fast_page.hpp>
+#include <cfimages/detail/image_parse.hpp>
 
 #include "common.hpp"
 
@@ -112,6 +113,20 @@ void check_page(const Request<Page>& request, const HttpResponse& r) {
     }
 }
 
+// The body as the answer to a get: one image.
+void check_image(const HttpResponse& r) {
+    const Result<Image> chain = detail::parse_image_answer(r);
+    const Result<Image> dom = detail::parse_envelope<Image>(r, detail::decode_image_result);
+    FUZZ_CHECK(chain.has_value() == dom.has_value());
+    if (chain) FUZZ_CHECK(same_image(*chain, *dom));
+    else FUZZ_CHECK(chain.error().message == dom.error().message);
+    Image fast;
+    if (detail::FastPageReader(r.body).read_one(fast)) {
+        FUZZ_CHECK(dom.has_value());
+        FUZZ_CHECK(same_image(fast, *dom));
+    }
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -129,7 +144,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     r.status = 200;
     r.headers.push_back({"Content-Type", "application/json"});
     r.body.assign(reinterpret_cast<const char*>(data + 1), size - 1);
-    if ((data[0] & 1) != 0) check_page(requests.first, r);
-    else check_page(requests.second, r);
+    switch (data[0] % 3) {
+    case 0: check_page(requests.second, r); break;
+    case 1: check_page(requests.first, r); break;
+    default: check_image(r); break;
+    }
     return 0;
 }

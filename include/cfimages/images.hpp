@@ -21,6 +21,7 @@
 #include <cfimages/detail/build.hpp>
 #include <cfimages/detail/decode.hpp>
 #include <cfimages/detail/envelope.hpp>
+#include <cfimages/detail/image_parse.hpp>
 #include <cfimages/detail/multipart.hpp>
 #include <cfimages/detail/params.hpp>
 #endif
@@ -87,26 +88,10 @@ CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v1::ImagePage>& reque
 #else
 namespace detail {
 
-inline Result<Image> parse_image(const HttpResponse& r, const ParseContext&) {
-    return parse_envelope<Image>(r, decode_image_result);
-}
+inline Result<Image> parse_image(const HttpResponse& r, const ParseContext&) { return parse_image_answer(r); }
 
-// `reuse`: the images of an earlier page to overwrite (parse_into), or null.
-inline Result<v1::ImagePage> parse_v1_page_reusing(const HttpResponse& r, const ParseContext& ctx,
-                                                   std::vector<Image>* reuse) {
-    return parse_envelope<v1::ImagePage>(r, [&](const boost::json::value& v, const Path& p) -> Result<v1::ImagePage> {
-        const auto* o = v.if_object();
-        if (o == nullptr) return type_error(p, "an object", v);
-        v1::ImagePage page;
-        page.page = ctx.page > 0 ? ctx.page : 1;
-        page.per_page = ctx.per_page;
-        if (auto e = decode_images(*o, p, page.images)) return std::move(*e);
-        return page;
-    }, false, reuse);
-}
-
-inline Result<v1::ImagePage> parse_v1_page(const HttpResponse& r, const ParseContext& ctx) {
-    return parse_v1_page_reusing(r, ctx, nullptr);
+inline Result<v1::ImagePage> parse_v1_page(const HttpResponse& r, const v1::ListContext& ctx) {
+    return parse_page_answer<v1::ImagePage>(r, ctx);
 }
 
 inline Result<Blob> parse_blob(const HttpResponse& r, const ParseContext&) {
@@ -219,8 +204,10 @@ CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParam
     if (p.page) detail::add_query(http->url, first, "page", detail::int_to_string(*p.page));
     if (p.per_page) detail::add_query(http->url, first, "per_page", detail::int_to_string(*p.per_page));
     if (p.creator) detail::add_query(http->url, first, "creator", *p.creator);
-    return detail::finish<ImagePage>(std::move(*http), detail::parse_v1_page, true,
-                                     ParseContext{p.page.value_or(1), p.per_page.value_or(0)});
+    ListContext ctx;
+    ctx.page = p.page.value_or(1);
+    ctx.per_page = p.per_page.value_or(0);
+    return detail::finish<ImagePage>(std::move(*http), detail::parse_v1_page, true, ctx);
 }
 
 /// Builds `GET /accounts/{account_id}/images/v1/{image_id}`.
@@ -311,20 +298,12 @@ CFIMAGES_DECL Result<Request<Blob>> get(const Config& cfg, std::string_view imag
 /// images `page` already holds in place, so a walk over pages reuses their
 /// memory (see the v2 overload). Same result and errors as
 /// `request.parse(response)`; a request with a parser of its own is
-/// parsed by that parser.
+/// parsed by that parser (with `context.reuse` pointing at `page.images`).
 /// @return the number of images on the page; on error `page` is left
 ///   empty.
 CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v1::ImagePage>& request, const HttpResponse& response,
                                              v1::ImagePage& page) {
-    Result<v1::ImagePage> parsed = request.parser == &detail::parse_v1_page
-                                       ? detail::parse_v1_page_reusing(response, request.context, &page.images)
-                                       : request.parse(response);
-    if (!parsed) {
-        page = v1::ImagePage{};
-        return fail(std::move(parsed).error());
-    }
-    page = std::move(*parsed);
-    return page.images.size();
+    return detail::parse_page_into(request, response, page);
 }
 #endif // CFIMAGES_DEFINE_BODIES
 } // namespace cfimages

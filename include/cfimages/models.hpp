@@ -16,6 +16,8 @@
 
 #include <boost/json/object.hpp>
 
+#include <cfimages/request.hpp>
+
 namespace cfimages {
 
 /// An image as the API describes it
@@ -24,12 +26,12 @@ struct Image {
     std::string id;                         ///< Image ID (or custom ID).
     std::optional<std::string> filename;    ///< Original file name, when known.
     std::optional<std::string> creator;     ///< Creator tag; null/absent -> nullopt.
-    /// User metadata (`meta` in responses). In images of a list page it
-    /// usually lives in one memory arena per page (a shared, reference
-    /// counted Boost.JSON resource, safe to use from any thread), which
-    /// saves an allocation per key: the arena's memory returns when the
-    /// last object using it is gone. To keep one meta long after its page
-    /// without keeping the arena, copy it into the default resource:
+    /// User metadata (`meta` in responses). In the images of a list page
+    /// it may share one reference-counted Boost.JSON memory resource with
+    /// the other metas of that page (safe to use and change from any
+    /// thread); that memory returns when the last object using it is gone.
+    /// To keep one meta long after its page without keeping the page's
+    /// memory, copy it into the default resource:
     /// `boost::json::object(img.meta, {})`.
     /// A number beyond the range of a double (`1e400`) is held as
     /// infinity, which `boost::json::serialize` writes as `Infinity`, not
@@ -133,7 +135,24 @@ struct DirectUpload {
     std::string upload_url;  ///< `uploadURL`: one unauthenticated multipart POST goes here.
 };
 
+/// The context of a list-page parser (`Request<v1::ImagePage>` and
+/// `Request<v2::ImagePage>`): where `parse_into` lends the images of an
+/// earlier page, so that the parser overwrites them in place instead of
+/// allocating new ones. Builders leave `reuse` null; a parser of your own
+/// may ignore it.
+struct PageContext : ParseContext {
+    /// Images to overwrite (the parser takes them); null outside `parse_into`.
+    std::vector<Image>* reuse = nullptr;
+};
+
 namespace v1 {
+
+/// What the v1 list parser needs: the API echoes neither the page nor the
+/// page size it was asked for.
+struct ListContext : PageContext {
+    std::int64_t page = 1;      ///< The page requested.
+    std::int64_t per_page = 0;  ///< The page size requested (0: server default).
+};
 
 /// One page of `v1::list`.
 struct ImagePage {
@@ -174,6 +193,18 @@ struct ImagePage {
 };
 
 } // namespace v2
+
+/// `Request<v1::ImagePage>` carries a `v1::ListContext`.
+template <>
+struct ParseContextFor<v1::ImagePage> {
+    using type = v1::ListContext;  ///< The v1 list's context.
+};
+
+/// `Request<v2::ImagePage>` carries a `PageContext`.
+template <>
+struct ParseContextFor<v2::ImagePage> {
+    using type = PageContext;  ///< The v2 list's context.
+};
 
 } // namespace cfimages
 

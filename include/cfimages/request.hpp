@@ -6,26 +6,35 @@
 /// its response into a `Result<T>`. This is the whole sans-IO seam: send
 /// `http` however you like, hand the answer to `parse`.
 
-#include <cstdint>
-
 #include <cfimages/http.hpp>
 #include <cfimages/result.hpp>
 
 namespace cfimages {
 
-/// What a parser may need to know about the request it answers (the v1
-/// list needs its page and page size to tell whether another page exists).
-struct ParseContext {
-    std::int64_t page = 0;      ///< The v1 list page requested (0: not a list).
-    std::int64_t per_page = 0;  ///< The v1 list page size requested (0: server default).
+/// What a parser may need to know about the request it answers, beyond
+/// the response. Most calls need nothing; `ParseContextFor<T>` names the
+/// context of each `T`.
+/// (The v1 list's `page` and `per_page` used to live here, carried by
+/// every `Request<T>`; they are `v1::ListContext` now.)
+struct ParseContext {};
+
+/// The context type `Request<T>` carries and hands to its parser:
+/// `ParseContext` (nothing) unless specialized for `T` (the list pages,
+/// models.hpp).
+template <class T>
+struct ParseContextFor {
+    using type = ParseContext;  ///< The context of `Request<T>`.
 };
 
 /// A request ready to send, and how to read its answer.
 template <class T>
 struct Request {
     using value_type = T;  ///< What `parse` returns on success.
+    /// What the parser is told about the request (`ParseContext`, empty,
+    /// for every call but the list pages).
+    using Context = typename ParseContextFor<T>::type;
     /// Signature of the parser bound to this request.
-    using Parser = Result<T> (*)(const HttpResponse&, const ParseContext&);
+    using Parser = Result<T> (*)(const HttpResponse&, const Context&);
 
     /// The bytes to send.
     HttpRequest http;
@@ -34,7 +43,7 @@ struct Request {
     /// policy leaves them alone unless the caller opts in.
     bool idempotent = true;
     /// Facts about this request that the parser needs.
-    ParseContext context;
+    Context context;
     /// The parser; never null in a request made by a builder.
     Parser parser = nullptr;
 

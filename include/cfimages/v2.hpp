@@ -21,6 +21,7 @@
 #include <cfimages/detail/build.hpp>
 #include <cfimages/detail/decode.hpp>
 #include <cfimages/detail/envelope.hpp>
+#include <cfimages/detail/image_parse.hpp>
 #include <cfimages/detail/multipart.hpp>
 #include <cfimages/detail/params.hpp>
 #endif
@@ -74,20 +75,8 @@ CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v2::ImagePage>& reque
 #else
 namespace detail {
 
-// `reuse`: the images of an earlier page to overwrite (parse_into), or null.
-inline Result<v2::ImagePage> parse_v2_page_reusing(const HttpResponse& r, std::vector<Image>* reuse) {
-    return parse_envelope<v2::ImagePage>(r, [](const boost::json::value& v, const Path& p) -> Result<v2::ImagePage> {
-        const auto* o = v.if_object();
-        if (o == nullptr) return type_error(p, "an object", v);
-        v2::ImagePage page;
-        if (auto e = decode_images(*o, p, page.images)) return std::move(*e);
-        if (auto e = read_opt_string(*o, "continuation_token", p, page.continuation_token)) return std::move(*e);
-        return page;
-    }, false, reuse);
-}
-
-inline Result<v2::ImagePage> parse_v2_page(const HttpResponse& r, const ParseContext&) {
-    return parse_v2_page_reusing(r, nullptr);
+inline Result<v2::ImagePage> parse_v2_page(const HttpResponse& r, const PageContext& ctx) {
+    return parse_page_answer<v2::ImagePage>(r, ctx);
 }
 
 inline Result<DirectUpload> parse_direct_upload(const HttpResponse& r, const ParseContext&) {
@@ -189,20 +178,13 @@ CFIMAGES_DECL Result<Request<DirectUpload>> create(const Config& cfg, const Dire
 /// same listing) then reuses their strings and vectors instead of
 /// allocating and freeing some 60,000 small blocks per 10,000-image page.
 /// Same checks and errors as `request.parse(response)`, which it equals in
-/// result; a request with a parser of its own is parsed by that parser.
+/// result; a request with a parser of its own is parsed by that parser
+/// (with `context.reuse` pointing at `page.images`).
 /// @return the number of images on the page; on error (`api`, `decode`,
 ///   as `parse`) `page` is left empty.
 CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v2::ImagePage>& request, const HttpResponse& response,
                                              v2::ImagePage& page) {
-    Result<v2::ImagePage> parsed = request.parser == &detail::parse_v2_page
-                                       ? detail::parse_v2_page_reusing(response, &page.images)
-                                       : request.parse(response);
-    if (!parsed) {
-        page = v2::ImagePage{};
-        return fail(std::move(parsed).error());
-    }
-    page = std::move(*parsed);
-    return page.images.size();
+    return detail::parse_page_into(request, response, page);
 }
 #endif // CFIMAGES_DEFINE_BODIES
 } // namespace cfimages

@@ -149,7 +149,7 @@ inline void set_body(HttpRequest& r, std::string content_type, std::string body)
 
 template <class T>
 Result<Request<T>> finish(HttpRequest&& http, typename Request<T>::Parser parser,
-                          bool idempotent = true, ParseContext ctx = {}) {
+                          bool idempotent = true, typename Request<T>::Context ctx = {}) {
     Request<T> req;
     req.http = std::move(http);
     req.parser = parser;

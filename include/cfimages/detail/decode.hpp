@@ -3,53 +3,89 @@
 
 // Decoders from the envelope's `result` DOM into the model types. Each
 // names the path of the first field that does not fit; unknown fields are
-// skipped; absent optional fields leave defaults.
+// skipped; absent optional fields leave defaults. For `Image` and the
+// list pages this is the fallback: fast_page.hpp reads clean successes,
+// and everything it declines (errors, escapes, fractions, duplicate keys)
+// is decided here.
 
+#include <chrono>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <cfimages/detail/image_fields.hpp>
 #include <cfimages/detail/json.hpp>
+#include <cfimages/detail/text.hpp>
 #include <cfimages/models.hpp>
 #include <cfimages/result.hpp>
 
 namespace cfimages {
 namespace detail {
 
+// The DOM side of image_fields.hpp: one reader per member type, each
+// naming the field and the rule when the value does not fit.
+inline std::optional<ApiError> read_field(const boost::json::object& o, std::string_view k, const Path& p,
+                                          std::string& out) {
+    return read_string(o, k, p, out, true);
+}
+inline std::optional<ApiError> read_field(const boost::json::object& o, std::string_view k, const Path& p,
+                                          std::optional<std::string>& out) {
+    return read_opt_string(o, k, p, out);
+}
+inline std::optional<ApiError> read_field(const boost::json::object& o, std::string_view k, const Path& p,
+                                          bool& out) {
+    return read_bool(o, k, p, out);
+}
+inline std::optional<ApiError> read_field(const boost::json::object& o, std::string_view k, const Path& p,
+                                          boost::json::object& out) {
+    const auto* m = o.if_contains(k);
+    if (m == nullptr || m->is_null()) return std::nullopt;
+    if (!m->is_object()) return type_error(p.child(k), "an object", *m);
+    out = boost::json::object(m->get_object(), boost::json::storage_ptr());
+    return std::nullopt;
+}
+inline std::optional<ApiError> read_field(const boost::json::object& o, std::string_view k, const Path& p,
+                                          std::chrono::system_clock::time_point& out) {
+    const auto* u = o.if_contains(k);
+    if (u == nullptr || u->is_null()) return std::nullopt;
+    if (!u->is_string()) return type_error(p.child(k), "an RFC 3339 string", *u);
+    auto tp = parse_rfc3339(std::string_view(u->get_string()));
+    if (!tp) return decode_error(p.child(k), "not an RFC 3339 date-time");
+    out = *tp;
+    return std::nullopt;
+}
+inline std::optional<ApiError> read_field(const boost::json::object& o, std::string_view k, const Path& p,
+                                          std::vector<std::string>& out) {
+    const auto* vs = o.if_contains(k);
+    if (vs == nullptr || vs->is_null()) return std::nullopt;
+    if (!vs->is_array()) return type_error(p.child(k), "an array", *vs);
+    const auto& arr = vs->get_array();
+    out.reserve(arr.size());
+    const Path vp = p.child(k);
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+        if (!arr[i].is_string()) return type_error(vp.at(i), "a string", arr[i]);
+        const auto& s = arr[i].get_string();
+        out.emplace_back(s.data(), s.size());
+    }
+    return std::nullopt;
+}
+
+// Decodes into a default-constructed `img` (absent fields keep their defaults).
 inline std::optional<ApiError> decode_image(const boost::json::value& v, const Path& p, Image& img) {
     const auto* o = v.if_object();
     if (o == nullptr) return type_error(p, "an object", v);
-    if (auto e = read_string(*o, "id", p, img.id, true)) return e;
-    if (auto e = read_opt_string(*o, "filename", p, img.filename)) return e;
-    if (auto e = read_opt_string(*o, "creator", p, img.creator)) return e;
-    if (const auto* m = o->if_contains("meta"); m != nullptr && !m->is_null()) {
-        if (!m->is_object()) return type_error(p.child("meta"), "an object", *m);
-        img.meta = boost::json::object(m->get_object(), boost::json::storage_ptr());
-    }
-    if (auto e = read_bool(*o, "requireSignedURLs", p, img.require_signed_urls)) return e;
-    if (const auto* u = o->if_contains("uploaded"); u != nullptr && !u->is_null()) {
-        if (!u->is_string()) return type_error(p.child("uploaded"), "an RFC 3339 string", *u);
-        auto tp = parse_rfc3339(std::string_view(u->get_string()));
-        if (!tp) return decode_error(p.child("uploaded"), "not an RFC 3339 date-time");
-        img.uploaded = *tp;
-    }
-    if (const auto* vs = o->if_contains("variants"); vs != nullptr && !vs->is_null()) {
-        if (!vs->is_array()) return type_error(p.child("variants"), "an array", *vs);
-        const auto& arr = vs->get_array();
-        img.variants.reserve(arr.size());
-        const Path vp = p.child("variants");
-        for (std::size_t i = 0; i < arr.size(); ++i) {
-            if (!arr[i].is_string()) return type_error(vp.at(i), "a string", arr[i]);
-            const auto& s = arr[i].get_string();
-            img.variants.emplace_back(s.data(), s.size());
-        }
-    }
-    if (auto e = read_bool(*o, "draft", p, img.draft)) return e;
-    return std::nullopt;
+    std::optional<ApiError> error;
+    visit_image_fields(img, [&](std::string_view name, auto& field) {
+        error = read_field(*o, name, p, field);
+        return !error;
+    });
+    return error;
 }
 
 inline Result<Image> decode_image_result(const boost::json::value& v, const Path& p) {

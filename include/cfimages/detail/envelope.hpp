@@ -32,7 +32,6 @@
 #include <boost/json/value.hpp>
 
 #include <cfimages/detail/json.hpp>
-#include <cfimages/detail/stream_decode.hpp>
 #include <cfimages/detail/text.hpp>
 #include <cfimages/http.hpp>
 #include <cfimages/models.hpp>
@@ -358,14 +357,10 @@ Result<T> parse_envelope_body(const HttpResponse& r, Decode&& decode, bool null_
 /// `(const boost::json::value& result, const Path& where) -> Result<T>`.
 /// `null_result_ok` is for calls whose result carries nothing (delete).
 /// Every error, `decode` ones included, carries the response's status:
-/// `http_status` is 0 only when there was no response. `reuse`: see
-/// `stream_parse_envelope` (image pages).
+/// `http_status` is 0 only when there was no response. (Answers carrying
+/// images try the one-pass reader first: image_parse.hpp.)
 template <class T, class Decode>
-Result<T> parse_envelope(const HttpResponse& r, Decode&& decode, bool null_result_ok = false,
-                         std::vector<Image>* reuse = nullptr) {
-    // Images and image pages stream straight into structs when the answer
-    // is a clean success (stream_decode.hpp); anything else is judged here.
-    if (auto fast = stream_parse_envelope<T>(r, decode, reuse)) return std::move(*fast);
+Result<T> parse_envelope(const HttpResponse& r, Decode&& decode, bool null_result_ok = false) {
     Result<T> res = parse_envelope_body<T>(r, std::forward<Decode>(decode), null_result_ok);
     if (!res.has_value()) res.error().http_status = r.status;
     return res;

@@ -3,33 +3,32 @@
 
 // How this works
 // --------------
-// The first of three readers for a list page, tried in order:
-//
-//   1. this one: a strict reader for the shape a successful page has in
-//      practice (plain ASCII or valid UTF-8 strings without escapes,
-//      integers, no duplicate fields). It scans the body once, writes
-//      each field straight into its `Image` and never calls back per
-//      token, which is what made the SAX reader cost ~1 us per image;
-//   2. the SAX reader on `boost::json::basic_parser` (stream_decode.hpp),
-//      for any well-formed success this one declines;
-//   3. the DOM path (envelope.hpp), which judges everything else and
-//      words every error.
+// The one reader that writes `Image` fields, for every answer that
+// carries images (get, upload, edit, both list pages). It reads the shape
+// a successful answer has in practice (plain ASCII or valid UTF-8 strings
+// without escapes, integers, no duplicate fields): it scans the body once
+// and writes each field straight into its `Image`, with no DOM and no
+// callback per token. The field map is image_fields.hpp, shared with the
+// fallback.
 //
 // It never decides anything on its own: on the first byte it is not sure
-// about (an escape, a fraction or exponent, a duplicate key, an unknown
-// key in `result`, deep nesting, a date it cannot parse, malformed JSON)
-// it returns false and the next reader starts over. So whatever it
-// accepts is valid JSON that the DOM path would decode to the same page;
-// fuzz/fuzz_page_decode.cpp checks exactly that.
+// about (an escape, a fraction or exponent, a duplicate key, deep
+// nesting, a date it cannot parse, `success` not `true`, malformed JSON)
+// it returns false, and the DOM path (envelope.hpp, decode.hpp) starts
+// over and judges: it decodes what is valid and names the field of what
+// is not. So whatever this reader accepts is valid JSON that the DOM path
+// would decode to the same value; fuzz/fuzz_page_decode.cpp checks exactly
+// that. Declining costs one extra parse, almost only on answers that are
+// errors anyway.
 //
 // `meta` is built by Boost.JSON's own `value_stack`, as the DOM parser
-// builds it, so duplicate keys inside it resolve the same way; its memory
-// comes from one arena per page (page_arena.hpp says why and what that
-// means for the caller).
+// builds it, so duplicate keys inside it resolve the same way; on a page,
+// its memory comes from one arena per page (page_arena.hpp).
 
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +42,8 @@
 #include <boost/json/value.hpp>
 #include <boost/json/value_stack.hpp>
 
+#include <cfimages/detail/image_fields.hpp>
+
 #include <cfimages/detail/page_arena.hpp>
 #include <cfimages/detail/text.hpp>
 #include <cfimages/models.hpp>
@@ -50,8 +51,8 @@
 namespace cfimages {
 namespace detail {
 
-// Field writers shared with the SAX reader: both overwrite a reused Image
-// in place, keeping the capacity of the strings it already holds.
+// Field writers: they overwrite a reused Image in place, keeping the
+// capacity of the strings it already holds.
 inline void assign_reusing(std::optional<std::string>& field, std::string_view v) {
     if (field) field->assign(v.data(), v.size());
     else field.emplace(v);
@@ -77,13 +78,32 @@ inline void set_variant(std::vector<std::string>& vs, std::size_t n, std::string
 
 class FastPageReader {
 public:
-    /// `images`: decoded into, reusing the elements it holds (trimmed to
-    /// the page on success; unspecified contents on failure).
+    /// A list page: `images` is decoded into, reusing the elements it
+    /// holds (trimmed to the page on success; unspecified contents on
+    /// failure).
     FastPageReader(std::string_view body, std::vector<Image>& images) noexcept
-        : begin_(body.data()), p_(body.data()), end_(body.data() + body.size()), images_(images) {}
+        : begin_(body.data()), p_(body.data()), end_(body.data() + body.size()), images_(&images) {}
 
-    /// Reads the whole body; false when the next reader must decide.
-    bool read() {
+    /// One image (`result` is the image itself).
+    explicit FastPageReader(std::string_view body) noexcept
+        : begin_(body.data()), p_(body.data()), end_(body.data() + body.size()) {}
+
+    /// Reads the whole body as a page envelope; false when the fallback
+    /// must decide.
+    bool read() { return images_ != nullptr && read_envelope(nullptr); }
+
+    /// Reads the whole body as an envelope whose result is one image,
+    /// into `img` (default-constructed); false when the fallback must decide.
+    bool read_one(Image& img) { return images_ == nullptr && read_envelope(&img); }
+
+    /// The page's `continuation_token` (nullopt: absent or null).
+    std::optional<std::string>& continuation_token() noexcept { return token_; }
+
+private:
+    static constexpr int max_depth = 32;  // deeper: the fallback
+
+    // `{"success": true, "result": ..., ...}`; other members are skipped.
+    bool read_envelope(Image* one) {
         bool success = false, result = false;
         if (!open('{')) return false;
         if (peek_is('}')) return false;  // no success, no result
@@ -94,7 +114,7 @@ public:
                 if (success || !literal("true")) return false;  // false: an error, for the DOM path
                 success = true;
             } else if (is(key, "result")) {
-                if (result || !read_result()) return false;
+                if (result || !(one != nullptr ? read_image(*one) : read_result())) return false;
                 result = true;
             } else if (!skip_value(0)) {
                 return false;
@@ -105,15 +125,6 @@ public:
         skip_ws();
         return success && result && p_ == end_;
     }
-
-    /// The page's `continuation_token` (nullopt: absent or null).
-    std::optional<std::string>& continuation_token() noexcept { return token_; }
-
-private:
-    // Fields of an image, as bits for duplicate detection.
-    static constexpr unsigned f_id = 1u << 0, f_filename = 1u << 1, f_creator = 1u << 2, f_meta = 1u << 3,
-                              f_rsu = 1u << 4, f_uploaded = 1u << 5, f_variants = 1u << 6, f_draft = 1u << 7;
-    static constexpr int max_depth = 32;  // deeper: the next reader
 
     // ------------------------------------------------------------ tokens
     // A key equal to a literal: a fixed-size compare the compiler inlines
@@ -327,8 +338,8 @@ private:
                     if (!read_string(s)) return false;
                     token_.emplace(s);
                 }
-            } else {
-                return false;  // other fields: the page decoder may read them; let the SAX reader capture them
+            } else if (!skip_value(1)) {  // fields the page types do not hold
+                return false;
             }
             if (!next_member('}')) return false;
         } while (!closed_);
@@ -336,108 +347,133 @@ private:
     }
 
     bool read_images() {
+        std::vector<Image>& images = *images_;
         std::size_t used = 0;
         if (take_null()) {
-            images_.clear();
+            images.clear();
             return true;
         }
         if (!open('[')) return false;
         if (!open(']')) {
             do {
-                if (used == images_.size()) images_.emplace_back();
-                if (!read_image(images_[used++]) || !next_member(']')) return false;
+                if (used == images.size()) images.emplace_back();
+                if (!read_image(images[used++]) || !next_member(']')) return false;
             } while (!closed_);
         }
-        images_.erase(images_.begin() + static_cast<std::ptrdiff_t>(used), images_.end());
+        images.erase(images.begin() + static_cast<std::ptrdiff_t>(used), images.end());
         return true;
     }
 
+    // An image object, over whatever `img` held (a reused image).
     bool read_image(Image& img) {
         if (!open('{')) return false;
         unsigned seen = 0;
         if (open('}')) return false;  // no id
         do {
-            std::string_view key, s;
+            std::string_view key;
             if (!read_key(key)) return false;
-            unsigned f = 0;
-            if (is(key, "id")) f = f_id;
-            else if (is(key, "meta")) f = f_meta;
-            else if (is(key, "draft")) f = f_draft;
-            else if (is(key, "creator")) f = f_creator;
-            else if (is(key, "filename")) f = f_filename;
-            else if (is(key, "uploaded")) f = f_uploaded;
-            else if (is(key, "variants")) f = f_variants;
-            else if (is(key, "requireSignedURLs")) f = f_rsu;
-            if ((seen & f) != 0) return false;  // a duplicate: the DOM's "last wins" decides
-            seen |= f;
-            switch (f) {
-            case 0:
-                if (!skip_value(1)) return false;
-                break;
-            case f_id:
-                if (!read_string(s)) return false;
-                img.id.assign(s.data(), s.size());
-                break;
-            case f_filename:
-            case f_creator: {
-                auto& field = f == f_filename ? img.filename : img.creator;
-                if (take_null()) field.reset();
-                else if (read_string(s)) assign_reusing(field, s);
-                else return false;
-                break;
-            }
-            case f_meta:
-                if (take_null()) {
-                    replace_meta(img.meta, boost::json::object());
-                } else {
-                    if (!arena_.is_shared()) {  // still the default resource
-                        // Sized so a page's metadata rarely needs a second block.
-                        const std::size_t first = static_cast<std::size_t>(end_ - begin_) / 8;
-                        arena_ = boost::json::make_shared_resource<PageArena>(
-                            first < 4096 ? 4096 : first > (1u << 20) ? (1u << 20) : first);
-                    }
-                    st_.reset(arena_);
-                    if (!push_object(1)) return false;
-                    boost::json::value built = st_.release();
-                    // An empty meta holds no memory, and no reference to the arena.
-                    replace_meta(img.meta, built.get_object().empty() ? boost::json::object()
-                                                                      : std::move(built.get_object()));
+            bool known = false, ok = true;
+            unsigned bit = 1;
+            visit_image_fields(img, [&](const auto& name, auto& field) {
+                if (!is(key, name)) {
+                    bit <<= 1;
+                    return true;
                 }
-                break;
-            case f_rsu:
-            case f_draft: {
-                bool& field = f == f_rsu ? img.require_signed_urls : img.draft;
-                if (take_null()) field = false;
-                else if (!read_bool(field)) return false;
-                break;
-            }
-            case f_uploaded:
-                if (take_null()) {
-                    img.uploaded = {};
-                } else {
-                    if (!read_string(s)) return false;
-                    auto tp = parse_rfc3339(s);
-                    if (!tp) return false;
-                    img.uploaded = *tp;
-                }
-                break;
-            case f_variants:
-                if (take_null()) img.variants.clear();
-                else if (!read_variants(img.variants)) return false;
-                break;
-            default: return false;
-            }
-            if (!next_member('}')) return false;
+                known = true;
+                // A duplicate: the DOM's "last wins" decides.
+                ok = (seen & bit) == 0 && read_field(field);
+                seen |= bit;
+                return false;
+            });
+            if (!ok || (!known && !skip_value(1)) || !next_member('}')) return false;
         } while (!closed_);
-        if ((seen & f_id) == 0) return false;
-        // Absent fields take their defaults (a reused image may hold old values).
-        if ((seen & f_filename) == 0) img.filename.reset();
-        if ((seen & f_creator) == 0) img.creator.reset();
-        if ((seen & f_meta) == 0) replace_meta(img.meta, boost::json::object());
-        if ((seen & f_rsu) == 0) img.require_signed_urls = false;
-        if ((seen & f_uploaded) == 0) img.uploaded = {};
-        if ((seen & f_variants) == 0) img.variants.clear();
-        if ((seen & f_draft) == 0) img.draft = false;
+        // Absent fields take their defaults; an absent required one declines.
+        unsigned bit = 1;
+        return visit_image_fields(img, [&](const auto&, auto& field) {
+            const bool present = (seen & bit) != 0;
+            bit <<= 1;
+            return present || reset_field(field);
+        });
+    }
+
+    // One reader per member type of image_fields.hpp. Null gives the
+    // default, except for a required (plain string) field.
+    bool read_field(std::string& out) {
+        std::string_view s;
+        if (!read_string(s)) return false;
+        out.assign(s.data(), s.size());
+        return true;
+    }
+    bool read_field(std::optional<std::string>& out) {
+        std::string_view s;
+        if (take_null()) out.reset();
+        else if (read_string(s)) assign_reusing(out, s);
+        else return false;
+        return true;
+    }
+    bool read_field(bool& out) {
+        if (take_null()) out = false;
+        else if (!read_bool(out)) return false;
+        return true;
+    }
+    bool read_field(std::chrono::system_clock::time_point& out) {
+        if (take_null()) {
+            out = {};
+            return true;
+        }
+        std::string_view s;
+        if (!read_string(s)) return false;
+        auto tp = parse_rfc3339(s);
+        if (!tp) return false;
+        out = *tp;
+        return true;
+    }
+    bool read_field(std::vector<std::string>& out) {
+        if (take_null()) {
+            out.clear();
+            return true;
+        }
+        return read_variants(out);
+    }
+    bool read_field(boost::json::object& meta) {
+        if (take_null()) {
+            replace_meta(meta, boost::json::object());
+            return true;
+        }
+        if (images_ != nullptr && !arena_.is_shared()) {  // a page, still on the default resource
+            // Sized so a page's metadata rarely needs a second block.
+            const std::size_t first = static_cast<std::size_t>(end_ - begin_) / 8;
+            arena_ = boost::json::make_shared_resource<PageArena>(
+                first < 4096 ? 4096 : first > (1u << 20) ? (1u << 20) : first);
+        }
+        st_.reset(arena_);
+        if (!push_object(1)) return false;
+        boost::json::value built = st_.release();
+        // An empty meta holds no memory, and no reference to the arena.
+        replace_meta(meta, built.get_object().empty() ? boost::json::object() : std::move(built.get_object()));
+        return true;
+    }
+
+    // The default of an absent field; false for a required one.
+    static bool reset_field(std::string&) noexcept { return false; }
+    static bool reset_field(std::optional<std::string>& f) noexcept {
+        f.reset();
+        return true;
+    }
+    static bool reset_field(bool& f) noexcept {
+        f = false;
+        return true;
+    }
+    static bool reset_field(std::chrono::system_clock::time_point& f) noexcept {
+        f = {};
+        return true;
+    }
+    static bool reset_field(std::vector<std::string>& f) noexcept {
+        f.clear();
+        return true;
+    }
+    static bool reset_field(boost::json::object& f) noexcept {
+        replace_meta(f, boost::json::object());
         return true;
     }
 
@@ -522,7 +558,7 @@ private:
     const char* p_;
     const char* end_;
     bool closed_ = false;
-    std::vector<Image>& images_;
+    std::vector<Image>* images_ = nullptr;  // null: reading one image
     std::optional<std::string> token_;
     boost::json::storage_ptr arena_;  // for every meta of this page; made on the first one
     boost::json::value_stack st_;

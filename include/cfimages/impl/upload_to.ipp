@@ -9,6 +9,7 @@
 
 #include <cfimages/detail/decode.hpp>
 #include <cfimages/detail/envelope.hpp>
+#include <cfimages/detail/image_parse.hpp>
 #include <cfimages/detail/multipart.hpp>
 #include <cfimages/detail/text.hpp>
 #include <cfimages/url.hpp>
@@ -42,7 +43,7 @@ inline std::optional<ApiError> check_upload_url(std::string_view url) {
 }
 
 inline Result<Image> parse_uploaded_image(const HttpResponse& r, const ParseContext&) {
-    return cfimages::detail::parse_envelope<Image>(r, cfimages::detail::decode_image_result);
+    return cfimages::detail::parse_image_answer(r);
 }
 
 } // namespace detail
