@@ -209,8 +209,9 @@ def main():
     for i in range(3):
         write("fuzz_meta_filter", "list-%02d" % i, b"\x01" + hashlib.sha256(b"meta%d" % i).digest() * 2)
 
-    # fuzz_page_decode: byte 0 bit 0 = v1 page, then the body. Pages the
-    # strict reader takes, and near misses it must hand on.
+    # fuzz_page_decode: byte 0 modulo 3 = v2 page, v1 page, one image; then
+    # the body. Answers the one-pass reader takes, and near misses it must
+    # hand on.
     utf8_image = IMAGE.replace("logo.png", "caf\u00e9 \u65e5\u672c.png")
     pages = {
         "plain": env('{"images":[' + IMAGE + ',' + IMAGE + '],"continuation_token":"tok"}'),
@@ -229,6 +230,14 @@ def main():
     for name, body in pages.items():
         write("fuzz_page_decode", "v2-" + name, b"\x00" + body.encode())
         write("fuzz_page_decode", "v1-" + name, b"\x01" + body.encode())
+    images = {
+        "plain": env(IMAGE),
+        "escaped": env(IMAGE.replace("logo.png", "lo\\u0067o\\/.png")),
+        "duplicate-id": env('{"id":"a","id":"b"}'),
+        "no-id": env('{"filename":"x"}'),
+    }
+    for name, body in images.items():
+        write("fuzz_page_decode", "image-" + name, b"\x02" + body.encode())
 
 
 if __name__ == "__main__":

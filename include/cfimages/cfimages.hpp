@@ -25,6 +25,7 @@
 #include <cfimages/url.hpp>
 #include <cfimages/rate_limit.hpp>
 #include <cfimages/call.hpp>
+#include <cfimages/batch_tokens.hpp>
 #include <cfimages/error_codes.hpp>
 #include <cfimages/delivery.hpp>
 #include <cfimages/signing.hpp>

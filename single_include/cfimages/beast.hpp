@@ -179,6 +179,13 @@ struct CommonClientOptions {
     /// Largest response body accepted; past it the client stops reading
     /// and reports a `transport` error.
     std::uint64_t body_limit = 64u * 1024u * 1024u;
+    /// Largest response body whose memory a client keeps between calls,
+    /// to read the next answer into (transports that can: `beast::Client`).
+    /// A 10,000-image list page is about 5 MB: kept, a program that lists
+    /// again and again allocates and faults in no body memory after the
+    /// first call, whatever the allocator does with freed blocks. 0 lets
+    /// every body larger than 64 KiB go after its call.
+    std::size_t retain_body_bytes = 16u * 1024u * 1024u;
     /// Largest response header block accepted.
     std::uint32_t header_limit = 64u * 1024u;
     /// When and how long to retry (default: 2 retries, backoff 0.5 s .. 8 s).
@@ -1027,11 +1034,12 @@ public:
 
     /// Takes back a response the caller is done with, to read the next
     /// one into: its body and header strings then need no allocation. A
-    /// large one (a listing page) is let go instead, so the client never
-    /// holds more than this between calls.
+    /// body larger than `ClientOptions::retain_body_bytes` (and 64 KiB) is
+    /// let go instead, so the client never holds more than that between
+    /// calls.
     void recycle(HttpResponse&& response) noexcept {
-        if (response.body.capacity() <= 64u * 1024u && response.headers.capacity() <= 64u)
-            spare_ = std::move(response);
+        const std::size_t keep = options_.retain_body_bytes > 64u * 1024u ? options_.retain_body_bytes : 64u * 1024u;
+        if (response.body.capacity() <= keep && response.headers.capacity() <= 64u) spare_ = std::move(response);
     }
 
     /// One attempt of `call.request()`: a kept-alive or new connection,

@@ -968,22 +968,32 @@ inline bool percent_decode(std::string_view s, std::string& out) {
 /// `http` however you like, hand the answer to `parse`.
 
 
-
 namespace cfimages {
 
-/// What a parser may need to know about the request it answers (the v1
-/// list needs its page and page size to tell whether another page exists).
-struct ParseContext {
-    std::int64_t page = 0;      ///< The v1 list page requested (0: not a list).
-    std::int64_t per_page = 0;  ///< The v1 list page size requested (0: server default).
+/// What a parser may need to know about the request it answers, beyond
+/// the response. Most calls need nothing; `ParseContextFor<T>` names the
+/// context of each `T`.
+/// (The v1 list's `page` and `per_page` used to live here, carried by
+/// every `Request<T>`; they are `v1::ListContext` now.)
+struct ParseContext {};
+
+/// The context type `Request<T>` carries and hands to its parser:
+/// `ParseContext` (nothing) unless specialized for `T` (the list pages,
+/// models.hpp).
+template <class T>
+struct ParseContextFor {
+    using type = ParseContext;  ///< The context of `Request<T>`.
 };
 
 /// A request ready to send, and how to read its answer.
 template <class T>
 struct Request {
     using value_type = T;  ///< What `parse` returns on success.
+    /// What the parser is told about the request (`ParseContext`, empty,
+    /// for every call but the list pages).
+    using Context = typename ParseContextFor<T>::type;
     /// Signature of the parser bound to this request.
-    using Parser = Result<T> (*)(const HttpResponse&, const ParseContext&);
+    using Parser = Result<T> (*)(const HttpResponse&, const Context&);
 
     /// The bytes to send.
     HttpRequest http;
@@ -992,7 +1002,7 @@ struct Request {
     /// policy leaves them alone unless the caller opts in.
     bool idempotent = true;
     /// Facts about this request that the parser needs.
-    ParseContext context;
+    Context context;
     /// The parser; never null in a request made by a builder.
     Parser parser = nullptr;
 
@@ -1366,7 +1376,7 @@ inline void set_body(HttpRequest& r, std::string content_type, std::string body)
 
 template <class T>
 Result<Request<T>> finish(HttpRequest&& http, typename Request<T>::Parser parser,
-                          bool idempotent = true, ParseContext ctx = {}) {
+                          bool idempotent = true, typename Request<T>::Context ctx = {}) {
     Request<T> req;
     req.http = std::move(http);
     req.parser = parser;
@@ -1505,6 +1515,7 @@ inline Result<Config> config_from_env() {
 
 #include <boost/json/object.hpp>
 
+
 namespace cfimages {
 
 /// An image as the API describes it
@@ -1513,12 +1524,12 @@ struct Image {
     std::string id;                         ///< Image ID (or custom ID).
     std::optional<std::string> filename;    ///< Original file name, when known.
     std::optional<std::string> creator;     ///< Creator tag; null/absent -> nullopt.
-    /// User metadata (`meta` in responses). In images of a list page it
-    /// usually lives in one memory arena per page (a shared, reference
-    /// counted Boost.JSON resource, safe to use from any thread), which
-    /// saves an allocation per key: the arena's memory returns when the
-    /// last object using it is gone. To keep one meta long after its page
-    /// without keeping the arena, copy it into the default resource:
+    /// User metadata (`meta` in responses). In the images of a list page
+    /// it may share one reference-counted Boost.JSON memory resource with
+    /// the other metas of that page (safe to use and change from any
+    /// thread); that memory returns when the last object using it is gone.
+    /// To keep one meta long after its page without keeping the page's
+    /// memory, copy it into the default resource:
     /// `boost::json::object(img.meta, {})`.
     /// A number beyond the range of a double (`1e400`) is held as
     /// infinity, which `boost::json::serialize` writes as `Infinity`, not
@@ -1622,7 +1633,24 @@ struct DirectUpload {
     std::string upload_url;  ///< `uploadURL`: one unauthenticated multipart POST goes here.
 };
 
+/// The context of a list-page parser (`Request<v1::ImagePage>` and
+/// `Request<v2::ImagePage>`): where `parse_into` lends the images of an
+/// earlier page, so that the parser overwrites them in place instead of
+/// allocating new ones. Builders leave `reuse` null; a parser of your own
+/// may ignore it.
+struct PageContext : ParseContext {
+    /// Images to overwrite (the parser takes them); null outside `parse_into`.
+    std::vector<Image>* reuse = nullptr;
+};
+
 namespace v1 {
+
+/// What the v1 list parser needs: the API echoes neither the page nor the
+/// page size it was asked for.
+struct ListContext : PageContext {
+    std::int64_t page = 1;      ///< The page requested.
+    std::int64_t per_page = 0;  ///< The page size requested (0: server default).
+};
 
 /// One page of `v1::list`.
 struct ImagePage {
@@ -1663,6 +1691,18 @@ struct ImagePage {
 };
 
 } // namespace v2
+
+/// `Request<v1::ImagePage>` carries a `v1::ListContext`.
+template <>
+struct ParseContextFor<v1::ImagePage> {
+    using type = v1::ListContext;  ///< The v1 list's context.
+};
+
+/// `Request<v2::ImagePage>` carries a `PageContext`.
+template <>
+struct ParseContextFor<v2::ImagePage> {
+    using type = PageContext;  ///< The v2 list's context.
+};
 
 } // namespace cfimages
 
@@ -1905,25 +1945,29 @@ inline std::optional<ApiError> file_part(std::string_view field, const File& f, 
 #ifndef CFIMAGES_DETAIL_LINK_HPP
 #define CFIMAGES_DETAIL_LINK_HPP
 
-// How the builders and parsers are compiled
-// -----------------------------------------
-// Default, header-only: every function is defined inline in its header;
-// nothing to build or link but Boost.JSON. The price is compile time: a
-// translation unit that calls the builders compiles (at -O2) the whole
-// codec, parsers included, because each Request<T> points at its parser.
+// How the builders and parsers are compiled: the one switch
+// ----------------------------------------------------------------
+// Each resource header (images, v2, keys, stats, variants, upload_to,
+// meta_filter, delivery_url, flexible_variant, signing) holds documented
+// declarations only, marked CFIMAGES_DECL; their definitions live in
+// cfimages/impl/<name>.ipp (Boost.URL's layout), which the header includes
+// at its end when CFIMAGES_DEFINE_BODIES is 1. This file is the only place
+// that decides which:
+//
+// Default, header-only: CFIMAGES_DECL is `inline` and every header
+// includes its impl/ file; nothing to build or link but Boost.JSON. The
+// price is compile time: a translation unit that calls the builders
+// compiles (at -O2) the codec, parsers included, because each Request<T>
+// points at its parser.
 //
 // CFIMAGES_SEPARATE_COMPILATION (define it for the whole program, like
-// Boost.JSON's BOOST_JSON_NO_LIB-style modes): the builder headers
-// (images, keys, stats, variants, v2, upload_to) only declare the
-// builders and include none of the decoding machinery, and exactly one
-// translation unit defines them with
+// Boost.JSON's separate mode): the headers only declare, and include none
+// of the impl/ files or the decoding machinery they need; exactly one
+// translation unit defines everything with
 //     #include <cfimages/src.hpp>
-// Same API, same behaviour; every other translation unit compiles fast.
-//
-// CFIMAGES_DECL marks a function that is inline in header-only mode and an
-// ordinary external function in separate compilation;
-// CFIMAGES_DEFINE_BODIES says whether this translation unit sees the
-// definitions.
+// (which defines CFIMAGES_SOURCE, so the headers include their impl/
+// files there). Same API, same behaviour; every other translation unit
+// compiles fast.
 
 #if defined(CFIMAGES_SEPARATE_COMPILATION) && !defined(CFIMAGES_SOURCE)
 #define CFIMAGES_DEFINE_BODIES 0
@@ -1939,17 +1983,182 @@ inline std::optional<ApiError> file_part(std::string_view field, const File& f, 
 
 #endif // CFIMAGES_DETAIL_LINK_HPP
 // ---- end <cfimages/detail/link.hpp> ----
+
+namespace cfimages {
+namespace v1 {
+
+/// Parameters of `v1::create` (upload). Exactly one of `file` and `url`.
+struct CreateParams {
+    std::optional<File> file;                      ///< Upload these bytes...
+    std::optional<std::string> url;                ///< ...or have Cloudflare fetch this URL.
+    std::optional<std::string> id;                 ///< Custom ID (see `v1::create` for the rules).
+    std::optional<std::string> creator;            ///< Creator tag, at most 1024 characters.
+    /// A JSON object, at most 1024 bytes serialized; finite numbers and
+    /// UTF-8 text only (anything else would not be JSON on the wire).
+    std::optional<boost::json::value> metadata;
+    std::optional<bool> require_signed_urls;       ///< `requireSignedURLs`.
+};
+
+/// Parameters of `v1::list` (deprecated by Cloudflare in favour of `v2::list`).
+struct ListParams {
+    std::optional<std::int64_t> page;      ///< 1-based page number.
+    std::optional<std::int64_t> per_page;  ///< 10 to 10000 (server default 1000).
+    std::optional<std::string> creator;    ///< Only images with this creator.
+};
+
+/// Parameters of `v1::edit`; fields left empty are not changed.
+struct EditParams {
+    /// Replaces `meta`: a JSON object, at most 1024 bytes serialized;
+    /// finite numbers and UTF-8 text only.
+    std::optional<boost::json::value> metadata;
+    std::optional<bool> require_signed_urls;     ///< Changing it gives the image a new ID server-side.
+    std::optional<std::string> creator;          ///< New creator tag.
+};
+
+/// A batch token and when it stops working (`v1::batch_token`).
+struct BatchTokenGrant {
+    std::string token;  ///< Send as `BatchToken` credentials to `batch_base_url`.
+    std::chrono::system_clock::time_point expires_at{};  ///< `expiresAt`, to the microsecond.
+};
+
+/// Builds an upload: `POST /accounts/{account_id}/images/v1`, multipart.
+///
+/// Parts, in order: `file` (with filename and sniffed image type) or `url`,
+/// then `id`, `creator`, `metadata` (compact JSON text), `requireSignedURLs`.
+/// Not idempotent: the retry policy leaves it alone unless told otherwise.
+/// @return the request, or `invalid_argument` when: both or neither of
+///   file and url; the file is empty or over `Config::max_upload_bytes`;
+///   its type is unknown and not given; the custom ID breaks a rule (not
+///   UTF-8, over 1024 characters (code points, not bytes), leading or
+///   trailing `/`, a UUID, dot segments, or with
+///   `require_signed_urls = true`); metadata is not an object, is over
+///   1024 bytes, or holds a number that is not finite (inf, NaN) or a
+///   string or key that is not UTF-8 (the message names the field inside
+///   it, `metadata.a.b[2]: ...`); creator over 1024 characters; the Config
+///   is incomplete.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/create/
+CFIMAGES_DECL Result<Request<Image>> create(const Config& cfg, const CreateParams& p);
+
+/// Builds `GET /accounts/{account_id}/images/v1?page&per_page&creator`.
+///
+/// The v1 list has no cursor, and the server may put fewer images on a
+/// page than `per_page` asks; `ImagePage::has_more()` says whether another
+/// page may follow, and `next_page` (paging.hpp) builds the following
+/// request.
+/// @return the request, or `invalid_argument` when page < 1, per_page is
+///   outside 10..10000, creator is over 1024 characters, or the Config is
+///   incomplete.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/list/
+CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {});
+
+/// Builds `GET /accounts/{account_id}/images/v1/{image_id}`.
+/// @return the request, or `invalid_argument` for an empty, dot or
+///   control-character ID, one that is not UTF-8 or is over 1024
+///   characters, or an incomplete Config.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/get/
+CFIMAGES_DECL Result<Request<Image>> get(const Config& cfg, std::string_view image_id);
+
+/// Builds `PATCH /accounts/{account_id}/images/v1/{image_id}` with a JSON
+/// body holding only the fields to change (`metadata`,
+/// `requireSignedURLs`, `creator`, in that order).
+/// @return the request, or `invalid_argument` when nothing would change,
+///   metadata is not an object, is over 1024 bytes or would not be valid
+///   JSON (a number that is not finite, text that is not UTF-8: the
+///   message names the field inside it), creator is too long, or the ID or
+///   Config is bad.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/edit/
+CFIMAGES_DECL Result<Request<Image>> edit(const Config& cfg, std::string_view image_id, const EditParams& p);
+
+/// Builds `DELETE /accounts/{account_id}/images/v1/{image_id}`, with the
+/// `{}` JSON body the published schema requires.
+/// @return the request, or `invalid_argument` for a bad ID or Config.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/delete/
+CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_view image_id);
+
+/// Builds `GET /accounts/{account_id}/images/v1/batch_token`: a short-lived
+/// token for `https://batch.imagedelivery.net` (put it in `Config` as a
+/// `BatchToken` to send Images calls there).
+/// @return the request, or `invalid_argument` for a bad Config.
+/// https://developers.cloudflare.com/images/upload-images/images-batch/
+CFIMAGES_DECL Result<Request<BatchTokenGrant>> batch_token(const Config& cfg);
+
+namespace blobs {
+
+/// Builds `GET /accounts/{account_id}/images/v1/{image_id}/blob`, asking
+/// for `image/*`; the parser returns the bytes and their content type.
+/// @return the request, or `invalid_argument` for a bad ID or Config.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/subresources/blobs/methods/get/
+CFIMAGES_DECL Result<Request<Blob>> get(const Config& cfg, std::string_view image_id);
+
+} // namespace blobs
+} // namespace v1
+
+/// Parses the answer to a `v1::list` request into `page`, overwriting the
+/// images `page` already holds in place, so a walk over pages reuses their
+/// memory (see the v2 overload). Same result and errors as
+/// `request.parse(response)`; a request with a parser of its own is
+/// parsed by that parser (with `context.reuse` pointing at `page.images`).
+/// @return the number of images on the page; on error `page` is left
+///   empty.
+CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v1::ImagePage>& request, const HttpResponse& response,
+                                             v1::ImagePage& page);
+
+} // namespace cfimages
+
+// ---- begin <cfimages/impl/images.ipp> ----
+#ifndef CFIMAGES_IMPL_IMAGES_IPP
+#define CFIMAGES_IMPL_IMAGES_IPP
+
+// Definitions of <cfimages/images.hpp>: included at the end of that header
+// (header-only) or by <cfimages/src.hpp> (separate compilation), see
+// cfimages/detail/link.hpp.
+
+
 // ---- begin <cfimages/detail/decode.hpp> ----
 #ifndef CFIMAGES_DETAIL_DECODE_HPP
 #define CFIMAGES_DETAIL_DECODE_HPP
 
 // Decoders from the envelope's `result` DOM into the model types. Each
 // names the path of the first field that does not fit; unknown fields are
-// skipped; absent optional fields leave defaults.
+// skipped; absent optional fields leave defaults. For `Image` and the
+// list pages this is the fallback: fast_page.hpp reads clean successes,
+// and everything it declines (errors, escapes, fractions, duplicate keys)
+// is decided here.
 
 
 #include <boost/json/array.hpp>
 
+// ---- begin <cfimages/detail/image_fields.hpp> ----
+#ifndef CFIMAGES_DETAIL_IMAGE_FIELDS_HPP
+#define CFIMAGES_DETAIL_IMAGE_FIELDS_HPP
+
+// The one map between `Image` and the JSON object the API sends for it.
+// Both readers walk it: the one-pass reader of fast_page.hpp and the DOM
+// fallback of decode.hpp, so a new field is one line here (plus, for a
+// new C++ type, one `read_field` overload in each reader). The rule both
+// apply: a plain `std::string` member is required (`id`); every other
+// member is optional, and null or absent gives its default.
+
+namespace cfimages {
+namespace detail {
+
+/// Calls `visit(json_name, member)` for each field of `img`, in order,
+/// until a call returns false; returns false when one did.
+template <class ImageT, class Visit>
+bool visit_image_fields(ImageT& img, Visit&& visit) {
+    return visit("id", img.id) && visit("filename", img.filename) && visit("creator", img.creator) &&
+           visit("meta", img.meta) && visit("requireSignedURLs", img.require_signed_urls) &&
+           visit("uploaded", img.uploaded) && visit("variants", img.variants) && visit("draft", img.draft);
+}
+
+/// The number of fields `visit_image_fields` visits.
+inline constexpr unsigned image_field_count = 8;
+
+} // namespace detail
+} // namespace cfimages
+
+#endif // CFIMAGES_DETAIL_IMAGE_FIELDS_HPP
+// ---- end <cfimages/detail/image_fields.hpp> ----
 // ---- begin <cfimages/detail/json.hpp> ----
 #ifndef CFIMAGES_DETAIL_JSON_HPP
 #define CFIMAGES_DETAIL_JSON_HPP
@@ -2101,36 +2310,64 @@ inline const boost::json::object* find_object(const boost::json::object& o, std:
 namespace cfimages {
 namespace detail {
 
+// The DOM side of image_fields.hpp: one reader per member type, each
+// naming the field and the rule when the value does not fit.
+inline std::optional<ApiError> read_field(const boost::json::object& o, std::string_view k, const Path& p,
+                                          std::string& out) {
+    return read_string(o, k, p, out, true);
+}
+inline std::optional<ApiError> read_field(const boost::json::object& o, std::string_view k, const Path& p,
+                                          std::optional<std::string>& out) {
+    return read_opt_string(o, k, p, out);
+}
+inline std::optional<ApiError> read_field(const boost::json::object& o, std::string_view k, const Path& p,
+                                          bool& out) {
+    return read_bool(o, k, p, out);
+}
+inline std::optional<ApiError> read_field(const boost::json::object& o, std::string_view k, const Path& p,
+                                          boost::json::object& out) {
+    const auto* m = o.if_contains(k);
+    if (m == nullptr || m->is_null()) return std::nullopt;
+    if (!m->is_object()) return type_error(p.child(k), "an object", *m);
+    out = boost::json::object(m->get_object(), boost::json::storage_ptr());
+    return std::nullopt;
+}
+inline std::optional<ApiError> read_field(const boost::json::object& o, std::string_view k, const Path& p,
+                                          std::chrono::system_clock::time_point& out) {
+    const auto* u = o.if_contains(k);
+    if (u == nullptr || u->is_null()) return std::nullopt;
+    if (!u->is_string()) return type_error(p.child(k), "an RFC 3339 string", *u);
+    auto tp = parse_rfc3339(std::string_view(u->get_string()));
+    if (!tp) return decode_error(p.child(k), "not an RFC 3339 date-time");
+    out = *tp;
+    return std::nullopt;
+}
+inline std::optional<ApiError> read_field(const boost::json::object& o, std::string_view k, const Path& p,
+                                          std::vector<std::string>& out) {
+    const auto* vs = o.if_contains(k);
+    if (vs == nullptr || vs->is_null()) return std::nullopt;
+    if (!vs->is_array()) return type_error(p.child(k), "an array", *vs);
+    const auto& arr = vs->get_array();
+    out.reserve(arr.size());
+    const Path vp = p.child(k);
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+        if (!arr[i].is_string()) return type_error(vp.at(i), "a string", arr[i]);
+        const auto& s = arr[i].get_string();
+        out.emplace_back(s.data(), s.size());
+    }
+    return std::nullopt;
+}
+
+// Decodes into a default-constructed `img` (absent fields keep their defaults).
 inline std::optional<ApiError> decode_image(const boost::json::value& v, const Path& p, Image& img) {
     const auto* o = v.if_object();
     if (o == nullptr) return type_error(p, "an object", v);
-    if (auto e = read_string(*o, "id", p, img.id, true)) return e;
-    if (auto e = read_opt_string(*o, "filename", p, img.filename)) return e;
-    if (auto e = read_opt_string(*o, "creator", p, img.creator)) return e;
-    if (const auto* m = o->if_contains("meta"); m != nullptr && !m->is_null()) {
-        if (!m->is_object()) return type_error(p.child("meta"), "an object", *m);
-        img.meta = boost::json::object(m->get_object(), boost::json::storage_ptr());
-    }
-    if (auto e = read_bool(*o, "requireSignedURLs", p, img.require_signed_urls)) return e;
-    if (const auto* u = o->if_contains("uploaded"); u != nullptr && !u->is_null()) {
-        if (!u->is_string()) return type_error(p.child("uploaded"), "an RFC 3339 string", *u);
-        auto tp = parse_rfc3339(std::string_view(u->get_string()));
-        if (!tp) return decode_error(p.child("uploaded"), "not an RFC 3339 date-time");
-        img.uploaded = *tp;
-    }
-    if (const auto* vs = o->if_contains("variants"); vs != nullptr && !vs->is_null()) {
-        if (!vs->is_array()) return type_error(p.child("variants"), "an array", *vs);
-        const auto& arr = vs->get_array();
-        img.variants.reserve(arr.size());
-        const Path vp = p.child("variants");
-        for (std::size_t i = 0; i < arr.size(); ++i) {
-            if (!arr[i].is_string()) return type_error(vp.at(i), "a string", arr[i]);
-            const auto& s = arr[i].get_string();
-            img.variants.emplace_back(s.data(), s.size());
-        }
-    }
-    if (auto e = read_bool(*o, "draft", p, img.draft)) return e;
-    return std::nullopt;
+    std::optional<ApiError> error;
+    visit_image_fields(img, [&](std::string_view name, auto& field) {
+        error = read_field(*o, name, p, field);
+        return !error;
+    });
+    return error;
 }
 
 inline Result<Image> decode_image_result(const boost::json::value& v, const Path& p) {
@@ -2282,1184 +2519,6 @@ inline Result<Stats> decode_stats(const boost::json::value& v, const Path& p) {
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 
-// ---- begin <cfimages/detail/stream_decode.hpp> ----
-#ifndef CFIMAGES_DETAIL_STREAM_DECODE_HPP
-#define CFIMAGES_DETAIL_STREAM_DECODE_HPP
-
-// How this works
-// --------------
-// The fast path for the answers that carry images (get, upload, edit, and
-// the v1/v2 lists, whose 10,000-image pages run to megabytes). Building a
-// DOM and then copying it into `Image` structs touches every byte twice and
-// allocates every string twice; here a SAX handler on
-// `boost::json::basic_parser` writes each field straight into its `Image`:
-// strings are allocated once at their final size, `uploaded` is parsed from
-// the parser's buffer without ever becoming a string, and only `meta` (a
-// JSON object in the model) is built as a DOM, by the same `value_stack`
-// the DOM parser uses.
-//
-// It only ever answers the happy path. Anything it does not expect (a
-// non-2xx status, `success` not exactly `true`, a field of the wrong type,
-// a duplicate key that the DOM would resolve by "last wins", a date that
-// does not parse, a parse error) makes it give up, and the DOM path
-// (`parse_envelope_body`) decides, so every error keeps its exact message
-// and field path. Giving up costs one extra parse, only on answers that are
-// errors anyway.
-//
-// For pages, everything in `result` except `images` is captured as a small
-// DOM (`images` replaced by null) and handed to the caller's own decoder,
-// so fields such as `continuation_token`, and the v1 page's request
-// context, are read by exactly the code the DOM path uses.
-
-
-#include <boost/json/basic_parser_impl.hpp>
-#include <boost/json/value_stack.hpp>
-
-// ---- begin <cfimages/detail/fast_page.hpp> ----
-#ifndef CFIMAGES_DETAIL_FAST_PAGE_HPP
-#define CFIMAGES_DETAIL_FAST_PAGE_HPP
-
-// How this works
-// --------------
-// The first of three readers for a list page, tried in order:
-//
-//   1. this one: a strict reader for the shape a successful page has in
-//      practice (plain ASCII or valid UTF-8 strings without escapes,
-//      integers, no duplicate fields). It scans the body once, writes
-//      each field straight into its `Image` and never calls back per
-//      token, which is what made the SAX reader cost ~1 us per image;
-//   2. the SAX reader on `boost::json::basic_parser` (stream_decode.hpp),
-//      for any well-formed success this one declines;
-//   3. the DOM path (envelope.hpp), which judges everything else and
-//      words every error.
-//
-// It never decides anything on its own: on the first byte it is not sure
-// about (an escape, a fraction or exponent, a duplicate key, an unknown
-// key in `result`, deep nesting, a date it cannot parse, malformed JSON)
-// it returns false and the next reader starts over. So whatever it
-// accepts is valid JSON that the DOM path would decode to the same page;
-// fuzz/fuzz_page_decode.cpp checks exactly that.
-//
-// `meta` is built by Boost.JSON's own `value_stack`, as the DOM parser
-// builds it, so duplicate keys inside it resolve the same way; its memory
-// comes from one arena per page (page_arena.hpp says why and what that
-// means for the caller).
-
-#include <cstring>
-
-#if defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2)
-#include <emmintrin.h>
-#define CFIMAGES_FAST_PAGE_SSE2 1
-#endif
-
-
-// ---- begin <cfimages/detail/page_arena.hpp> ----
-#ifndef CFIMAGES_DETAIL_PAGE_ARENA_HPP
-#define CFIMAGES_DETAIL_PAGE_ARENA_HPP
-
-// Why an arena for `meta`
-// -----------------------
-// `Image::meta` is a `boost::json::object`, and Boost.JSON allocates every
-// key of every object on its own: a 10,000-image page was ~40,000 mallocs
-// and as many frees for metadata alone, nearly half the time it took to
-// decode the page. The strict page reader (fast_page.hpp) builds every
-// `meta` of a page in one `PageArena` instead: a Boost.JSON memory
-// resource, shared by reference count (`make_shared_resource`), so it
-// lives exactly as long as the last object that uses it, wherever that
-// object was moved or copied to.
-//
-// Unlike `boost::json::monotonic_resource` it is safe to use from several
-// threads at once: metas of images of one page may be changed
-// concurrently on different threads, as if each had its own allocator.
-// Allocation is a lock-free bump; only starting a new block takes a lock.
-// Freeing is a no-op until the arena goes, as with any monotonic
-// resource: memory a long-lived meta keeps rewriting is not reused.
-
-#include <atomic>
-#include <mutex>
-
-#include <boost/json/memory_resource.hpp>
-
-
-namespace cfimages {
-namespace detail {
-
-class PageArena final : public boost::json::memory_resource {
-public:
-    /// `first_block`: bytes of the first block (later ones double, to 1 MiB).
-    explicit PageArena(std::size_t first_block = 16 * 1024) : next_size_(round_up(first_block)) {
-        std::lock_guard<std::mutex> lock(grow_);
-        add_block(next_size_);
-    }
-    PageArena(const PageArena&) = delete;
-    PageArena& operator=(const PageArena&) = delete;
-
-    ~PageArena() override {
-        Block* b = last_;
-        while (b != nullptr) {
-            Block* prev = b->prev;
-            ::operator delete(static_cast<void*>(b));
-            b = prev;
-        }
-    }
-
-private:
-    // Every block and every allocation is a multiple of `grain`, so any
-    // alignment up to it holds without padding.
-    static constexpr std::size_t grain = alignof(std::max_align_t);
-
-    struct Block {
-        Block* prev;
-        std::size_t size;                // usable bytes after the header
-        std::atomic<std::size_t> used;   // may run past size: then the block is full
-        unsigned char* data() noexcept { return reinterpret_cast<unsigned char*>(this) + header(); }
-    };
-    static constexpr std::size_t header() noexcept { return (sizeof(Block) + grain - 1) / grain * grain; }
-    static constexpr std::size_t round_up(std::size_t n) noexcept { return (n + grain - 1) / grain * grain; }
-
-    // Caller holds grow_.
-    Block* add_block(std::size_t size) {
-        void* raw = ::operator new(header() + size);
-        Block* b = ::new (raw) Block{last_, size, {0}};
-        last_ = b;
-        current_.store(b, std::memory_order_release);
-        return b;
-    }
-
-    void* do_allocate(std::size_t n, std::size_t align) override {
-        if (align > grain) {  // Boost.JSON never asks for more than max_align_t
-#if defined(CFIMAGES_NO_EXCEPTIONS)
-            fatal("PageArena: alignment above max_align_t requested");
-#else
-            throw std::bad_alloc();
-#endif
-        }
-        n = round_up(n == 0 ? 1 : n);
-        for (;;) {
-            Block* b = current_.load(std::memory_order_acquire);
-            const std::size_t off = b->used.fetch_add(n, std::memory_order_relaxed);
-            if (off <= b->size && n <= b->size - off) return b->data() + off;
-            std::lock_guard<std::mutex> lock(grow_);
-            if (current_.load(std::memory_order_acquire) != b) continue;  // another thread grew it
-            if (next_size_ < max_block) next_size_ *= 2;
-            add_block(n > next_size_ ? n : next_size_);
-        }
-    }
-
-    void do_deallocate(void*, std::size_t, std::size_t) override {}
-
-    bool do_is_equal(const memory_resource& other) const noexcept override { return this == &other; }
-
-    static constexpr std::size_t max_block = 1024 * 1024;
-
-    std::atomic<Block*> current_{nullptr};
-    std::mutex grow_;
-    Block* last_ = nullptr;  // newest block; guarded by grow_
-    std::size_t next_size_;  // guarded by grow_
-};
-
-} // namespace detail
-} // namespace cfimages
-
-#endif // CFIMAGES_DETAIL_PAGE_ARENA_HPP
-// ---- end <cfimages/detail/page_arena.hpp> ----
-
-namespace cfimages {
-namespace detail {
-
-// Field writers shared with the SAX reader: both overwrite a reused Image
-// in place, keeping the capacity of the strings it already holds.
-inline void assign_reusing(std::optional<std::string>& field, std::string_view v) {
-    if (field) field->assign(v.data(), v.size());
-    else field.emplace(v);
-}
-
-// Replaces `meta` with `with`, memory resource included: assignment
-// would keep `meta`'s own resource and copy into it (an earlier page's
-// arena, which would then grow with every reuse).
-inline void replace_meta(boost::json::object& meta, boost::json::object&& with) noexcept {
-    meta.~object();
-    ::new (static_cast<void*>(&meta)) boost::json::object(std::move(with));
-}
-
-// Sets URL `n` of `vs` (the first `n` are this page's already).
-inline void set_variant(std::vector<std::string>& vs, std::size_t n, std::string_view v) {
-    if (n < vs.size()) {
-        vs[n].assign(v.data(), v.size());
-    } else {
-        if (vs.capacity() == 0) vs.reserve(4);  // one allocation for the usual 1-4 URLs
-        vs.emplace_back(v);
-    }
-}
-
-class FastPageReader {
-public:
-    /// `images`: decoded into, reusing the elements it holds (trimmed to
-    /// the page on success; unspecified contents on failure).
-    FastPageReader(std::string_view body, std::vector<Image>& images) noexcept
-        : begin_(body.data()), p_(body.data()), end_(body.data() + body.size()), images_(images) {}
-
-    /// Reads the whole body; false when the next reader must decide.
-    bool read() {
-        bool success = false, result = false;
-        if (!open('{')) return false;
-        if (peek_is('}')) return false;  // no success, no result
-        for (;;) {
-            std::string_view key;
-            if (!read_key(key)) return false;
-            if (is(key, "success")) {
-                if (success || !literal("true")) return false;  // false: an error, for the DOM path
-                success = true;
-            } else if (is(key, "result")) {
-                if (result || !read_result()) return false;
-                result = true;
-            } else if (!skip_value(0)) {
-                return false;
-            }
-            if (!next_member('}')) return false;
-            if (closed_) break;
-        }
-        skip_ws();
-        return success && result && p_ == end_;
-    }
-
-    /// The page's `continuation_token` (nullopt: absent or null).
-    std::optional<std::string>& continuation_token() noexcept { return token_; }
-
-private:
-    // Fields of an image, as bits for duplicate detection.
-    static constexpr unsigned f_id = 1u << 0, f_filename = 1u << 1, f_creator = 1u << 2, f_meta = 1u << 3,
-                              f_rsu = 1u << 4, f_uploaded = 1u << 5, f_variants = 1u << 6, f_draft = 1u << 7;
-    static constexpr int max_depth = 32;  // deeper: the next reader
-
-    // ------------------------------------------------------------ tokens
-    // A key equal to a literal: a fixed-size compare the compiler inlines
-    // (string_view's == called memcmp for every key of every image).
-    template <std::size_t N>
-    static bool is(std::string_view key, const char (&lit)[N]) noexcept {
-        return key.size() == N - 1 && std::memcmp(key.data(), lit, N - 1) == 0;
-    }
-    static bool is_ws(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
-    void skip_ws() noexcept {
-        while (p_ != end_ && is_ws(*p_)) ++p_;
-    }
-    bool peek_is(char c) noexcept {
-        skip_ws();
-        return p_ != end_ && *p_ == c;
-    }
-    bool open(char c) noexcept {
-        if (!peek_is(c)) return false;
-        ++p_;
-        return true;
-    }
-    // After a member or element: ',' (more follow) or `close` (sets closed_).
-    bool next_member(char close) noexcept {
-        skip_ws();
-        if (p_ == end_) return false;
-        if (*p_ == ',') {
-            ++p_;
-            closed_ = false;
-            return true;
-        }
-        if (*p_ == close) {
-            ++p_;
-            closed_ = true;
-            return true;
-        }
-        return false;
-    }
-    bool literal(std::string_view word) noexcept {
-        skip_ws();
-        if (static_cast<std::size_t>(end_ - p_) < word.size() || std::memcmp(p_, word.data(), word.size()) != 0)
-            return false;
-        p_ += word.size();
-        return true;
-    }
-    // A string without escapes, as a view into the body. Non-ASCII bytes
-    // must form valid UTF-8, as Boost.JSON requires.
-    bool read_string(std::string_view& out) noexcept {
-        if (!open('"')) return false;
-        const char* start = p_;
-        for (;;) {
-            p_ = scan_plain(p_, end_);
-            if (p_ == end_) return false;
-            const auto c = static_cast<unsigned char>(*p_);
-            if (c == '"') break;
-            if (c < 0x80) return false;  // an escape or a control character
-            const char* next = utf8_sequence(p_, end_);
-            if (next == nullptr) return false;
-            p_ = next;
-        }
-        out = std::string_view(start, static_cast<std::size_t>(p_ - start));
-        ++p_;
-        return true;
-    }
-    bool read_key(std::string_view& key) noexcept {
-        if (!read_string(key)) return false;
-        return open(':');
-    }
-    // True when the next value is `null` (consumed).
-    bool take_null() noexcept {
-        skip_ws();
-        if (static_cast<std::size_t>(end_ - p_) >= 4 && std::memcmp(p_, "null", 4) == 0) {
-            p_ += 4;
-            return true;
-        }
-        return false;
-    }
-    bool read_bool(bool& out) noexcept {
-        skip_ws();
-        if (literal("true")) out = true;
-        else if (literal("false")) out = false;
-        else return false;
-        return true;
-    }
-    // An integer of at most 18 digits (so it fits int64 exactly, as
-    // Boost.JSON would store it), not -0; anything else declines.
-    bool read_int(std::int64_t& out) noexcept {
-        skip_ws();
-        const bool neg = p_ != end_ && *p_ == '-';
-        const char* d = p_ + (neg ? 1 : 0);
-        const char* q = d;
-        std::int64_t v = 0;
-        while (q != end_ && *q >= '0' && *q <= '9' && q - d < 18) v = v * 10 + (*q++ - '0');
-        const auto n = q - d;
-        if (n == 0 || (n > 1 && *d == '0') || (neg && v == 0)) return false;
-        // A 19th digit, a fraction or an exponent: Boost.JSON's reader decides.
-        if (q != end_ && (*q == '.' || *q == 'e' || *q == 'E' || (*q >= '0' && *q <= '9'))) return false;
-        out = neg ? -v : v;
-        p_ = q;
-        return true;
-    }
-
-    // Skips any value this reader understands, checking it as it goes.
-    bool skip_value(int depth) noexcept {
-        skip_ws();
-        if (p_ == end_) return false;
-        std::string_view s;
-        std::int64_t i = 0;
-        bool b = false;
-        switch (*p_) {
-        case '"': return read_string(s);
-        case '{':
-            if (depth >= max_depth) return false;
-            ++p_;
-            if (open('}')) return true;
-            do {
-                if (!read_key(s) || !skip_value(depth + 1) || !next_member('}')) return false;
-            } while (!closed_);
-            return true;
-        case '[':
-            if (depth >= max_depth) return false;
-            ++p_;
-            if (open(']')) return true;
-            do {
-                if (!skip_value(depth + 1) || !next_member(']')) return false;
-            } while (!closed_);
-            return true;
-        case 't':
-        case 'f': return read_bool(b);
-        case 'n': return take_null();
-        default: return read_int(i);
-        }
-    }
-
-    // A value inside `meta`, pushed as Boost.JSON's parser would push it
-    // (building the objects in place was slower: they regrow and search
-    // for duplicates on every key).
-    bool push_value(int depth) {
-        skip_ws();
-        if (p_ == end_) return false;
-        std::string_view s;
-        switch (*p_) {
-        case '"':
-            if (!read_string(s)) return false;
-            st_.push_string(boost::json::string_view(s.data(), s.size()));
-            return true;
-        case '{': return push_object(depth + 1);
-        case '[': {
-            if (depth + 1 >= max_depth) return false;
-            ++p_;
-            std::size_t n = 0;
-            if (!open(']')) {
-                do {
-                    if (!push_value(depth + 1) || !next_member(']')) return false;
-                    ++n;
-                } while (!closed_);
-            }
-            st_.push_array(n);
-            return true;
-        }
-        case 't':
-        case 'f': {
-            bool b = false;
-            if (!read_bool(b)) return false;
-            st_.push_bool(b);
-            return true;
-        }
-        case 'n':
-            if (!take_null()) return false;
-            st_.push_null();
-            return true;
-        default: {
-            std::int64_t i = 0;
-            if (!read_int(i)) return false;
-            st_.push_int64(i);
-            return true;
-        }
-        }
-    }
-    bool push_object(int depth) {
-        if (depth >= max_depth || !open('{')) return false;
-        std::size_t n = 0;
-        if (!open('}')) {
-            do {
-                std::string_view k;
-                if (!read_key(k)) return false;
-                st_.push_key(boost::json::string_view(k.data(), k.size()));
-                if (!push_value(depth) || !next_member('}')) return false;
-                ++n;
-            } while (!closed_);
-        }
-        st_.push_object(n);
-        return true;
-    }
-
-    // ------------------------------------------------------------ page
-    bool read_result() {
-        if (!open('{')) return false;
-        bool images = false, token = false;
-        if (open('}')) return false;  // no images
-        do {
-            std::string_view key;
-            if (!read_key(key)) return false;
-            if (is(key, "images")) {
-                if (images || !read_images()) return false;
-                images = true;
-            } else if (is(key, "continuation_token")) {
-                if (token) return false;
-                token = true;
-                std::string_view s;
-                if (!take_null()) {
-                    if (!read_string(s)) return false;
-                    token_.emplace(s);
-                }
-            } else {
-                return false;  // other fields: the page decoder may read them; let the SAX reader capture them
-            }
-            if (!next_member('}')) return false;
-        } while (!closed_);
-        return images;
-    }
-
-    bool read_images() {
-        std::size_t used = 0;
-        if (take_null()) {
-            images_.clear();
-            return true;
-        }
-        if (!open('[')) return false;
-        if (!open(']')) {
-            do {
-                if (used == images_.size()) images_.emplace_back();
-                if (!read_image(images_[used++]) || !next_member(']')) return false;
-            } while (!closed_);
-        }
-        images_.erase(images_.begin() + static_cast<std::ptrdiff_t>(used), images_.end());
-        return true;
-    }
-
-    bool read_image(Image& img) {
-        if (!open('{')) return false;
-        unsigned seen = 0;
-        if (open('}')) return false;  // no id
-        do {
-            std::string_view key, s;
-            if (!read_key(key)) return false;
-            unsigned f = 0;
-            if (is(key, "id")) f = f_id;
-            else if (is(key, "meta")) f = f_meta;
-            else if (is(key, "draft")) f = f_draft;
-            else if (is(key, "creator")) f = f_creator;
-            else if (is(key, "filename")) f = f_filename;
-            else if (is(key, "uploaded")) f = f_uploaded;
-            else if (is(key, "variants")) f = f_variants;
-            else if (is(key, "requireSignedURLs")) f = f_rsu;
-            if ((seen & f) != 0) return false;  // a duplicate: the DOM's "last wins" decides
-            seen |= f;
-            switch (f) {
-            case 0:
-                if (!skip_value(1)) return false;
-                break;
-            case f_id:
-                if (!read_string(s)) return false;
-                img.id.assign(s.data(), s.size());
-                break;
-            case f_filename:
-            case f_creator: {
-                auto& field = f == f_filename ? img.filename : img.creator;
-                if (take_null()) field.reset();
-                else if (read_string(s)) assign_reusing(field, s);
-                else return false;
-                break;
-            }
-            case f_meta:
-                if (take_null()) {
-                    replace_meta(img.meta, boost::json::object());
-                } else {
-                    if (!arena_.is_shared()) {  // still the default resource
-                        // Sized so a page's metadata rarely needs a second block.
-                        const std::size_t first = static_cast<std::size_t>(end_ - begin_) / 8;
-                        arena_ = boost::json::make_shared_resource<PageArena>(
-                            first < 4096 ? 4096 : first > (1u << 20) ? (1u << 20) : first);
-                    }
-                    st_.reset(arena_);
-                    if (!push_object(1)) return false;
-                    boost::json::value built = st_.release();
-                    // An empty meta holds no memory, and no reference to the arena.
-                    replace_meta(img.meta, built.get_object().empty() ? boost::json::object()
-                                                                      : std::move(built.get_object()));
-                }
-                break;
-            case f_rsu:
-            case f_draft: {
-                bool& field = f == f_rsu ? img.require_signed_urls : img.draft;
-                if (take_null()) field = false;
-                else if (!read_bool(field)) return false;
-                break;
-            }
-            case f_uploaded:
-                if (take_null()) {
-                    img.uploaded = {};
-                } else {
-                    if (!read_string(s)) return false;
-                    auto tp = parse_rfc3339(s);
-                    if (!tp) return false;
-                    img.uploaded = *tp;
-                }
-                break;
-            case f_variants:
-                if (take_null()) img.variants.clear();
-                else if (!read_variants(img.variants)) return false;
-                break;
-            default: return false;
-            }
-            if (!next_member('}')) return false;
-        } while (!closed_);
-        if ((seen & f_id) == 0) return false;
-        // Absent fields take their defaults (a reused image may hold old values).
-        if ((seen & f_filename) == 0) img.filename.reset();
-        if ((seen & f_creator) == 0) img.creator.reset();
-        if ((seen & f_meta) == 0) replace_meta(img.meta, boost::json::object());
-        if ((seen & f_rsu) == 0) img.require_signed_urls = false;
-        if ((seen & f_uploaded) == 0) img.uploaded = {};
-        if ((seen & f_variants) == 0) img.variants.clear();
-        if ((seen & f_draft) == 0) img.draft = false;
-        return true;
-    }
-
-    bool read_variants(std::vector<std::string>& vs) {
-        if (!open('[')) return false;
-        std::size_t n = 0;
-        if (!open(']')) {
-            do {
-                std::string_view s;
-                if (!read_string(s)) return false;
-                set_variant(vs, n++, s);
-                if (!next_member(']')) return false;
-            } while (!closed_);
-        }
-        vs.erase(vs.begin() + static_cast<std::ptrdiff_t>(n), vs.end());
-        return true;
-    }
-
-    // ------------------------------------------------------------ bytes
-    // Returns the first byte at or after `p` that is not plain printable
-    // ASCII other than '"' and '\\' (or `end`).
-    static const char* scan_plain(const char* p, const char* end) noexcept {
-#if defined(CFIMAGES_FAST_PAGE_SSE2)
-        const __m128i quote = _mm_set1_epi8('"');
-        const __m128i backslash = _mm_set1_epi8('\\');
-        const __m128i space = _mm_set1_epi8(0x20);
-        while (end - p >= 16) {
-            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-            // Signed compare: bytes >= 0x80 are negative, so they count as < 0x20 too.
-            const __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                                              _mm_cmplt_epi8(v, space));
-            const int mask = _mm_movemask_epi8(stop);
-            if (mask != 0) return p + ctz(static_cast<unsigned>(mask));
-            p += 16;
-        }
-#endif
-        while (p != end) {
-            const auto c = static_cast<unsigned char>(*p);
-            if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) return p;
-            ++p;
-        }
-        return p;
-    }
-
-    static int ctz(unsigned x) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-        return __builtin_ctz(x);
-#else
-        int n = 0;
-        while ((x & 1u) == 0) {
-            x >>= 1;
-            ++n;
-        }
-        return n;
-#endif
-    }
-
-    // One UTF-8 sequence starting at a byte >= 0x80: the byte after it, or
-    // nullptr when it is not well formed (RFC 3629: no overlongs, no
-    // surrogates, nothing above U+10FFFF).
-    static const char* utf8_sequence(const char* p, const char* end) noexcept {
-        const auto b0 = static_cast<unsigned char>(p[0]);
-        auto at = [&](std::ptrdiff_t i) { return static_cast<unsigned char>(p[i]); };
-        auto cont = [&](std::ptrdiff_t i) { return p + i < end && (at(i) & 0xC0) == 0x80; };
-        if (b0 >= 0xC2 && b0 <= 0xDF) return cont(1) ? p + 2 : nullptr;
-        if (b0 >= 0xE0 && b0 <= 0xEF) {
-            if (!cont(1) || !cont(2)) return nullptr;
-            if (b0 == 0xE0 && at(1) < 0xA0) return nullptr;  // overlong
-            if (b0 == 0xED && at(1) > 0x9F) return nullptr;  // surrogate
-            return p + 3;
-        }
-        if (b0 >= 0xF0 && b0 <= 0xF4) {
-            if (!cont(1) || !cont(2) || !cont(3)) return nullptr;
-            if (b0 == 0xF0 && at(1) < 0x90) return nullptr;  // overlong
-            if (b0 == 0xF4 && at(1) > 0x8F) return nullptr;  // above U+10FFFF
-            return p + 4;
-        }
-        return nullptr;
-    }
-
-    const char* begin_;
-    const char* p_;
-    const char* end_;
-    bool closed_ = false;
-    std::vector<Image>& images_;
-    std::optional<std::string> token_;
-    boost::json::storage_ptr arena_;  // for every meta of this page; made on the first one
-    boost::json::value_stack st_;
-};
-
-} // namespace detail
-} // namespace cfimages
-
-#endif // CFIMAGES_DETAIL_FAST_PAGE_HPP
-// ---- end <cfimages/detail/fast_page.hpp> ----
-
-namespace cfimages {
-namespace detail {
-
-class ImageStreamHandler {
-public:
-    // Limits as the DOM parser's own handler sets them.
-    static constexpr std::size_t max_object_size = boost::json::object::max_size();
-    static constexpr std::size_t max_array_size = boost::json::array::max_size();
-    static constexpr std::size_t max_key_size = boost::json::string::max_size();
-    static constexpr std::size_t max_string_size = boost::json::string::max_size();
-
-    /// `page`: `result` is `{"images": [...], ...}`; otherwise `result` is one image.
-    explicit ImageStreamHandler(bool page) : page_(page) {}
-
-    // What the parse produced; meaningful only when `usable()`.
-    bool usable() const noexcept {
-        return !bail_ && success_ && result_seen_ && (!page_ || images_seen_) && where_ == Where::done;
-    }
-    Image& image() noexcept { return image_; }
-    std::vector<Image>& images() noexcept { return images_; }
-    /// Drops the images a reused vector held beyond this page's.
-    void trim_images() { images_.erase(images_.begin() + static_cast<std::ptrdiff_t>(used_), images_.end()); }
-    boost::json::value take_shell() { return shell_st_.release(); }
-
-    // ---------------------------------------------------- parser events
-    bool on_document_begin(boost::system::error_code&) { return true; }
-    bool on_document_end(boost::system::error_code&) { return true; }
-
-    bool on_object_begin(boost::system::error_code& ec) {
-        if (enter_nested()) return true;
-        switch (target()) {
-        case Target::envelope: where_ = Where::env; return true;
-        case Target::result:
-            if (page_) {
-                where_ = Where::result;
-                shell_st_.reset();
-                shell_count_ = 0;
-            } else {
-                begin_image(image_);
-                where_ = Where::image;
-            }
-            return true;
-        case Target::image:
-            // A page decoded into a reused vector overwrites its images in
-            // place, so their strings keep their capacity (parse_into).
-            if (used_ == images_.size()) images_.emplace_back();
-            begin_image(images_[used_++]);
-            where_ = Where::image;
-            return true;
-        case Target::meta:
-            meta_st_.reset();
-            ++meta_depth_;
-            return true;
-        case Target::shell: ++shell_depth_; return true;
-        case Target::skip: ++skip_depth_; return true;
-        default: return give_up(ec);
-        }
-    }
-
-    bool on_object_end(std::size_t n, boost::system::error_code& ec) {
-        if (skip_depth_ > 0) {
-            --skip_depth_;
-            return true;
-        }
-        if (meta_depth_ > 0) {
-            meta_st_.push_object(n);
-            if (--meta_depth_ == 0) {
-                boost::json::value v = meta_st_.release();
-                replace_meta(cur_->meta, std::move(v.get_object()));
-            }
-            return true;
-        }
-        if (shell_depth_ > 0) {
-            shell_st_.push_object(n);
-            if (--shell_depth_ == 0) ++shell_count_;
-            return true;
-        }
-        switch (where_) {
-        case Where::env: where_ = Where::done; return true;
-        case Where::result:
-            shell_st_.push_key("images");
-            shell_st_.push_null();
-            shell_st_.push_object(shell_count_ + 1);
-            where_ = Where::env;
-            return true;
-        case Where::image:
-            if ((seen_ & bit(Field::id)) == 0) return give_up(ec);  // required
-            // Absent fields take their defaults (a reused image may hold old values).
-            for (Field f : {Field::filename, Field::creator, Field::meta, Field::require_signed_urls,
-                            Field::uploaded, Field::variants, Field::draft})
-                if ((seen_ & bit(f)) == 0) reset(f);
-            where_ = page_ ? Where::images : Where::env;
-            return true;
-        default: return give_up(ec);
-        }
-    }
-
-    bool on_array_begin(boost::system::error_code& ec) {
-        if (enter_nested()) return true;
-        switch (target()) {
-        case Target::images: where_ = Where::images; return true;
-        case Target::variants: where_ = Where::variants; variant_count_ = 0; return true;
-        case Target::shell: ++shell_depth_; return true;
-        case Target::skip: ++skip_depth_; return true;
-        default: return give_up(ec);
-        }
-    }
-
-    bool on_array_end(std::size_t n, boost::system::error_code& ec) {
-        if (skip_depth_ > 0) {
-            --skip_depth_;
-            return true;
-        }
-        if (meta_depth_ > 0) {
-            meta_st_.push_array(n);
-            --meta_depth_;
-            return true;
-        }
-        if (shell_depth_ > 0) {
-            shell_st_.push_array(n);
-            if (--shell_depth_ == 0) ++shell_count_;
-            return true;
-        }
-        switch (where_) {
-        case Where::images: where_ = Where::result; return true;
-        case Where::variants: {
-            auto& vs = cur_->variants;
-            vs.erase(vs.begin() + static_cast<std::ptrdiff_t>(variant_count_), vs.end());
-            where_ = Where::image;
-            return true;
-        }
-        default: return give_up(ec);
-        }
-    }
-
-    bool on_key_part(boost::json::string_view s, std::size_t, boost::system::error_code&) {
-        if (skip_depth_ > 0) return true;
-        if (meta_depth_ > 0) meta_st_.push_chars(s);
-        else if (shell_depth_ > 0) shell_st_.push_chars(s);
-        else key_.append(s.data(), s.size());
-        return true;
-    }
-
-    bool on_key(boost::json::string_view s, std::size_t, boost::system::error_code& ec) {
-        if (skip_depth_ > 0) return true;
-        if (meta_depth_ > 0) {
-            meta_st_.push_key(s);
-            return true;
-        }
-        if (shell_depth_ > 0) {
-            shell_st_.push_key(s);
-            return true;
-        }
-        std::string_view k(s.data(), s.size());
-        if (!key_.empty()) {
-            key_.append(s.data(), s.size());
-            k = key_;
-        }
-        const bool ok = select_field(k);
-        key_.clear();
-        return ok || give_up(ec);
-    }
-
-    bool on_string_part(boost::json::string_view s, std::size_t, boost::system::error_code&) {
-        if (skip_depth_ > 0) return true;
-        if (meta_depth_ > 0) meta_st_.push_chars(s);
-        else if (shell_depth_ > 0) shell_st_.push_chars(s);
-        else str_.append(s.data(), s.size());
-        return true;
-    }
-
-    bool on_string(boost::json::string_view s, std::size_t, boost::system::error_code& ec) {
-        if (skip_depth_ > 0) return true;
-        if (meta_depth_ > 0) {
-            meta_st_.push_string(s);
-            return true;
-        }
-        if (shell_depth_ > 0) {
-            shell_st_.push_string(s);
-            return true;
-        }
-        std::string_view v(s.data(), s.size());
-        if (!str_.empty()) {
-            str_.append(s.data(), s.size());
-            v = str_;
-        }
-        const bool ok = take_string(v);
-        str_.clear();
-        return ok || give_up(ec);
-    }
-
-    bool on_number_part(boost::json::string_view, boost::system::error_code&) { return true; }
-
-    bool on_int64(std::int64_t i, boost::json::string_view, boost::system::error_code& ec) {
-        return scalar(ec, [&](boost::json::value_stack& st) { st.push_int64(i); });
-    }
-    bool on_uint64(std::uint64_t u, boost::json::string_view, boost::system::error_code& ec) {
-        return scalar(ec, [&](boost::json::value_stack& st) { st.push_uint64(u); });
-    }
-    bool on_double(double d, boost::json::string_view, boost::system::error_code& ec) {
-        return scalar(ec, [&](boost::json::value_stack& st) { st.push_double(d); });
-    }
-
-    bool on_bool(bool b, boost::system::error_code& ec) {
-        if (nested_scalar([&](boost::json::value_stack& st) { st.push_bool(b); })) return true;
-        switch (target()) {
-        case Target::success:
-            if (!b) return give_up(ec);  // success: false is the DOM path's (api error)
-            success_ = true;
-            return true;
-        case Target::require_signed_urls: cur_->require_signed_urls = b; return true;
-        case Target::draft: cur_->draft = b; return true;
-        case Target::shell: shell_st_.push_bool(b); ++shell_count_; return true;
-        case Target::skip: return true;
-        default: return give_up(ec);
-        }
-    }
-
-    bool on_null(boost::system::error_code& ec) {
-        if (nested_scalar([&](boost::json::value_stack& st) { st.push_null(); })) return true;
-        switch (target()) {
-        // Optional fields: null means the default, as the DOM readers do.
-        case Target::filename: reset(Field::filename); return true;
-        case Target::creator: reset(Field::creator); return true;
-        case Target::meta: reset(Field::meta); return true;
-        case Target::require_signed_urls: reset(Field::require_signed_urls); return true;
-        case Target::uploaded: reset(Field::uploaded); return true;
-        case Target::variants: reset(Field::variants); return true;
-        case Target::draft: reset(Field::draft); return true;
-        case Target::skip: return true;
-        case Target::images: return true;  // a null list: no images
-        case Target::shell: shell_st_.push_null(); ++shell_count_; return true;
-        default: return give_up(ec);  // null id, success or result, or a null image
-        }
-    }
-
-    bool on_comment_part(boost::json::string_view, boost::system::error_code&) { return true; }
-    bool on_comment(boost::json::string_view, boost::system::error_code&) { return true; }
-
-private:
-    // The containers this handler decodes itself; everything else is
-    // captured into a DOM (meta, the page shell) or skipped.
-    enum class Where : unsigned char { top, env, result, images, image, variants, done };
-    // What the next value is, from where we are and the last key.
-    enum class Field : unsigned char {
-        skip, success, result, images, shell,
-        id, filename, creator, meta, require_signed_urls, uploaded, variants, draft
-    };
-    enum class Target : unsigned char {
-        none, envelope, success, result, images, image, shell, skip,
-        id, filename, creator, meta, require_signed_urls, uploaded, variants, variant, draft
-    };
-
-    static constexpr unsigned bit(Field f) noexcept { return 1u << static_cast<unsigned>(f); }
-
-    // A container opening inside a skipped or captured value: one level deeper.
-    bool enter_nested() noexcept {
-        if (skip_depth_ > 0) ++skip_depth_;
-        else if (meta_depth_ > 0) ++meta_depth_;
-        else if (shell_depth_ > 0) ++shell_depth_;
-        else return false;
-        return true;
-    }
-
-    // Forwards a scalar inside meta or the shell; true when it was one.
-    template <class Push>
-    bool nested_scalar(Push&& push) {
-        if (skip_depth_ > 0) return true;
-        if (meta_depth_ > 0) {
-            push(meta_st_);
-            return true;
-        }
-        if (shell_depth_ > 0) {
-            push(shell_st_);
-            return true;
-        }
-        return false;
-    }
-
-    // A number: fine in meta, the shell or a skipped field; wrong anywhere we decode.
-    template <class Push>
-    bool scalar(boost::system::error_code& ec, Push&& push) {
-        if (nested_scalar(push)) return true;
-        switch (target()) {
-        case Target::shell: push(shell_st_); ++shell_count_; return true;
-        case Target::skip: return true;
-        default: return give_up(ec);
-        }
-    }
-
-    Target target() const noexcept {
-        switch (where_) {
-        case Where::top: return Target::envelope;
-        case Where::images: return Target::image;
-        case Where::variants: return Target::variant;
-        case Where::env:
-        case Where::result:
-        case Where::image:
-            switch (field_) {
-            case Field::skip: return Target::skip;
-            case Field::success: return Target::success;
-            case Field::result: return Target::result;
-            case Field::images: return Target::images;
-            case Field::shell: return Target::shell;
-            case Field::id: return Target::id;
-            case Field::filename: return Target::filename;
-            case Field::creator: return Target::creator;
-            case Field::meta: return Target::meta;
-            case Field::require_signed_urls: return Target::require_signed_urls;
-            case Field::uploaded: return Target::uploaded;
-            case Field::variants: return Target::variants;
-            case Field::draft: return Target::draft;
-            }
-            return Target::none;
-        case Where::done: return Target::none;
-        }
-        return Target::none;
-    }
-
-    // Sets `field_` from a key; false on a duplicate the DOM would resolve
-    // differently (last wins) than a streaming reader (first seen).
-    bool select_field(std::string_view k) {
-        Field f = Field::skip;
-        unsigned* seen = &seen_;
-        switch (where_) {
-        case Where::env:
-            seen = &env_seen_;
-            if (k == "success") f = Field::success;
-            else if (k == "result") f = Field::result;
-            break;
-        case Where::result:
-            seen = &result_seen_bits_;
-            if (k == "images") {
-                f = Field::images;
-                images_seen_ = true;
-            } else {
-                f = Field::shell;
-                shell_st_.push_key(boost::json::string_view(k.data(), k.size()));
-            }
-            break;
-        case Where::image:
-            if (k == "id") f = Field::id;
-            else if (k == "filename") f = Field::filename;
-            else if (k == "creator") f = Field::creator;
-            else if (k == "meta") f = Field::meta;
-            else if (k == "requireSignedURLs") f = Field::require_signed_urls;
-            else if (k == "uploaded") f = Field::uploaded;
-            else if (k == "variants") f = Field::variants;
-            else if (k == "draft") f = Field::draft;
-            break;
-        default: return false;
-        }
-        if (f != Field::skip && f != Field::shell) {
-            if ((*seen & bit(f)) != 0) return false;
-            *seen |= bit(f);
-        }
-        if (f == Field::result) result_seen_ = true;
-        field_ = f;
-        return true;
-    }
-
-    bool take_string(std::string_view v) {
-        switch (target()) {
-        case Target::id: cur_->id.assign(v.data(), v.size()); return true;
-        case Target::filename: assign_reusing(cur_->filename, v); return true;
-        case Target::creator: assign_reusing(cur_->creator, v); return true;
-        case Target::uploaded: {
-            auto tp = parse_rfc3339(v);
-            if (!tp) return false;
-            cur_->uploaded = *tp;
-            return true;
-        }
-        case Target::variant: set_variant(cur_->variants, variant_count_++, v); return true;
-        case Target::shell:
-            shell_st_.push_string(boost::json::string_view(v.data(), v.size()));
-            ++shell_count_;
-            return true;
-        case Target::skip: return true;
-        default: return false;
-        }
-    }
-
-    void begin_image(Image& img) {
-        cur_ = &img;
-        seen_ = 0;
-    }
-
-    // Gives an optional field of the current image its default.
-    void reset(Field f) noexcept {
-        switch (f) {
-        case Field::filename: cur_->filename.reset(); break;
-        case Field::creator: cur_->creator.reset(); break;
-        case Field::meta: replace_meta(cur_->meta, boost::json::object()); break;
-        case Field::require_signed_urls: cur_->require_signed_urls = false; break;
-        case Field::uploaded: cur_->uploaded = {}; break;
-        case Field::variants: cur_->variants.clear(); break;
-        case Field::draft: cur_->draft = false; break;
-        default: break;
-        }
-    }
-
-    bool give_up(boost::system::error_code& ec) {
-        bail_ = true;
-        ec = boost::json::error::extra_data;  // any failure code: the DOM path reports the real one
-        return false;
-    }
-
-    bool page_;
-    bool bail_ = false;
-    bool success_ = false;
-    bool result_seen_ = false;
-    bool images_seen_ = false;
-    Where where_ = Where::top;
-    Field field_ = Field::skip;
-    unsigned seen_ = 0, env_seen_ = 0, result_seen_bits_ = 0;
-    int skip_depth_ = 0, meta_depth_ = 0, shell_depth_ = 0;
-    std::size_t shell_count_ = 0;
-    Image image_;
-    std::vector<Image> images_;
-    std::size_t used_ = 0;           // images of this page so far (images_ may hold more, for reuse)
-    std::size_t variant_count_ = 0;  // URLs of the current image so far
-    Image* cur_ = &image_;
-    std::string key_, str_;
-    boost::json::value_stack meta_st_;
-    boost::json::value_stack shell_st_;
-};
-
-template <class T>
-inline constexpr bool is_image_page_v =
-    std::is_same_v<T, v1::ImagePage> || std::is_same_v<T, v2::ImagePage>;
-
-/// The streaming fast path of `parse_envelope` for `Image` (decoded by
-/// `decode_image_result`) and the image pages. Returns the decoded value
-/// when the response is a 2xx envelope with `success: true` that decodes
-/// cleanly; nullopt in every other case, for the DOM path to judge.
-/// `reuse` (pages only) lends the images of an earlier page: they are
-/// overwritten in place and become the new page's, so a steady walk over
-/// pages allocates little beyond what the first page did. Whatever the
-/// outcome, `*reuse` is left empty.
-template <class T, class Decode>
-std::optional<Result<T>> stream_parse_envelope(const HttpResponse& r, Decode& decode,
-                                               std::vector<Image>* reuse = nullptr) {
-    constexpr bool image = std::is_same_v<T, Image>;
-    if constexpr (!image && !is_image_page_v<T>) {
-        (void)r;
-        (void)decode;
-        (void)reuse;
-        return std::nullopt;
-    } else {
-        if constexpr (image) {
-            // Only the stock image decoder is known to mean "result is an image".
-            using Fn = Result<Image> (*)(const boost::json::value&, const Path&);
-            if constexpr (std::is_convertible_v<Decode&, Fn>) {
-                if (static_cast<Fn>(decode) != &decode_image_result) return std::nullopt;
-            } else {
-                return std::nullopt;
-            }
-        }
-        std::vector<Image> lent;
-        if (reuse != nullptr) lent.swap(*reuse);
-        if (r.status < 200 || r.status >= 300 || r.body.empty()) return std::nullopt;
-        boost::json::parse_options opt;
-        opt.max_depth = 64;  // as the DOM path
-        boost::json::basic_parser<ImageStreamHandler> p(opt, !image);
-        if constexpr (!image) {
-            // One allocation for the page instead of ~14 doublings that move
-            // every Image: an image's JSON takes at least ~256 bytes (ID,
-            // filename, upload time, variant URLs), so this rarely grows,
-            // and slots never used are never touched.
-            lent.reserve(r.body.size() / 256);
-            // The strict reader first (fast_page.hpp); it declines anything unusual.
-            FastPageReader fast(r.body, lent);
-            if (fast.read()) {
-                boost::json::object shell;
-                shell.emplace("images", nullptr);
-                if (auto& token = fast.continuation_token()) shell.emplace("continuation_token", *token);
-                const Path root{};
-                Result<T> page = decode(boost::json::value(std::move(shell)), root.child("result"));
-                if (page) {
-                    page->images = std::move(lent);
-                    return page;
-                }
-            }
-            p.handler().images().swap(lent);
-        }
-        boost::system::error_code ec;
-        const std::size_t n = p.write_some(false, r.body.data(), r.body.size(), ec);
-        ImageStreamHandler& h = p.handler();
-        if (ec || n != r.body.size() || !h.usable()) return std::nullopt;
-        if constexpr (image) {
-            return Result<T>(std::move(h.image()));
-        } else {
-            // The caller's decoder reads everything but the images.
-            const boost::json::value shell = h.take_shell();
-            const Path root{};
-            Result<T> page = decode(shell, root.child("result"));
-            if (!page) return std::nullopt;
-            h.trim_images();
-            page->images = std::move(h.images());
-            return page;
-        }
-    }
-}
-
-} // namespace detail
-} // namespace cfimages
-
-#endif // CFIMAGES_DETAIL_STREAM_DECODE_HPP
-// ---- end <cfimages/detail/stream_decode.hpp> ----
 // ---- begin <cfimages/retry.hpp> ----
 #ifndef CFIMAGES_RETRY_HPP
 #define CFIMAGES_RETRY_HPP
@@ -4049,14 +3108,10 @@ Result<T> parse_envelope_body(const HttpResponse& r, Decode&& decode, bool null_
 /// `(const boost::json::value& result, const Path& where) -> Result<T>`.
 /// `null_result_ok` is for calls whose result carries nothing (delete).
 /// Every error, `decode` ones included, carries the response's status:
-/// `http_status` is 0 only when there was no response. `reuse`: see
-/// `stream_parse_envelope` (image pages).
+/// `http_status` is 0 only when there was no response. (Answers carrying
+/// images try the one-pass reader first: image_parse.hpp.)
 template <class T, class Decode>
-Result<T> parse_envelope(const HttpResponse& r, Decode&& decode, bool null_result_ok = false,
-                         std::vector<Image>* reuse = nullptr) {
-    // Images and image pages stream straight into structs when the answer
-    // is a clean success (stream_decode.hpp); anything else is judged here.
-    if (auto fast = stream_parse_envelope<T>(r, decode, reuse)) return std::move(*fast);
+Result<T> parse_envelope(const HttpResponse& r, Decode&& decode, bool null_result_ok = false) {
     Result<T> res = parse_envelope_body<T>(r, std::forward<Decode>(decode), null_result_ok);
     if (!res.has_value()) res.error().http_status = r.status;
     return res;
@@ -4074,6 +3129,777 @@ inline Result<Deleted> parse_deleted(const HttpResponse& r, const ParseContext&)
 
 #endif // CFIMAGES_DETAIL_ENVELOPE_HPP
 // ---- end <cfimages/detail/envelope.hpp> ----
+// ---- begin <cfimages/detail/image_parse.hpp> ----
+#ifndef CFIMAGES_DETAIL_IMAGE_PARSE_HPP
+#define CFIMAGES_DETAIL_IMAGE_PARSE_HPP
+
+// The parsers of the answers that carry images: one reader, one fallback.
+// A 2xx answer goes to the one-pass reader (fast_page.hpp); whatever it
+// declines goes to the DOM path (envelope.hpp, decode.hpp), which decodes
+// what is valid and words every error. The page type picks the page's own
+// fields by `if constexpr`: the v1 page echoes its request context, the v2
+// page carries a continuation token.
+
+
+
+// ---- begin <cfimages/detail/fast_page.hpp> ----
+#ifndef CFIMAGES_DETAIL_FAST_PAGE_HPP
+#define CFIMAGES_DETAIL_FAST_PAGE_HPP
+
+// How this works
+// --------------
+// The one reader that writes `Image` fields, for every answer that
+// carries images (get, upload, edit, both list pages). It reads the shape
+// a successful answer has in practice (plain ASCII or valid UTF-8 strings
+// without escapes, integers, no duplicate fields): it scans the body once
+// and writes each field straight into its `Image`, with no DOM and no
+// callback per token. The field map is image_fields.hpp, shared with the
+// fallback.
+//
+// It never decides anything on its own: on the first byte it is not sure
+// about (an escape, a fraction or exponent, a duplicate key, deep
+// nesting, a date it cannot parse, `success` not `true`, malformed JSON)
+// it returns false, and the DOM path (envelope.hpp, decode.hpp) starts
+// over and judges: it decodes what is valid and names the field of what
+// is not. So whatever this reader accepts is valid JSON that the DOM path
+// would decode to the same value; fuzz/fuzz_page_decode.cpp checks exactly
+// that. Declining costs one extra parse, almost only on answers that are
+// errors anyway.
+//
+// `meta` is built by Boost.JSON's own `value_stack`, as the DOM parser
+// builds it, so duplicate keys inside it resolve the same way; on a page,
+// its memory comes from one arena per page (page_arena.hpp).
+
+#include <cstring>
+
+#if defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2)
+#include <emmintrin.h>
+#define CFIMAGES_FAST_PAGE_SSE2 1
+#endif
+
+#include <boost/json/value_stack.hpp>
+
+
+// ---- begin <cfimages/detail/page_arena.hpp> ----
+#ifndef CFIMAGES_DETAIL_PAGE_ARENA_HPP
+#define CFIMAGES_DETAIL_PAGE_ARENA_HPP
+
+// Why an arena for `meta`
+// -----------------------
+// `Image::meta` is a `boost::json::object`, and Boost.JSON allocates every
+// key of every object on its own: a 10,000-image page was ~40,000 mallocs
+// and as many frees for metadata alone, nearly half the time it took to
+// decode the page. The strict page reader (fast_page.hpp) builds every
+// `meta` of a page in one `PageArena` instead: a Boost.JSON memory
+// resource, shared by reference count (`make_shared_resource`), so it
+// lives exactly as long as the last object that uses it, wherever that
+// object was moved or copied to.
+//
+// Unlike `boost::json::monotonic_resource` it is safe to use from several
+// threads at once: metas of images of one page may be changed
+// concurrently on different threads, as if each had its own allocator.
+// Allocation is a lock-free bump; only starting a new block takes a lock.
+// Freeing is a no-op until the arena goes, as with any monotonic
+// resource: memory a long-lived meta keeps rewriting is not reused.
+
+#include <atomic>
+#include <mutex>
+
+#include <boost/json/memory_resource.hpp>
+
+
+namespace cfimages {
+namespace detail {
+
+class PageArena final : public boost::json::memory_resource {
+public:
+    /// `first_block`: bytes of the first block (later ones double, to 1 MiB).
+    explicit PageArena(std::size_t first_block = 16 * 1024) : next_size_(round_up(first_block)) {
+        std::lock_guard<std::mutex> lock(grow_);
+        add_block(next_size_);
+    }
+    PageArena(const PageArena&) = delete;
+    PageArena& operator=(const PageArena&) = delete;
+
+    ~PageArena() override {
+        Block* b = last_;
+        while (b != nullptr) {
+            Block* prev = b->prev;
+            ::operator delete(static_cast<void*>(b));
+            b = prev;
+        }
+    }
+
+private:
+    // Every block and every allocation is a multiple of `grain`, so any
+    // alignment up to it holds without padding.
+    static constexpr std::size_t grain = alignof(std::max_align_t);
+
+    struct Block {
+        Block* prev;
+        std::size_t size;                // usable bytes after the header
+        std::atomic<std::size_t> used;   // may run past size: then the block is full
+        unsigned char* data() noexcept { return reinterpret_cast<unsigned char*>(this) + header(); }
+    };
+    static constexpr std::size_t header() noexcept { return (sizeof(Block) + grain - 1) / grain * grain; }
+    static constexpr std::size_t round_up(std::size_t n) noexcept { return (n + grain - 1) / grain * grain; }
+
+    // Caller holds grow_.
+    Block* add_block(std::size_t size) {
+        void* raw = ::operator new(header() + size);
+        Block* b = ::new (raw) Block{last_, size, {0}};
+        last_ = b;
+        current_.store(b, std::memory_order_release);
+        return b;
+    }
+
+    void* do_allocate(std::size_t n, std::size_t align) override {
+        if (align > grain) {  // Boost.JSON never asks for more than max_align_t
+#if defined(CFIMAGES_NO_EXCEPTIONS)
+            fatal("PageArena: alignment above max_align_t requested");
+#else
+            throw std::bad_alloc();
+#endif
+        }
+        n = round_up(n == 0 ? 1 : n);
+        for (;;) {
+            Block* b = current_.load(std::memory_order_acquire);
+            const std::size_t off = b->used.fetch_add(n, std::memory_order_relaxed);
+            if (off <= b->size && n <= b->size - off) return b->data() + off;
+            std::lock_guard<std::mutex> lock(grow_);
+            if (current_.load(std::memory_order_acquire) != b) continue;  // another thread grew it
+            if (next_size_ < max_block) next_size_ *= 2;
+            add_block(n > next_size_ ? n : next_size_);
+        }
+    }
+
+    void do_deallocate(void*, std::size_t, std::size_t) override {}
+
+    bool do_is_equal(const memory_resource& other) const noexcept override { return this == &other; }
+
+    static constexpr std::size_t max_block = 1024 * 1024;
+
+    std::atomic<Block*> current_{nullptr};
+    std::mutex grow_;
+    Block* last_ = nullptr;  // newest block; guarded by grow_
+    std::size_t next_size_;  // guarded by grow_
+};
+
+} // namespace detail
+} // namespace cfimages
+
+#endif // CFIMAGES_DETAIL_PAGE_ARENA_HPP
+// ---- end <cfimages/detail/page_arena.hpp> ----
+
+namespace cfimages {
+namespace detail {
+
+// Field writers: they overwrite a reused Image in place, keeping the
+// capacity of the strings it already holds.
+inline void assign_reusing(std::optional<std::string>& field, std::string_view v) {
+    if (field) field->assign(v.data(), v.size());
+    else field.emplace(v);
+}
+
+// Replaces `meta` with `with`, memory resource included: assignment
+// would keep `meta`'s own resource and copy into it (an earlier page's
+// arena, which would then grow with every reuse).
+inline void replace_meta(boost::json::object& meta, boost::json::object&& with) noexcept {
+    meta.~object();
+    ::new (static_cast<void*>(&meta)) boost::json::object(std::move(with));
+}
+
+// Sets URL `n` of `vs` (the first `n` are this page's already).
+inline void set_variant(std::vector<std::string>& vs, std::size_t n, std::string_view v) {
+    if (n < vs.size()) {
+        vs[n].assign(v.data(), v.size());
+    } else {
+        if (vs.capacity() == 0) vs.reserve(4);  // one allocation for the usual 1-4 URLs
+        vs.emplace_back(v);
+    }
+}
+
+class FastPageReader {
+public:
+    /// A list page: `images` is decoded into, reusing the elements it
+    /// holds (trimmed to the page on success; unspecified contents on
+    /// failure).
+    FastPageReader(std::string_view body, std::vector<Image>& images) noexcept
+        : begin_(body.data()), p_(body.data()), end_(body.data() + body.size()), images_(&images) {}
+
+    /// One image (`result` is the image itself).
+    explicit FastPageReader(std::string_view body) noexcept
+        : begin_(body.data()), p_(body.data()), end_(body.data() + body.size()) {}
+
+    /// Reads the whole body as a page envelope; false when the fallback
+    /// must decide.
+    bool read() { return images_ != nullptr && read_envelope(nullptr); }
+
+    /// Reads the whole body as an envelope whose result is one image,
+    /// into `img` (default-constructed); false when the fallback must decide.
+    bool read_one(Image& img) { return images_ == nullptr && read_envelope(&img); }
+
+    /// The page's `continuation_token` (nullopt: absent or null).
+    std::optional<std::string>& continuation_token() noexcept { return token_; }
+
+private:
+    static constexpr int max_depth = 32;  // deeper: the fallback
+
+    // `{"success": true, "result": ..., ...}`; other members are skipped.
+    bool read_envelope(Image* one) {
+        bool success = false, result = false;
+        if (!open('{')) return false;
+        if (peek_is('}')) return false;  // no success, no result
+        for (;;) {
+            std::string_view key;
+            if (!read_key(key)) return false;
+            if (is(key, "success")) {
+                if (success || !literal("true")) return false;  // false: an error, for the DOM path
+                success = true;
+            } else if (is(key, "result")) {
+                if (result || !(one != nullptr ? read_image(*one) : read_result())) return false;
+                result = true;
+            } else if (!skip_value(0)) {
+                return false;
+            }
+            if (!next_member('}')) return false;
+            if (closed_) break;
+        }
+        skip_ws();
+        return success && result && p_ == end_;
+    }
+
+    // ------------------------------------------------------------ tokens
+    // A key equal to a literal: a fixed-size compare the compiler inlines
+    // (string_view's == called memcmp for every key of every image).
+    template <std::size_t N>
+    static bool is(std::string_view key, const char (&lit)[N]) noexcept {
+        return key.size() == N - 1 && std::memcmp(key.data(), lit, N - 1) == 0;
+    }
+    static bool is_ws(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+    void skip_ws() noexcept {
+        while (p_ != end_ && is_ws(*p_)) ++p_;
+    }
+    bool peek_is(char c) noexcept {
+        skip_ws();
+        return p_ != end_ && *p_ == c;
+    }
+    bool open(char c) noexcept {
+        if (!peek_is(c)) return false;
+        ++p_;
+        return true;
+    }
+    // After a member or element: ',' (more follow) or `close` (sets closed_).
+    bool next_member(char close) noexcept {
+        skip_ws();
+        if (p_ == end_) return false;
+        if (*p_ == ',') {
+            ++p_;
+            closed_ = false;
+            return true;
+        }
+        if (*p_ == close) {
+            ++p_;
+            closed_ = true;
+            return true;
+        }
+        return false;
+    }
+    bool literal(std::string_view word) noexcept {
+        skip_ws();
+        if (static_cast<std::size_t>(end_ - p_) < word.size() || std::memcmp(p_, word.data(), word.size()) != 0)
+            return false;
+        p_ += word.size();
+        return true;
+    }
+    // A string without escapes, as a view into the body. Non-ASCII bytes
+    // must form valid UTF-8, as Boost.JSON requires.
+    bool read_string(std::string_view& out) noexcept {
+        if (!open('"')) return false;
+        const char* start = p_;
+        for (;;) {
+            p_ = scan_plain(p_, end_);
+            if (p_ == end_) return false;
+            const auto c = static_cast<unsigned char>(*p_);
+            if (c == '"') break;
+            if (c < 0x80) return false;  // an escape or a control character
+            const char* next = utf8_sequence(p_, end_);
+            if (next == nullptr) return false;
+            p_ = next;
+        }
+        out = std::string_view(start, static_cast<std::size_t>(p_ - start));
+        ++p_;
+        return true;
+    }
+    bool read_key(std::string_view& key) noexcept {
+        if (!read_string(key)) return false;
+        return open(':');
+    }
+    // True when the next value is `null` (consumed).
+    bool take_null() noexcept {
+        skip_ws();
+        if (static_cast<std::size_t>(end_ - p_) >= 4 && std::memcmp(p_, "null", 4) == 0) {
+            p_ += 4;
+            return true;
+        }
+        return false;
+    }
+    bool read_bool(bool& out) noexcept {
+        skip_ws();
+        if (literal("true")) out = true;
+        else if (literal("false")) out = false;
+        else return false;
+        return true;
+    }
+    // An integer of at most 18 digits (so it fits int64 exactly, as
+    // Boost.JSON would store it), not -0; anything else declines.
+    bool read_int(std::int64_t& out) noexcept {
+        skip_ws();
+        const bool neg = p_ != end_ && *p_ == '-';
+        const char* d = p_ + (neg ? 1 : 0);
+        const char* q = d;
+        std::int64_t v = 0;
+        while (q != end_ && *q >= '0' && *q <= '9' && q - d < 18) v = v * 10 + (*q++ - '0');
+        const auto n = q - d;
+        if (n == 0 || (n > 1 && *d == '0') || (neg && v == 0)) return false;
+        // A 19th digit, a fraction or an exponent: Boost.JSON's reader decides.
+        if (q != end_ && (*q == '.' || *q == 'e' || *q == 'E' || (*q >= '0' && *q <= '9'))) return false;
+        out = neg ? -v : v;
+        p_ = q;
+        return true;
+    }
+
+    // Skips any value this reader understands, checking it as it goes.
+    bool skip_value(int depth) noexcept {
+        skip_ws();
+        if (p_ == end_) return false;
+        std::string_view s;
+        std::int64_t i = 0;
+        bool b = false;
+        switch (*p_) {
+        case '"': return read_string(s);
+        case '{':
+            if (depth >= max_depth) return false;
+            ++p_;
+            if (open('}')) return true;
+            do {
+                if (!read_key(s) || !skip_value(depth + 1) || !next_member('}')) return false;
+            } while (!closed_);
+            return true;
+        case '[':
+            if (depth >= max_depth) return false;
+            ++p_;
+            if (open(']')) return true;
+            do {
+                if (!skip_value(depth + 1) || !next_member(']')) return false;
+            } while (!closed_);
+            return true;
+        case 't':
+        case 'f': return read_bool(b);
+        case 'n': return take_null();
+        default: return read_int(i);
+        }
+    }
+
+    // A value inside `meta`, pushed as Boost.JSON's parser would push it
+    // (building the objects in place was slower: they regrow and search
+    // for duplicates on every key).
+    bool push_value(int depth) {
+        skip_ws();
+        if (p_ == end_) return false;
+        std::string_view s;
+        switch (*p_) {
+        case '"':
+            if (!read_string(s)) return false;
+            st_.push_string(boost::json::string_view(s.data(), s.size()));
+            return true;
+        case '{': return push_object(depth + 1);
+        case '[': {
+            if (depth + 1 >= max_depth) return false;
+            ++p_;
+            std::size_t n = 0;
+            if (!open(']')) {
+                do {
+                    if (!push_value(depth + 1) || !next_member(']')) return false;
+                    ++n;
+                } while (!closed_);
+            }
+            st_.push_array(n);
+            return true;
+        }
+        case 't':
+        case 'f': {
+            bool b = false;
+            if (!read_bool(b)) return false;
+            st_.push_bool(b);
+            return true;
+        }
+        case 'n':
+            if (!take_null()) return false;
+            st_.push_null();
+            return true;
+        default: {
+            std::int64_t i = 0;
+            if (!read_int(i)) return false;
+            st_.push_int64(i);
+            return true;
+        }
+        }
+    }
+    bool push_object(int depth) {
+        if (depth >= max_depth || !open('{')) return false;
+        std::size_t n = 0;
+        if (!open('}')) {
+            do {
+                std::string_view k;
+                if (!read_key(k)) return false;
+                st_.push_key(boost::json::string_view(k.data(), k.size()));
+                if (!push_value(depth) || !next_member('}')) return false;
+                ++n;
+            } while (!closed_);
+        }
+        st_.push_object(n);
+        return true;
+    }
+
+    // ------------------------------------------------------------ page
+    bool read_result() {
+        if (!open('{')) return false;
+        bool images = false, token = false;
+        if (open('}')) return false;  // no images
+        do {
+            std::string_view key;
+            if (!read_key(key)) return false;
+            if (is(key, "images")) {
+                if (images || !read_images()) return false;
+                images = true;
+            } else if (is(key, "continuation_token")) {
+                if (token) return false;
+                token = true;
+                std::string_view s;
+                if (!take_null()) {
+                    if (!read_string(s)) return false;
+                    token_.emplace(s);
+                }
+            } else if (!skip_value(1)) {  // fields the page types do not hold
+                return false;
+            }
+            if (!next_member('}')) return false;
+        } while (!closed_);
+        return images;
+    }
+
+    bool read_images() {
+        std::vector<Image>& images = *images_;
+        std::size_t used = 0;
+        if (take_null()) {
+            images.clear();
+            return true;
+        }
+        if (!open('[')) return false;
+        if (!open(']')) {
+            do {
+                if (used == images.size()) images.emplace_back();
+                if (!read_image(images[used++]) || !next_member(']')) return false;
+            } while (!closed_);
+        }
+        images.erase(images.begin() + static_cast<std::ptrdiff_t>(used), images.end());
+        return true;
+    }
+
+    // An image object, over whatever `img` held (a reused image).
+    bool read_image(Image& img) {
+        if (!open('{')) return false;
+        unsigned seen = 0;
+        if (open('}')) return false;  // no id
+        do {
+            std::string_view key;
+            if (!read_key(key)) return false;
+            bool known = false, ok = true;
+            unsigned bit = 1;
+            visit_image_fields(img, [&](const auto& name, auto& field) {
+                if (!is(key, name)) {
+                    bit <<= 1;
+                    return true;
+                }
+                known = true;
+                // A duplicate: the DOM's "last wins" decides.
+                ok = (seen & bit) == 0 && read_field(field);
+                seen |= bit;
+                return false;
+            });
+            if (!ok || (!known && !skip_value(1)) || !next_member('}')) return false;
+        } while (!closed_);
+        // Absent fields take their defaults; an absent required one declines.
+        unsigned bit = 1;
+        return visit_image_fields(img, [&](const auto&, auto& field) {
+            const bool present = (seen & bit) != 0;
+            bit <<= 1;
+            return present || reset_field(field);
+        });
+    }
+
+    // One reader per member type of image_fields.hpp. Null gives the
+    // default, except for a required (plain string) field.
+    bool read_field(std::string& out) {
+        std::string_view s;
+        if (!read_string(s)) return false;
+        out.assign(s.data(), s.size());
+        return true;
+    }
+    bool read_field(std::optional<std::string>& out) {
+        std::string_view s;
+        if (take_null()) out.reset();
+        else if (read_string(s)) assign_reusing(out, s);
+        else return false;
+        return true;
+    }
+    bool read_field(bool& out) {
+        if (take_null()) out = false;
+        else if (!read_bool(out)) return false;
+        return true;
+    }
+    bool read_field(std::chrono::system_clock::time_point& out) {
+        if (take_null()) {
+            out = {};
+            return true;
+        }
+        std::string_view s;
+        if (!read_string(s)) return false;
+        auto tp = parse_rfc3339(s);
+        if (!tp) return false;
+        out = *tp;
+        return true;
+    }
+    bool read_field(std::vector<std::string>& out) {
+        if (take_null()) {
+            out.clear();
+            return true;
+        }
+        return read_variants(out);
+    }
+    bool read_field(boost::json::object& meta) {
+        if (take_null()) {
+            replace_meta(meta, boost::json::object());
+            return true;
+        }
+        if (images_ != nullptr && !arena_.is_shared()) {  // a page, still on the default resource
+            // Sized so a page's metadata rarely needs a second block.
+            const std::size_t first = static_cast<std::size_t>(end_ - begin_) / 8;
+            arena_ = boost::json::make_shared_resource<PageArena>(
+                first < 4096 ? 4096 : first > (1u << 20) ? (1u << 20) : first);
+        }
+        st_.reset(arena_);
+        if (!push_object(1)) return false;
+        boost::json::value built = st_.release();
+        // An empty meta holds no memory, and no reference to the arena.
+        replace_meta(meta, built.get_object().empty() ? boost::json::object() : std::move(built.get_object()));
+        return true;
+    }
+
+    // The default of an absent field; false for a required one.
+    static bool reset_field(std::string&) noexcept { return false; }
+    static bool reset_field(std::optional<std::string>& f) noexcept {
+        f.reset();
+        return true;
+    }
+    static bool reset_field(bool& f) noexcept {
+        f = false;
+        return true;
+    }
+    static bool reset_field(std::chrono::system_clock::time_point& f) noexcept {
+        f = {};
+        return true;
+    }
+    static bool reset_field(std::vector<std::string>& f) noexcept {
+        f.clear();
+        return true;
+    }
+    static bool reset_field(boost::json::object& f) noexcept {
+        replace_meta(f, boost::json::object());
+        return true;
+    }
+
+    bool read_variants(std::vector<std::string>& vs) {
+        if (!open('[')) return false;
+        std::size_t n = 0;
+        if (!open(']')) {
+            do {
+                std::string_view s;
+                if (!read_string(s)) return false;
+                set_variant(vs, n++, s);
+                if (!next_member(']')) return false;
+            } while (!closed_);
+        }
+        vs.erase(vs.begin() + static_cast<std::ptrdiff_t>(n), vs.end());
+        return true;
+    }
+
+    // ------------------------------------------------------------ bytes
+    // Returns the first byte at or after `p` that is not plain printable
+    // ASCII other than '"' and '\\' (or `end`).
+    static const char* scan_plain(const char* p, const char* end) noexcept {
+#if defined(CFIMAGES_FAST_PAGE_SSE2)
+        const __m128i quote = _mm_set1_epi8('"');
+        const __m128i backslash = _mm_set1_epi8('\\');
+        const __m128i space = _mm_set1_epi8(0x20);
+        while (end - p >= 16) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+            // Signed compare: bytes >= 0x80 are negative, so they count as < 0x20 too.
+            const __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                              _mm_cmplt_epi8(v, space));
+            const int mask = _mm_movemask_epi8(stop);
+            if (mask != 0) return p + ctz(static_cast<unsigned>(mask));
+            p += 16;
+        }
+#endif
+        while (p != end) {
+            const auto c = static_cast<unsigned char>(*p);
+            if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) return p;
+            ++p;
+        }
+        return p;
+    }
+
+    static int ctz(unsigned x) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+        return __builtin_ctz(x);
+#else
+        int n = 0;
+        while ((x & 1u) == 0) {
+            x >>= 1;
+            ++n;
+        }
+        return n;
+#endif
+    }
+
+    // One UTF-8 sequence starting at a byte >= 0x80: the byte after it, or
+    // nullptr when it is not well formed (RFC 3629: no overlongs, no
+    // surrogates, nothing above U+10FFFF).
+    static const char* utf8_sequence(const char* p, const char* end) noexcept {
+        const auto b0 = static_cast<unsigned char>(p[0]);
+        auto at = [&](std::ptrdiff_t i) { return static_cast<unsigned char>(p[i]); };
+        auto cont = [&](std::ptrdiff_t i) { return p + i < end && (at(i) & 0xC0) == 0x80; };
+        if (b0 >= 0xC2 && b0 <= 0xDF) return cont(1) ? p + 2 : nullptr;
+        if (b0 >= 0xE0 && b0 <= 0xEF) {
+            if (!cont(1) || !cont(2)) return nullptr;
+            if (b0 == 0xE0 && at(1) < 0xA0) return nullptr;  // overlong
+            if (b0 == 0xED && at(1) > 0x9F) return nullptr;  // surrogate
+            return p + 3;
+        }
+        if (b0 >= 0xF0 && b0 <= 0xF4) {
+            if (!cont(1) || !cont(2) || !cont(3)) return nullptr;
+            if (b0 == 0xF0 && at(1) < 0x90) return nullptr;  // overlong
+            if (b0 == 0xF4 && at(1) > 0x8F) return nullptr;  // above U+10FFFF
+            return p + 4;
+        }
+        return nullptr;
+    }
+
+    const char* begin_;
+    const char* p_;
+    const char* end_;
+    bool closed_ = false;
+    std::vector<Image>* images_ = nullptr;  // null: reading one image
+    std::optional<std::string> token_;
+    boost::json::storage_ptr arena_;  // for every meta of this page; made on the first one
+    boost::json::value_stack st_;
+};
+
+} // namespace detail
+} // namespace cfimages
+
+#endif // CFIMAGES_DETAIL_FAST_PAGE_HPP
+// ---- end <cfimages/detail/fast_page.hpp> ----
+
+namespace cfimages {
+namespace detail {
+
+inline bool worth_reading_fast(const HttpResponse& r) noexcept {
+    return r.status >= 200 && r.status < 300 && !r.body.empty();
+}
+
+/// An envelope whose result is one `Image` (get, upload, edit).
+inline Result<Image> parse_image_answer(const HttpResponse& r) {
+    if (worth_reading_fast(r)) {
+        Image img;
+        if (FastPageReader(r.body).read_one(img)) return img;
+    }
+    return parse_envelope<Image>(r, decode_image_result);
+}
+
+template <class Page>
+void set_page_context(Page& page, const typename ParseContextFor<Page>::type& ctx) noexcept {
+    if constexpr (std::is_same_v<Page, v1::ImagePage>) {
+        page.page = ctx.page > 0 ? ctx.page : 1;
+        page.per_page = ctx.per_page;
+    } else {
+        (void)page;
+        (void)ctx;
+    }
+}
+
+/// A list page (`v1::ImagePage`, `v2::ImagePage`). `ctx.reuse` lends the
+/// images of an earlier page: they are overwritten in place and become
+/// this page's, so a steady walk allocates little beyond what the first
+/// page did; whatever the outcome, `*ctx.reuse` is left empty.
+template <class Page>
+Result<Page> parse_page_answer(const HttpResponse& r, const typename ParseContextFor<Page>::type& ctx) {
+    static_assert(std::is_same_v<Page, v1::ImagePage> || std::is_same_v<Page, v2::ImagePage>, "an image page");
+    std::vector<Image> images;
+    if (ctx.reuse != nullptr) images.swap(*ctx.reuse);
+    if (worth_reading_fast(r)) {
+        // One allocation for the page instead of ~14 doublings that move
+        // every Image: an image's JSON takes at least ~256 bytes (ID,
+        // filename, upload time, variant URLs), so this rarely grows,
+        // and slots never used are never touched.
+        images.reserve(r.body.size() / 256);
+        FastPageReader fast(r.body, images);
+        if (fast.read()) {
+            Page page;
+            page.images = std::move(images);
+            if constexpr (std::is_same_v<Page, v2::ImagePage>) page.continuation_token = std::move(fast.continuation_token());
+            set_page_context(page, ctx);
+            return page;
+        }
+    }
+    return parse_envelope<Page>(r, [&](const boost::json::value& v, const Path& p) -> Result<Page> {
+        const auto* o = v.if_object();
+        if (o == nullptr) return type_error(p, "an object", v);
+        Page page;
+        if (auto e = decode_images(*o, p, page.images)) return std::move(*e);
+        if constexpr (std::is_same_v<Page, v2::ImagePage>) {
+            if (auto e = read_opt_string(*o, "continuation_token", p, page.continuation_token)) return std::move(*e);
+        }
+        set_page_context(page, ctx);
+        return page;
+    });
+}
+
+/// `parse_into` for either page type: the request's own parser, told
+/// where the images of `page` are to be reused.
+template <class Page>
+Result<std::size_t> parse_page_into(const Request<Page>& request, const HttpResponse& response, Page& page) {
+    Result<Page> parsed = [&] {
+        if (request.parser == nullptr) return request.parse(response);
+        typename Request<Page>::Context ctx = request.context;
+        ctx.reuse = &page.images;
+        return request.parser(response, ctx);
+    }();
+    if (!parsed) {
+        page = Page{};
+        return fail(std::move(parsed).error());
+    }
+    page = std::move(*parsed);
+    return page.images.size();
+}
+
+} // namespace detail
+} // namespace cfimages
+
+#endif // CFIMAGES_DETAIL_IMAGE_PARSE_HPP
+// ---- end <cfimages/detail/image_parse.hpp> ----
 // ---- begin <cfimages/detail/params.hpp> ----
 #ifndef CFIMAGES_DETAIL_PARAMS_HPP
 #define CFIMAGES_DETAIL_PARAMS_HPP
@@ -4239,83 +4065,11 @@ inline std::optional<ApiError> add_shared_upload_parts(std::vector<Part>& parts,
 // ---- end <cfimages/detail/params.hpp> ----
 
 namespace cfimages {
-namespace v1 {
-
-/// Parameters of `v1::create` (upload). Exactly one of `file` and `url`.
-struct CreateParams {
-    std::optional<File> file;                      ///< Upload these bytes...
-    std::optional<std::string> url;                ///< ...or have Cloudflare fetch this URL.
-    std::optional<std::string> id;                 ///< Custom ID (see `v1::create` for the rules).
-    std::optional<std::string> creator;            ///< Creator tag, at most 1024 characters.
-    /// A JSON object, at most 1024 bytes serialized; finite numbers and
-    /// UTF-8 text only (anything else would not be JSON on the wire).
-    std::optional<boost::json::value> metadata;
-    std::optional<bool> require_signed_urls;       ///< `requireSignedURLs`.
-};
-
-/// Parameters of `v1::list` (deprecated by Cloudflare in favour of `v2::list`).
-struct ListParams {
-    std::optional<std::int64_t> page;      ///< 1-based page number.
-    std::optional<std::int64_t> per_page;  ///< 10 to 10000 (server default 1000).
-    std::optional<std::string> creator;    ///< Only images with this creator.
-};
-
-/// Parameters of `v1::edit`; fields left empty are not changed.
-struct EditParams {
-    /// Replaces `meta`: a JSON object, at most 1024 bytes serialized;
-    /// finite numbers and UTF-8 text only.
-    std::optional<boost::json::value> metadata;
-    std::optional<bool> require_signed_urls;     ///< Changing it gives the image a new ID server-side.
-    std::optional<std::string> creator;          ///< New creator tag.
-};
-
-/// A batch token and when it stops working (`v1::batch_token`).
-struct BatchTokenGrant {
-    std::string token;  ///< Send as `BatchToken` credentials to `batch_base_url`.
-    std::chrono::system_clock::time_point expires_at{};  ///< `expiresAt`, to the microsecond.
-};
-
-} // namespace v1
-
-#if !CFIMAGES_DEFINE_BODIES
-// Separate compilation (cfimages/detail/link.hpp): declarations only;
-// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
-namespace v1 {
-CFIMAGES_DECL Result<Request<Image>> create(const Config& cfg, const CreateParams& p);
-CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {});
-CFIMAGES_DECL Result<Request<Image>> get(const Config& cfg, std::string_view image_id);
-CFIMAGES_DECL Result<Request<Image>> edit(const Config& cfg, std::string_view image_id, const EditParams& p);
-CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_view image_id);
-CFIMAGES_DECL Result<Request<BatchTokenGrant>> batch_token(const Config& cfg);
-namespace blobs {
-CFIMAGES_DECL Result<Request<Blob>> get(const Config& cfg, std::string_view image_id);
-} // namespace blobs
-} // namespace v1
-CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v1::ImagePage>& request, const HttpResponse& response,
-                                             v1::ImagePage& page);
-#else
 namespace detail {
+inline Result<Image> parse_image(const HttpResponse& r, const ParseContext&) { return parse_image_answer(r); }
 
-inline Result<Image> parse_image(const HttpResponse& r, const ParseContext&) {
-    return parse_envelope<Image>(r, decode_image_result);
-}
-
-// `reuse`: the images of an earlier page to overwrite (parse_into), or null.
-inline Result<v1::ImagePage> parse_v1_page_reusing(const HttpResponse& r, const ParseContext& ctx,
-                                                   std::vector<Image>* reuse) {
-    return parse_envelope<v1::ImagePage>(r, [&](const boost::json::value& v, const Path& p) -> Result<v1::ImagePage> {
-        const auto* o = v.if_object();
-        if (o == nullptr) return type_error(p, "an object", v);
-        v1::ImagePage page;
-        page.page = ctx.page > 0 ? ctx.page : 1;
-        page.per_page = ctx.per_page;
-        if (auto e = decode_images(*o, p, page.images)) return std::move(*e);
-        return page;
-    }, false, reuse);
-}
-
-inline Result<v1::ImagePage> parse_v1_page(const HttpResponse& r, const ParseContext& ctx) {
-    return parse_v1_page_reusing(r, ctx, nullptr);
+inline Result<v1::ImagePage> parse_v1_page(const HttpResponse& r, const v1::ListContext& ctx) {
+    return parse_page_answer<v1::ImagePage>(r, ctx);
 }
 
 inline Result<Blob> parse_blob(const HttpResponse& r, const ParseContext&) {
@@ -4362,22 +4116,6 @@ inline Result<v1::BatchTokenGrant> parse_batch_token(const HttpResponse& r, cons
 
 namespace v1 {
 
-/// Builds an upload: `POST /accounts/{account_id}/images/v1`, multipart.
-///
-/// Parts, in order: `file` (with filename and sniffed image type) or `url`,
-/// then `id`, `creator`, `metadata` (compact JSON text), `requireSignedURLs`.
-/// Not idempotent: the retry policy leaves it alone unless told otherwise.
-/// @return the request, or `invalid_argument` when: both or neither of
-///   file and url; the file is empty or over `Config::max_upload_bytes`;
-///   its type is unknown and not given; the custom ID breaks a rule (not
-///   UTF-8, over 1024 characters (code points, not bytes), leading or
-///   trailing `/`, a UUID, dot segments, or with
-///   `require_signed_urls = true`); metadata is not an object, is over
-///   1024 bytes, or holds a number that is not finite (inf, NaN) or a
-///   string or key that is not UTF-8 (the message names the field inside
-///   it, `metadata.a.b[2]: ...`); creator over 1024 characters; the Config
-///   is incomplete.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/create/
 CFIMAGES_DECL Result<Request<Image>> create(const Config& cfg, const CreateParams& p) {
     if (p.file.has_value() == p.url.has_value())
         return ApiError::invalid("file/url", "exactly one of file and url is required");
@@ -4406,17 +4144,7 @@ CFIMAGES_DECL Result<Request<Image>> create(const Config& cfg, const CreateParam
     return detail::finish<Image>(std::move(*http), detail::parse_image, false);
 }
 
-/// Builds `GET /accounts/{account_id}/images/v1?page&per_page&creator`.
-///
-/// The v1 list has no cursor, and the server may put fewer images on a
-/// page than `per_page` asks; `ImagePage::has_more()` says whether another
-/// page may follow, and `next_page` (paging.hpp) builds the following
-/// request.
-/// @return the request, or `invalid_argument` when page < 1, per_page is
-///   outside 10..10000, creator is over 1024 characters, or the Config is
-///   incomplete.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/list/
-CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {}) {
+CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p) {
     if (p.page && *p.page < 1) return ApiError::invalid("page", "must be at least 1");
     if (p.per_page && (*p.per_page < 10 || *p.per_page > 10000))
         return ApiError::invalid("per_page", "must be between 10 and 10000");
@@ -4428,30 +4156,18 @@ CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParam
     if (p.page) detail::add_query(http->url, first, "page", detail::int_to_string(*p.page));
     if (p.per_page) detail::add_query(http->url, first, "per_page", detail::int_to_string(*p.per_page));
     if (p.creator) detail::add_query(http->url, first, "creator", *p.creator);
-    return detail::finish<ImagePage>(std::move(*http), detail::parse_v1_page, true,
-                                     ParseContext{p.page.value_or(1), p.per_page.value_or(0)});
+    ListContext ctx;
+    ctx.page = p.page.value_or(1);
+    ctx.per_page = p.per_page.value_or(0);
+    return detail::finish<ImagePage>(std::move(*http), detail::parse_v1_page, true, ctx);
 }
 
-/// Builds `GET /accounts/{account_id}/images/v1/{image_id}`.
-/// @return the request, or `invalid_argument` for an empty, dot or
-///   control-character ID, one that is not UTF-8 or is over 1024
-///   characters, or an incomplete Config.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/get/
 CFIMAGES_DECL Result<Request<Image>> get(const Config& cfg, std::string_view image_id) {
     auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1"), detail::param("image_id", image_id)});
     if (!http) return std::move(http).error();
     return detail::finish<Image>(std::move(*http), detail::parse_image);
 }
 
-/// Builds `PATCH /accounts/{account_id}/images/v1/{image_id}` with a JSON
-/// body holding only the fields to change (`metadata`,
-/// `requireSignedURLs`, `creator`, in that order).
-/// @return the request, or `invalid_argument` when nothing would change,
-///   metadata is not an object, is over 1024 bytes or would not be valid
-///   JSON (a number that is not finite, text that is not UTF-8: the
-///   message names the field inside it), creator is too long, or the ID or
-///   Config is bad.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/edit/
 CFIMAGES_DECL Result<Request<Image>> edit(const Config& cfg, std::string_view image_id, const EditParams& p) {
     if (!p.metadata && !p.require_signed_urls && !p.creator)
         return ApiError::invalid("params", "nothing to change: set metadata, require_signed_urls or creator");
@@ -4477,10 +4193,6 @@ CFIMAGES_DECL Result<Request<Image>> edit(const Config& cfg, std::string_view im
     return detail::finish<Image>(std::move(*http), detail::parse_image);
 }
 
-/// Builds `DELETE /accounts/{account_id}/images/v1/{image_id}`, with the
-/// `{}` JSON body the published schema requires.
-/// @return the request, or `invalid_argument` for a bad ID or Config.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/delete/
 CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_view image_id) {
     auto http = detail::start(cfg, Method::delete_, {detail::lit("/images/v1"), detail::param("image_id", image_id)});
     if (!http) return std::move(http).error();
@@ -4488,23 +4200,13 @@ CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_vie
     return detail::finish<Deleted>(std::move(*http), detail::parse_deleted);
 }
 
-/// Builds `GET /accounts/{account_id}/images/v1/batch_token`: a short-lived
-/// token for `https://batch.imagedelivery.net` (put it in `Config` as a
-/// `BatchToken` to send Images calls there).
-/// @return the request, or `invalid_argument` for a bad Config.
-/// https://developers.cloudflare.com/images/upload-images/images-batch/
 CFIMAGES_DECL Result<Request<BatchTokenGrant>> batch_token(const Config& cfg) {
     auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/batch_token")});
     if (!http) return std::move(http).error();
     return detail::finish<BatchTokenGrant>(std::move(*http), detail::parse_batch_token);
 }
-
 namespace blobs {
 
-/// Builds `GET /accounts/{account_id}/images/v1/{image_id}/blob`, asking
-/// for `image/*`; the parser returns the bytes and their content type.
-/// @return the request, or `invalid_argument` for a bad ID or Config.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v1/subresources/blobs/methods/get/
 CFIMAGES_DECL Result<Request<Blob>> get(const Config& cfg, std::string_view image_id) {
     auto http = detail::start(cfg, Method::get,
                               {detail::lit("/images/v1"), detail::param("image_id", image_id), detail::lit("/blob")},
@@ -4516,27 +4218,15 @@ CFIMAGES_DECL Result<Request<Blob>> get(const Config& cfg, std::string_view imag
 } // namespace blobs
 } // namespace v1
 
-/// Parses the answer to a `v1::list` request into `page`, overwriting the
-/// images `page` already holds in place, so a walk over pages reuses their
-/// memory (see the v2 overload). Same result and errors as
-/// `request.parse(response)`; a request with a parser of its own is
-/// parsed by that parser.
-/// @return the number of images on the page; on error `page` is left
-///   empty.
 CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v1::ImagePage>& request, const HttpResponse& response,
                                              v1::ImagePage& page) {
-    Result<v1::ImagePage> parsed = request.parser == &detail::parse_v1_page
-                                       ? detail::parse_v1_page_reusing(response, request.context, &page.images)
-                                       : request.parse(response);
-    if (!parsed) {
-        page = v1::ImagePage{};
-        return fail(std::move(parsed).error());
-    }
-    page = std::move(*parsed);
-    return page.images.size();
+    return detail::parse_page_into(request, response, page);
 }
-#endif // CFIMAGES_DEFINE_BODIES
+
 } // namespace cfimages
+
+#endif // CFIMAGES_IMPL_IMAGES_IPP
+// ---- end <cfimages/impl/images.ipp> ----
 
 #endif // CFIMAGES_IMAGES_HPP
 // ---- end <cfimages/images.hpp> ----
@@ -5240,36 +4930,64 @@ struct DirectUploadParams {
     std::optional<bool> require_signed_urls;     ///< `requireSignedURLs`.
 };
 
-} // namespace v2
-
-#if !CFIMAGES_DEFINE_BODIES
-// Separate compilation (cfimages/detail/link.hpp): declarations only;
-// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
-namespace v2 {
+/// Builds `GET /accounts/{account_id}/images/v2?continuation_token&per_page&sort_order&creator`.
+///
+/// Pages follow `ImagePage::continuation_token`; `next_page` (paging.hpp)
+/// builds the following request.
+/// @return the request, or `invalid_argument` when per_page is outside
+///   10..10000, sort_order is not asc/desc, a metadata filter breaks the
+///   API's limits (meta_filter.hpp), a string is too long or holds
+///   control characters, or the Config is incomplete.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v2/methods/list/
 CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {});
+
 namespace direct_uploads {
+
+/// Builds `POST /accounts/{account_id}/images/v2/direct_upload`, multipart.
+///
+/// Parts, in order: `expiry` (RFC 3339, UTC), `id`, `creator`, `metadata`,
+/// `requireSignedURLs` (always sent, so the body is never empty). The
+/// answer's `upload_url` takes one unauthenticated POST (see upload_to.hpp).
+/// Not idempotent: each call reserves a new image ID.
+/// @return the request, or `invalid_argument` when expiry is set without
+///   `now` or is not 2 minutes to 6 hours after it, the custom ID breaks a
+///   rule, metadata is not an object, is over 1024 bytes or would not be
+///   valid JSON (a number that is not finite, text that is not UTF-8), or
+///   the Config is incomplete.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v2/subresources/direct_uploads/methods/create/
 CFIMAGES_DECL Result<Request<DirectUpload>> create(const Config& cfg, const DirectUploadParams& p);
+
 } // namespace direct_uploads
 } // namespace v2
+
+/// Parses the answer to a `v2::list` request into `page`, overwriting the
+/// images `page` already holds in place: a loop over pages (or over the
+/// same listing) then reuses their strings and vectors instead of
+/// allocating and freeing some 60,000 small blocks per 10,000-image page.
+/// Same checks and errors as `request.parse(response)`, which it equals in
+/// result; a request with a parser of its own is parsed by that parser
+/// (with `context.reuse` pointing at `page.images`).
+/// @return the number of images on the page; on error (`api`, `decode`,
+///   as `parse`) `page` is left empty.
 CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v2::ImagePage>& request, const HttpResponse& response,
                                              v2::ImagePage& page);
-#else
+
+} // namespace cfimages
+
+// ---- begin <cfimages/impl/v2.ipp> ----
+#ifndef CFIMAGES_IMPL_V2_IPP
+#define CFIMAGES_IMPL_V2_IPP
+
+// Definitions of <cfimages/v2.hpp>: included at the end of that header
+// (header-only) or by <cfimages/src.hpp> (separate compilation), see
+// cfimages/detail/link.hpp.
+
+
+
+namespace cfimages {
 namespace detail {
-
-// `reuse`: the images of an earlier page to overwrite (parse_into), or null.
-inline Result<v2::ImagePage> parse_v2_page_reusing(const HttpResponse& r, std::vector<Image>* reuse) {
-    return parse_envelope<v2::ImagePage>(r, [](const boost::json::value& v, const Path& p) -> Result<v2::ImagePage> {
-        const auto* o = v.if_object();
-        if (o == nullptr) return type_error(p, "an object", v);
-        v2::ImagePage page;
-        if (auto e = decode_images(*o, p, page.images)) return std::move(*e);
-        if (auto e = read_opt_string(*o, "continuation_token", p, page.continuation_token)) return std::move(*e);
-        return page;
-    }, false, reuse);
-}
-
-inline Result<v2::ImagePage> parse_v2_page(const HttpResponse& r, const ParseContext&) {
-    return parse_v2_page_reusing(r, nullptr);
+inline Result<v2::ImagePage> parse_v2_page(const HttpResponse& r, const PageContext& ctx) {
+    return parse_page_answer<v2::ImagePage>(r, ctx);
 }
 
 inline Result<DirectUpload> parse_direct_upload(const HttpResponse& r, const ParseContext&) {
@@ -5287,16 +5005,7 @@ inline Result<DirectUpload> parse_direct_upload(const HttpResponse& r, const Par
 
 namespace v2 {
 
-/// Builds `GET /accounts/{account_id}/images/v2?continuation_token&per_page&sort_order&creator`.
-///
-/// Pages follow `ImagePage::continuation_token`; `next_page` (paging.hpp)
-/// builds the following request.
-/// @return the request, or `invalid_argument` when per_page is outside
-///   10..10000, sort_order is not asc/desc, a metadata filter breaks the
-///   API's limits (meta_filter.hpp), a string is too long or holds
-///   control characters, or the Config is incomplete.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v2/methods/list/
-CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {}) {
+CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p) {
     if (p.per_page && (*p.per_page < 10 || *p.per_page > 10000))
         return ApiError::invalid("per_page", "must be between 10 and 10000");
     if (p.sort_order && *p.sort_order != "asc" && *p.sort_order != "desc")
@@ -5317,21 +5026,8 @@ CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParam
     append_query(http->url, p.meta);
     return detail::finish<ImagePage>(std::move(*http), detail::parse_v2_page);
 }
-
 namespace direct_uploads {
 
-/// Builds `POST /accounts/{account_id}/images/v2/direct_upload`, multipart.
-///
-/// Parts, in order: `expiry` (RFC 3339, UTC), `id`, `creator`, `metadata`,
-/// `requireSignedURLs` (always sent, so the body is never empty). The
-/// answer's `upload_url` takes one unauthenticated POST (see upload_to.hpp).
-/// Not idempotent: each call reserves a new image ID.
-/// @return the request, or `invalid_argument` when expiry is set without
-///   `now` or is not 2 minutes to 6 hours after it, the custom ID breaks a
-///   rule, metadata is not an object, is over 1024 bytes or would not be
-///   valid JSON (a number that is not finite, text that is not UTF-8), or
-///   the Config is incomplete.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v2/subresources/direct_uploads/methods/create/
 CFIMAGES_DECL Result<Request<DirectUpload>> create(const Config& cfg, const DirectUploadParams& p) {
     std::vector<detail::Part> parts;
     parts.reserve(5);
@@ -5366,28 +5062,15 @@ CFIMAGES_DECL Result<Request<DirectUpload>> create(const Config& cfg, const Dire
 } // namespace direct_uploads
 } // namespace v2
 
-/// Parses the answer to a `v2::list` request into `page`, overwriting the
-/// images `page` already holds in place: a loop over pages (or over the
-/// same listing) then reuses their strings and vectors instead of
-/// allocating and freeing some 60,000 small blocks per 10,000-image page.
-/// Same checks and errors as `request.parse(response)`, which it equals in
-/// result; a request with a parser of its own is parsed by that parser.
-/// @return the number of images on the page; on error (`api`, `decode`,
-///   as `parse`) `page` is left empty.
 CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v2::ImagePage>& request, const HttpResponse& response,
                                              v2::ImagePage& page) {
-    Result<v2::ImagePage> parsed = request.parser == &detail::parse_v2_page
-                                       ? detail::parse_v2_page_reusing(response, &page.images)
-                                       : request.parse(response);
-    if (!parsed) {
-        page = v2::ImagePage{};
-        return fail(std::move(parsed).error());
-    }
-    page = std::move(*parsed);
-    return page.images.size();
+    return detail::parse_page_into(request, response, page);
 }
-#endif // CFIMAGES_DEFINE_BODIES
+
 } // namespace cfimages
+
+#endif // CFIMAGES_IMPL_V2_IPP
+// ---- end <cfimages/impl/v2.ipp> ----
 
 #endif // CFIMAGES_V2_HPP
 // ---- end <cfimages/v2.hpp> ----
@@ -5502,7 +5185,7 @@ inline std::optional<ApiError> check_upload_url(std::string_view url) {
 }
 
 inline Result<Image> parse_uploaded_image(const HttpResponse& r, const ParseContext&) {
-    return cfimages::detail::parse_envelope<Image>(r, cfimages::detail::decode_image_result);
+    return cfimages::detail::parse_image_answer(r);
 }
 
 } // namespace detail
@@ -6815,6 +6498,195 @@ Result<HttpResponse>& drive(CallMachine& call, Attempt&& attempt, Now&& now, Sle
 
 #endif // CFIMAGES_CALL_HPP
 // ---- end <cfimages/call.hpp> ----
+// ---- begin <cfimages/batch_tokens.hpp> ----
+#ifndef CFIMAGES_BATCH_TOKENS_HPP
+#define CFIMAGES_BATCH_TOKENS_HPP
+
+/// @file
+/// `BatchTokenPool`: several batch tokens at once, for moving many images
+/// fast. Cloudflare's batch host (`batch.imagedelivery.net`) takes the
+/// calls that move images (upload, get, edit, delete, list v2, direct
+/// upload) at 200 requests per second per token, where the global API
+/// allows 1,200 per five minutes per credential; a token comes from
+/// `v1::batch_token` and works until its `expiresAt`
+/// (https://developers.cloudflare.com/images/upload-images/images-batch/).
+///
+/// Pure, like the rest of the codec: the pool never calls the API nor
+/// reads a clock. It is fed the grants `v1::batch_token` returns, hands
+/// out a valid token per call (round robin, so the calls spread over all
+/// of them and each token's own 200/s budget is used), and says how many
+/// new grants it wants (to reach its size, and to renew a token before it
+/// expires). `batch_request` turns a request built for the global API
+/// into the same request for the batch host. `beast::AsyncClient` does
+/// all of this by itself when given a pool (`use_batch_tokens`).
+///
+/// @code
+/// cfimages::BatchTokenPool pool({/*size*/ 4});
+/// while (pool.wanted(std::chrono::system_clock::now()) > 0)
+///     pool.add(*client.send(cfimages::v1::batch_token(cfg)));
+/// auto req = cfimages::v1::get(cfg, "image-id");                    // built for the global API
+/// if (auto token = pool.pick(std::chrono::system_clock::now()))
+///     cfimages::batch_request(req->http, *token);                    // now for the batch host
+/// @endcode
+
+
+
+namespace cfimages {
+
+/// Settings of a `BatchTokenPool`.
+struct BatchTokenOptions {
+    /// How many tokens to keep (each one allows 200 requests per second).
+    std::size_t size = 1;
+    /// Renew a token this long before it expires: it is no longer handed
+    /// out from then on, and a new grant is wanted.
+    std::chrono::seconds renew_before{120};
+    /// The batch host's root. Change it only for a local test server.
+    std::string base_url = batch_base_url;
+};
+
+/// Hands out batch tokens; see the file comment. Not thread-safe: one
+/// owner (the asynchronous client keeps it on its strand).
+class BatchTokenPool {
+public:
+    /// A pool that wants `options.size` tokens.
+    /// @param options the settings.
+    explicit BatchTokenPool(BatchTokenOptions options = {}) : options_(std::move(options)) {
+        if (options_.size == 0) options_.size = 1;
+    }
+
+    /// Returns the settings.
+    const BatchTokenOptions& options() const noexcept { return options_; }
+
+    /// Adds a grant from `v1::batch_token`. Ignored when its token is
+    /// empty or already held.
+    /// @param grant the token and its expiry.
+    void add(v1::BatchTokenGrant grant) {
+        if (grant.token.empty()) return;
+        for (const auto& g : grants_)
+            if (g.token == grant.token) return;
+        grants_.push_back(std::move(grant));
+    }
+
+    /// Forgets `token` (say, after the batch host refused it with 401 or
+    /// 403): it is not handed out again, and a replacement is wanted.
+    /// @param token the token to drop.
+    void drop(std::string_view token) {
+        grants_.erase(std::remove_if(grants_.begin(), grants_.end(),
+                                     [&](const v1::BatchTokenGrant& g) { return g.token == token; }),
+                      grants_.end());
+    }
+
+    /// Returns a token that is valid at `now` and not about to expire,
+    /// taking turns between them; nullopt when there is none. Tokens past
+    /// their renewal time are dropped.
+    /// @param now the current time (wall clock: `expiresAt` is one).
+    std::optional<std::string> pick(std::chrono::system_clock::time_point now) {
+        prune(now);
+        if (grants_.empty()) return std::nullopt;
+        next_ %= grants_.size();
+        return grants_[next_++].token;
+    }
+
+    /// Returns how many new grants the pool wants at `now`: to replace
+    /// tokens that expire within `renew_before`, and to reach `size`.
+    /// @param now the current time.
+    std::size_t wanted(std::chrono::system_clock::time_point now) const {
+        std::size_t fresh = 0;
+        for (const auto& g : grants_)
+            if (g.expires_at - options_.renew_before > now) ++fresh;
+        return fresh >= options_.size ? 0 : options_.size - fresh;
+    }
+
+    /// Returns when the first held token must be renewed (nullopt when
+    /// the pool holds none): when to ask `wanted` again.
+    std::optional<std::chrono::system_clock::time_point> next_renewal() const {
+        std::optional<std::chrono::system_clock::time_point> t;
+        for (const auto& g : grants_) {
+            const auto at = g.expires_at - options_.renew_before;
+            if (!t || at < *t) t = at;
+        }
+        return t;
+    }
+
+    /// Returns the number of tokens held (expired ones included until the
+    /// next `pick`).
+    std::size_t size() const noexcept { return grants_.size(); }
+
+private:
+    void prune(std::chrono::system_clock::time_point now) {
+        grants_.erase(std::remove_if(grants_.begin(), grants_.end(),
+                                     [&](const v1::BatchTokenGrant& g) {
+                                         return g.expires_at - options_.renew_before <= now;
+                                     }),
+                      grants_.end());
+    }
+
+    BatchTokenOptions options_;
+    std::vector<v1::BatchTokenGrant> grants_;
+    std::size_t next_ = 0;
+};
+
+namespace detail {
+
+/// The API paths (after `/accounts/{account_id}`) the batch host takes,
+/// with their methods: upload, list v2, direct upload, get, edit, delete.
+inline bool batch_eligible(Method method, std::string_view rest) noexcept {
+    const std::string_view v1 = "/images/v1", v2 = "/images/v2";
+    if (rest == v1) return method == Method::post;                      // upload
+    if (rest == v2) return method == Method::get;                       // list v2
+    if (rest == "/images/v2/direct_upload") return method == Method::post;
+    if (rest.size() > v1.size() + 1 && rest.compare(0, v1.size() + 1, "/images/v1/") == 0) {
+        const std::string_view id = rest.substr(v1.size() + 1);
+        // One segment: an image ID (not keys/, stats, variants/, batch_token, .../blob).
+        if (id.find('/') != std::string_view::npos) return false;
+        if (id == "keys" || id == "stats" || id == "variants" || id == "batch_token") return false;
+        return method == Method::get || method == Method::patch || method == Method::delete_;
+    }
+    return false;
+}
+
+} // namespace detail
+
+/// Rewrites a request built for the global API
+/// (`<base>/accounts/{id}/images/...` with API credentials) into the same
+/// call on the batch host (`<batch base>/images/...`, `Authorization:
+/// Bearer <token>`, no other credential header), when the batch host
+/// takes that call.
+/// @param request  the request to rewrite in place.
+/// @param token    a batch token (from `BatchTokenPool::pick`).
+/// @param batch_base the batch host's root (default `batch_base_url`).
+/// @return true when rewritten; false (request untouched) for a call the
+///         batch host does not take, or a URL not of the global API's shape.
+inline bool batch_request(HttpRequest& request, std::string_view token,
+                          std::string_view batch_base = batch_base_url) {
+    const auto accounts = request.url.find("/accounts/");
+    if (accounts == std::string::npos) return false;
+    const auto images = request.url.find('/', accounts + 10);
+    if (images == std::string::npos) return false;
+    const std::string_view rest_with_query = std::string_view(request.url).substr(images);
+    const std::string_view rest = rest_with_query.substr(0, rest_with_query.find('?'));
+    if (!detail::batch_eligible(request.method, rest)) return false;
+    std::string url;
+    url.reserve(batch_base.size() + rest_with_query.size());
+    url.append(batch_base).append(rest_with_query);
+    request.url = std::move(url);
+    // The batch token takes the place of the first credential header.
+    auto is_credential = [](const Header& h) {
+        return iequals(h.name, "authorization") || iequals(h.name, "x-auth-key") || iequals(h.name, "x-auth-email");
+    };
+    const auto first = std::find_if(request.headers.begin(), request.headers.end(), is_credential);
+    const auto at = static_cast<std::size_t>(first - request.headers.begin());
+    request.headers.erase(std::remove_if(request.headers.begin(), request.headers.end(), is_credential),
+                          request.headers.end());
+    request.headers.insert(request.headers.begin() + static_cast<std::ptrdiff_t>(std::min(at, request.headers.size())),
+                           Header{"Authorization", "Bearer " + std::string(token)});
+    return true;
+}
+
+} // namespace cfimages
+
+#endif // CFIMAGES_BATCH_TOKENS_HPP
+// ---- end <cfimages/batch_tokens.hpp> ----
 // ---- begin <cfimages/error_codes.hpp> ----
 #ifndef CFIMAGES_ERROR_CODES_HPP
 #define CFIMAGES_ERROR_CODES_HPP

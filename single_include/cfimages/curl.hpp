@@ -122,6 +122,13 @@ struct CommonClientOptions {
     /// Largest response body accepted; past it the client stops reading
     /// and reports a `transport` error.
     std::uint64_t body_limit = 64u * 1024u * 1024u;
+    /// Largest response body whose memory a client keeps between calls,
+    /// to read the next answer into (transports that can: `beast::Client`).
+    /// A 10,000-image list page is about 5 MB: kept, a program that lists
+    /// again and again allocates and faults in no body memory after the
+    /// first call, whatever the allocator does with freed blocks. 0 lets
+    /// every body larger than 64 KiB go after its call.
+    std::size_t retain_body_bytes = 16u * 1024u * 1024u;
     /// Largest response header block accepted.
     std::uint32_t header_limit = 64u * 1024u;
     /// When and how long to retry (default: 2 retries, backoff 0.5 s .. 8 s).

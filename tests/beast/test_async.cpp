@@ -502,3 +502,57 @@ TEST_CASE("async: async_for_each_image walks every page; cancelling it ends the 
     REQUIRE_FALSE(cancelled->has_value());
     CHECK(cancelled->error().message.find("cancelled") != std::string::npos);
 }
+
+TEST_CASE("async: with batch tokens, the calls the batch host takes go there, spread over the tokens") {
+    std::atomic<int> grants{0};
+    LocalServer server([&](Conn& c) {
+        while (auto r = c.read_request()) {
+            std::string body;
+            if (r->target.find("/images/v1/batch_token") != std::string::npos) {
+                const int n = ++grants;
+                body = ok_json(R"({"token":"bt-)" + std::to_string(n) + R"(","expiresAt":"2099-01-01T00:00:00.000000Z"})");
+            } else if (r->target.find("/images/v1/stats") != std::string::npos) {
+                body = ok_json(R"({"count":{"allowed":100,"current":1}})");
+            } else {
+                body = ok_json(image_json(r->target.substr(r->target.rfind('/') + 1)));
+            }
+            if (!c.write(http_response(200, body, {"Content-Type: application/json"}))) return;
+        }
+    });
+    asio::io_context ioc;
+    cfimages::beast::AsyncClient client(ioc.get_executor(), fast_options());
+    const auto cfg = config_for(server.url());
+    cfimages::BatchTokenOptions bo;
+    bo.size = 2;
+    bo.base_url = server.url(); // the test server plays the batch host too
+    client.use_batch_tokens(cfg, bo);
+    ioc.run(); // both grants arrive
+    CHECK(grants.load() == 2);
+    ioc.restart();
+    int ok = 0;
+    for (int i = 0; i < 6; ++i)
+        client.async_send(cfimages::v1::get(cfg, "b" + std::to_string(i)), [&](cfimages::Result<cfimages::Image> r) {
+            CHECK(r.has_value());
+            ++ok;
+        });
+    client.async_send(cfimages::v1::stats::get(cfg), [&](cfimages::Result<cfimages::Stats> r) {
+        CHECK(r.has_value());
+        ++ok;
+    });
+    ioc.run();
+    CHECK(ok == 7);
+    int batch1 = 0, batch2 = 0, global = 0;
+    for (const auto& r : server.requests()) {
+        const auto auth = r.header("authorization").value_or("");
+        if (r.target.rfind("/images/v1/b", 0) == 0) {
+            if (auth == "Bearer bt-1") ++batch1;
+            if (auth == "Bearer bt-2") ++batch2;
+        } else if (r.target.find("/accounts/") != std::string::npos && r.target.find("batch_token") == std::string::npos) {
+            CHECK(auth == std::string("Bearer ") + kToken); // stats: not a batch call
+            ++global;
+        }
+    }
+    CHECK(batch1 == 3);
+    CHECK(batch2 == 3);
+    CHECK(global == 1);
+}

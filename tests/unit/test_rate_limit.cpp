@@ -2,6 +2,8 @@
 // what it learns from Ratelimit headers and 429s, what it ignores, and a
 // simulated server that allows 100 requests/s, answering in 40 ms, driven
 // by 16 concurrent callers in virtual time.
+#include <cfimages/batch_tokens.hpp>
+#include <cfimages/cfimages.hpp>
 #include <cfimages/rate_limit.hpp>
 
 #include <doctest/doctest.h>
@@ -256,4 +258,72 @@ TEST_CASE("rate limit: 16 callers against a server allowing 100/s keep >= 90 % o
     CHECK(rate >= 90.0);
     CHECK(rate <= 100.0);
     CHECK(refused_share <= 0.05);
+}
+
+
+TEST_CASE("batch tokens: the pool hands out valid tokens in turn and wants renewals in time") {
+    using std::chrono::system_clock;
+    const auto now = system_clock::time_point(std::chrono::hours(24 * 365 * 50));
+    cfimages::BatchTokenOptions o;
+    o.size = 2;
+    o.renew_before = std::chrono::seconds(60);
+    cfimages::BatchTokenPool pool(o);
+    CHECK(pool.wanted(now) == 2);
+    CHECK_FALSE(pool.pick(now));
+    pool.add({"a", now + std::chrono::minutes(10)});
+    pool.add({"b", now + std::chrono::minutes(2)});
+    pool.add({"a", now + std::chrono::minutes(10)}); // already held
+    CHECK(pool.size() == 2);
+    CHECK(pool.wanted(now) == 0);
+    CHECK(*pool.pick(now) == "a");
+    CHECK(*pool.pick(now) == "b");
+    CHECK(*pool.pick(now) == "a");
+    CHECK(pool.next_renewal() == now + std::chrono::minutes(1));
+    // A minute before b expires it is no longer handed out, and a new grant is wanted.
+    const auto later = now + std::chrono::seconds(61);
+    CHECK(pool.wanted(later) == 1);
+    CHECK(*pool.pick(later) == "a");
+    CHECK(*pool.pick(later) == "a");
+    pool.drop("a");
+    CHECK_FALSE(pool.pick(later));
+    CHECK(pool.wanted(later) == 2);
+}
+
+TEST_CASE("batch tokens: batch_request rewrites exactly the calls the batch host takes") {
+    cfimages::Config cfg;
+    cfg.account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    cfg.credentials = cfimages::ApiKey{"me@example.com", "global-key"};
+    auto get = cfimages::v1::get(cfg, "img-1");
+    REQUIRE(get);
+    auto http = get->http;
+    REQUIRE(cfimages::batch_request(http, "bt"));
+    CHECK(http.url == "https://batch.imagedelivery.net/images/v1/img-1");
+    CHECK(http.header("authorization").value_or("") == "Bearer bt");
+    CHECK_FALSE(http.header("x-auth-key"));
+    CHECK_FALSE(http.header("x-auth-email"));
+    cfimages::v2::ListParams lp;
+    lp.per_page = 10;
+    auto list = cfimages::v2::list(cfg, lp);
+    REQUIRE(list);
+    http = list->http;
+    REQUIRE(cfimages::batch_request(http, "bt", "http://127.0.0.1:9"));
+    CHECK(http.url == "http://127.0.0.1:9/images/v2?per_page=10");
+    auto stats = cfimages::v1::stats::get(cfg);
+    REQUIRE(stats);
+    auto sh = stats->http;
+    CHECK_FALSE(cfimages::batch_request(sh, "bt"));
+    CHECK(sh.url == stats->http.url);
+    auto token = cfimages::v1::batch_token(cfg);
+    REQUIRE(token);
+    auto th = token->http;
+    CHECK_FALSE(cfimages::batch_request(th, "bt"));
+    CHECK(th.url == token->http.url);
+    auto keys = cfimages::v1::keys::list(cfg);
+    REQUIRE(keys);
+    auto kh = keys->http;
+    CHECK_FALSE(cfimages::batch_request(kh, "bt"));
+    auto blob = cfimages::v1::blobs::get(cfg, "img-1");
+    REQUIRE(blob);
+    auto bh = blob->http;
+    CHECK_FALSE(cfimages::batch_request(bh, "bt"));
 }

@@ -101,11 +101,12 @@ public:
 
     /// Takes back a response the caller is done with, to read the next
     /// one into: its body and header strings then need no allocation. A
-    /// large one (a listing page) is let go instead, so the client never
-    /// holds more than this between calls.
+    /// body larger than `ClientOptions::retain_body_bytes` (and 64 KiB) is
+    /// let go instead, so the client never holds more than that between
+    /// calls.
     void recycle(HttpResponse&& response) noexcept {
-        if (response.body.capacity() <= 64u * 1024u && response.headers.capacity() <= 64u)
-            spare_ = std::move(response);
+        const std::size_t keep = options_.retain_body_bytes > 64u * 1024u ? options_.retain_body_bytes : 64u * 1024u;
+        if (response.body.capacity() <= keep && response.headers.capacity() <= 64u) spare_ = std::move(response);
     }
 
     /// One attempt of `call.request()`: a kept-alive or new connection,

@@ -56,6 +56,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <cfimages/batch_tokens.hpp>
 #include <cfimages/beast/detail/connection.hpp>
 #include <cfimages/beast/options.hpp>
 #include <cfimages/call.hpp>
@@ -160,6 +161,13 @@ public:
         }
     }
 
+    /// Batch tokens, when the client was asked to use them.
+    std::optional<BatchTokenPool> batch;
+    /// The configuration `v1::batch_token` is called with.
+    Config batch_cfg;
+    /// A `v1::batch_token` call is in flight.
+    bool renewing = false;
+
     /// Stops keeping connections (the client is gone).
     void shut_down() {
         closed_ = true;
@@ -180,6 +188,14 @@ private:
     bool closed_ = false;
 };
 
+template <class T, class Token>
+auto async_call(std::shared_ptr<AsyncCore> core, Request<T> request, bool pass_redirects, Token&& token,
+                std::optional<ApiError> refused = std::nullopt);
+
+/// Asks for new batch tokens while the pool wants some (defined below
+/// async_call, which it uses).
+inline void renew_batch_tokens(const std::shared_ptr<AsyncCore>& core);
+
 /// Everything one asynchronous call needs that must not move while
 /// handlers run. `T` is the parsed type, or `HttpResponse` for raw sends.
 template <class T>
@@ -190,6 +206,10 @@ struct CallState {
     /// Starts the call (on the strand: the core's seed is not shared).
     void start() {
         if (refused) return;
+        if (core->batch && !pass_redirects) {
+            if (auto token = core->batch->pick(std::chrono::system_clock::now()))
+                if (batch_request(request.http, *token, core->batch->options().base_url)) batch_token = *token;
+        }
         CallOptions o = core->call_options();
         o.pass_redirects = pass_redirects;
         call.emplace(request, o, CallClock::now());
@@ -212,13 +232,13 @@ struct CallState {
     bool pass_redirects = false;
     bool started = false;
     std::optional<ApiError> refused;  ///< The builder's error: completes with it, sends nothing.
+    std::optional<std::string> batch_token;  ///< The batch token the call went out with.
     enum class Phase { idle, starting, waiting_slot, waiting_timer, connecting, exchanging } phase = Phase::idle;
 
     /// Cancellation, on the strand: end whatever is pending.
     void cancel() {
         if (cancelled) return;
         cancelled = true;
-        error_code ignored;
         timer.cancel();
         if (waiter) waiter->timer.cancel();
         if (conn) conn->close();
@@ -273,6 +293,7 @@ struct CallOp {
         case Phase::starting:
             s.phase = Phase::idle;
             s.start();
+            if (s.core->batch) renew_batch_tokens(s.core);
             break;
         case Phase::waiting_slot:
             s.phase = Phase::idle;
@@ -400,6 +421,9 @@ struct CallOp {
         const bool reusable = s.ok && s.keep && !s.cancelled;
         give_back_slot(reusable);
         if (s.cancelled) return loop(self);
+        // A batch token the batch host refuses is not handed out again.
+        if (s.ok && s.batch_token && (s.response.status == 401 || s.response.status == 403) && s.core->batch)
+            s.core->batch->drop(*s.batch_token);
         if (s.ok) s.call->on_response(std::move(s.response), CallClock::now());
         else s.call->on_failure(std::move(s.failure), CallClock::now());
         loop(self);
@@ -427,11 +451,26 @@ struct CallOp {
 /// set, completes with that error instead (nothing is sent).
 template <class T, class Token>
 auto async_call(std::shared_ptr<AsyncCore> core, Request<T> request, bool pass_redirects, Token&& token,
-                std::optional<ApiError> refused = std::nullopt) {
+                std::optional<ApiError> refused) {
     auto strand = core->strand;
     auto state = std::make_shared<CallState<T>>(std::move(core), std::move(request), pass_redirects);
     state->refused = std::move(refused);
     return asio::async_compose<Token, void(Result<T>)>(CallOp<T>{std::move(state)}, token, strand);
+}
+
+/// Asks for new batch tokens while the pool wants some (one
+/// `v1::batch_token` call at a time, on the global API). On the strand.
+inline void renew_batch_tokens(const std::shared_ptr<AsyncCore>& core) {
+    if (!core->batch || core->renewing || core->batch->wanted(std::chrono::system_clock::now()) == 0) return;
+    auto request = v1::batch_token(core->batch_cfg);
+    if (!request) return;
+    core->renewing = true;
+    async_call<v1::BatchTokenGrant>(core, std::move(*request), false, [core](Result<v1::BatchTokenGrant> grant) {
+        core->renewing = false;
+        if (!grant || !core->batch) return; // calls go to the global API meanwhile
+        core->batch->add(std::move(*grant));
+        renew_batch_tokens(core);
+    });
 }
 
 /// State of an asynchronous walk over a listing.
@@ -606,6 +645,25 @@ public:
             detail::WalkOp<Params, OnImage>{std::make_shared<detail::WalkState<Params, OnImage>>(
                 core_, std::move(cfg), std::move(params), std::move(on_image))},
             token, strand);
+    }
+
+    /// Sends the calls the batch host takes (upload, get, edit, delete,
+    /// list v2, direct upload) there, with batch tokens from a pool of
+    /// `options.size`, each renewed before it expires through
+    /// `v1::batch_token(cfg)` on the global API (see
+    /// `cfimages::BatchTokenPool`). Until the first token arrives, and
+    /// for every other call, requests go where they were built for. Each
+    /// token has its own rate-limit budget (200 requests per second on
+    /// the batch host).
+    /// @param cfg     the account and API credentials to ask for tokens with.
+    /// @param options how many tokens, when to renew, the batch host's root.
+    void use_batch_tokens(Config cfg, BatchTokenOptions options = {}) {
+        auto core = core_;
+        boost::asio::post(core->strand, [core, cfg = std::move(cfg), options = std::move(options)]() mutable {
+            core->batch_cfg = std::move(cfg);
+            core->batch.emplace(std::move(options));
+            detail::renew_batch_tokens(core);
+        });
     }
 
     /// Closes every idle connection (calls in flight keep theirs).
