@@ -56,6 +56,7 @@ class CfimagesConan(ConanFile):
         copy(self, "*.ipp", os.path.join(self.source_folder, "include"), include)  # impl/: definitions
         for adapter in ("beast", "curl"):
             copy(self, "*.hpp", os.path.join(self.source_folder, "adapters", adapter, "include"), include)
+            copy(self, "*.ipp", os.path.join(self.source_folder, "adapters", adapter, "include"), include)
 
     def package_info(self):
         self.cpp_info.set_property("cmake_file_name", "cfimages")
