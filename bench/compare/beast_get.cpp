@@ -6,6 +6,9 @@
 //   beast_get list BASE_URL ACCOUNT COUNT              -> "ms_per_fetch <median>"
 //   beast_get list-reuse BASE_URL ACCOUNT COUNT        -> same, decoding into one reused
 //                                                         page (client.send(request, page))
+//   beast_get upload BASE_URL ACCOUNT FILE streamed|buffered -> "uploaded <bytes>": one
+//       v1::create of FILE, streamed from disk (file_source) or read into memory first
+//       (File::data); bench/compare/upload_rss runs it under /usr/bin/time -v
 //   beast_get list-plain BASE_URL ACCOUNT COUNT        -> "ms_per_fetch <mean> cpu_ms_per_fetch <mean>":
 //       the ordinary program: a default Client, COUNT calls of client.send(v2::list(cfg)),
 //       each page freed before the next call, the clock around the whole loop (frees
@@ -17,8 +20,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -108,6 +114,36 @@ int main(int argc, char** argv) {
         }
         std::sort(ms.begin(), ms.end());
         std::printf("ms_per_fetch %.3f\n", ms[ms.size() / 2]);
+        return 0;
+    }
+    if (mode == "upload" && argc >= 6) {
+        const std::string path = argv[4];
+        const std::string how = argv[5];
+        cfimages::v1::CreateParams p;
+        std::string bytes;  // the buffered way: the whole file in memory, then copied into the body
+        if (how == "buffered") {
+            std::ifstream in(path, std::ios::binary);
+            bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+            p.file = cfimages::File{bytes, "upload.png", ""};
+        } else if (how == "streamed") {
+            auto src = cfimages::file_source(path);
+            if (!src) {
+                std::fprintf(stderr, "beast_get: %s\n", src.error().message.c_str());
+                return 1;
+            }
+            p.file = cfimages::File{{}, "upload.png", "", *src};
+        } else {
+            std::fprintf(stderr, "beast_get: upload wants streamed or buffered\n");
+            return 2;
+        }
+        auto req = cfimages::v1::create(cfg, p);
+        const std::uint64_t size = req ? req->http.body_size() : 0;
+        auto img = client.send(std::move(req));
+        if (!img) {
+            std::fprintf(stderr, "beast_get: %s\n", img.error().message.c_str());
+            return 1;
+        }
+        std::printf("uploaded %llu\n", static_cast<unsigned long long>(size));
         return 0;
     }
     if (mode == "list-plain") {

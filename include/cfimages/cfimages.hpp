@@ -13,6 +13,7 @@
 #include <cfimages/request.hpp>
 #include <cfimages/models.hpp>
 #include <cfimages/file.hpp>
+#include <cfimages/file_source.hpp>
 #include <cfimages/images.hpp>
 #include <cfimages/keys.hpp>
 #include <cfimages/stats.hpp>
@@ -29,5 +30,6 @@
 #include <cfimages/error_codes.hpp>
 #include <cfimages/delivery.hpp>
 #include <cfimages/signing.hpp>
+#include <cfimages/bulk.hpp>
 
 #endif // CFIMAGES_CFIMAGES_HPP

@@ -76,10 +76,11 @@ inline std::optional<std::string_view> find_header(const Headers& headers,
 }
 
 /// A request body read in pieces instead of held in memory: an upload
-/// streamed from disk or flash. The streamed builders
-/// (`v1::create` with a `FileSource`, `upload_to::build`) make one that
-/// yields the multipart head, the file and the tail; a transport reads it
-/// in bounded chunks, as often as it needs (each attempt reads from 0).
+/// streamed from disk or flash. Given a `File` whose `source` is set,
+/// `v1::create` and `upload_to::build` make one that yields the multipart
+/// head, the file and the tail; a transport reads it in bounded chunks,
+/// as often as it needs (each attempt reads from 0). Implement it to
+/// stream from your own storage; `file_source` does it for a file.
 class BodySource {
 public:
     virtual ~BodySource() = default;

@@ -64,8 +64,12 @@ struct BatchTokenGrant {
 /// Parts, in order: `file` (with filename and sniffed image type) or `url`,
 /// then `id`, `creator`, `metadata` (compact JSON text), `requireSignedURLs`.
 /// Not idempotent: the retry policy leaves it alone unless told otherwise.
+/// A file with a `source` (`File::source`, `file_source`) is streamed: the
+/// request's `body` is empty and its `body_source` yields the same bytes
+/// the buffered body would hold, read from the file while sending.
 /// @return the request, or `invalid_argument` when: both or neither of
-///   file and url; the file is empty or over `Config::max_upload_bytes`;
+///   file and url; the file sets both or neither of data and source, is
+///   empty or over `Config::max_upload_bytes`;
 ///   its type is unknown and not given; the custom ID breaks a rule (not
 ///   UTF-8, over 1024 characters (code points, not bytes), leading or
 ///   trailing `/`, a UUID, dot segments, or with

@@ -64,11 +64,15 @@ CFIMAGES_DECL Result<Image> parse(const HttpResponse& response);
 /// none is given) and a content type (sniffed from the magic bytes when
 /// none is given). Headers: `Content-Type` (multipart with a deterministic
 /// boundary), `Accept: application/json`, `User-Agent`. No credentials.
-/// Not idempotent: the URL accepts one upload.
+/// Not idempotent: the URL accepts one upload. A file with a `source`
+/// (`File::source`, `file_source`) is streamed: `body` is empty and
+/// `body_source` yields the multipart bytes, read from the file while
+/// sending, with the exact size as `Content-Length`.
 /// @return the request, or `invalid_argument` when: the URL is not an
 ///   absolute `https://` (or `http://`) URL with a host, or contains CR,
 ///   LF, other control characters, spaces, user info or a fragment; the
-///   file is empty or larger than 10 MB; its type is not given and cannot
+///   file sets both or neither of data and source, is empty or larger
+///   than 10 MB; its type is not given and cannot
 ///   be sniffed; the filename or content type is malformed.
 CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, const File& file);
 

@@ -399,10 +399,11 @@ inline std::optional<std::string_view> find_header(const Headers& headers,
 }
 
 /// A request body read in pieces instead of held in memory: an upload
-/// streamed from disk or flash. The streamed builders
-/// (`v1::create` with a `FileSource`, `upload_to::build`) make one that
-/// yields the multipart head, the file and the tail; a transport reads it
-/// in bounded chunks, as often as it needs (each attempt reads from 0).
+/// streamed from disk or flash. Given a `File` whose `source` is set,
+/// `v1::create` and `upload_to::build` make one that yields the multipart
+/// head, the file and the tail; a transport reads it in bounded chunks,
+/// as often as it needs (each attempt reads from 0). Implement it to
+/// stream from your own storage; `file_source` does it for a file.
 class BodySource {
 public:
     virtual ~BodySource() = default;
@@ -1713,8 +1714,10 @@ struct ParseContextFor<v2::ImagePage> {
 #define CFIMAGES_FILE_HPP
 
 /// @file
-/// `File`: an image to upload, by reference to bytes the caller owns.
+/// `File`: an image to upload, by reference to bytes the caller owns, or
+/// streamed from a `BodySource` (see `file_source`).
 
+#include <algorithm>
 
 // ---- begin <cfimages/detail/multipart.hpp> ----
 #ifndef CFIMAGES_DETAIL_MULTIPART_HPP
@@ -1736,6 +1739,7 @@ struct ParseContextFor<v2::ImagePage> {
 // is mixed in and the next candidate is tried. The body is sized exactly
 // before it is written, so a 10 MB file is copied once.
 
+#include <cstring>
 
 
 namespace cfimages {
@@ -1746,7 +1750,18 @@ struct Part {
     std::string_view data;
     std::string_view filename{};      // empty: a plain field
     std::string_view content_type{};  // empty: no Content-Type line
+    // A streamed part (at most one per body): `data` is empty and the
+    // `source_size` bytes are read from `source` while sending.
+    // `source_first` holds its first 4 KiB (all of it up to 8 KiB),
+    // `source_last` its last 4 KiB when it is larger.
+    std::shared_ptr<const BodySource> source{};
+    std::uint64_t source_size = 0;
+    std::string source_first{};
+    std::string source_last{};
 };
+
+// How many bytes at each end of a part's data the boundary hash reads.
+inline constexpr std::size_t hash_edge = 4096;
 
 inline std::uint64_t fnv1a(std::uint64_t h, std::string_view s) noexcept {
     for (char c : s) {
@@ -1758,12 +1773,16 @@ inline std::uint64_t fnv1a(std::uint64_t h, std::string_view s) noexcept {
 
 inline std::uint64_t hash_parts(const std::vector<Part>& parts, std::uint64_t salt) noexcept {
     std::uint64_t h = 0xcbf29ce484222325ULL ^ (salt * 0x9e3779b97f4a7c15ULL);
-    constexpr std::size_t edge = 4096;
+    constexpr std::size_t edge = hash_edge;
     for (const Part& p : parts) {
         h = fnv1a(h, p.name);
         h = fnv1a(h, p.filename);
         h = fnv1a(h, p.content_type);
-        if (p.data.size() <= 2 * edge) {
+        if (p.source) {
+            // The same bytes as for the buffered data below.
+            h = fnv1a(h, p.source_first);
+            h = fnv1a(h, p.source_last);
+        } else if (p.data.size() <= 2 * edge) {
             h = fnv1a(h, p.data);
         } else {
             h = fnv1a(h, p.data.substr(0, edge));
@@ -1771,7 +1790,7 @@ inline std::uint64_t hash_parts(const std::vector<Part>& parts, std::uint64_t sa
         }
         // The size as 8 little-endian bytes, so the boundary (and so the
         // golden request bytes) is the same on every platform.
-        const std::uint64_t n = p.data.size();
+        const std::uint64_t n = p.source ? p.source_size : p.data.size();
         char size_bytes[8];
         for (unsigned i = 0; i < 8; ++i) size_bytes[i] = static_cast<char>((n >> (8 * i)) & 0xff);
         h = fnv1a(h, std::string_view(size_bytes, sizeof size_bytes));
@@ -1783,6 +1802,9 @@ inline bool occurs_in(const std::vector<Part>& parts, std::string_view b) noexce
     for (const Part& p : parts) {
         if (p.data.find(b) != std::string_view::npos || p.name.find(b) != std::string_view::npos ||
             p.filename.find(b) != std::string_view::npos)
+            return true;
+        // A streamed part's middle is searched while it is sent.
+        if (p.source && (p.source_first.find(b) != std::string::npos || p.source_last.find(b) != std::string::npos))
             return true;
     }
     return false;
@@ -1816,6 +1838,19 @@ inline void append_quoted(std::string& out, std::string_view v) {
     out.push_back('"');
 }
 
+// Writes a part's delimiter and header lines, up to its first data byte.
+inline void append_part_head(std::string& body, std::string_view boundary, const Part& p) {
+    body.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=");
+    append_quoted(body, p.name);
+    if (!p.filename.empty()) {
+        body.append("; filename=");
+        append_quoted(body, p.filename);
+    }
+    body.append("\r\n");
+    if (!p.content_type.empty()) body.append("Content-Type: ").append(p.content_type).append("\r\n");
+    body.append("\r\n");
+}
+
 // Builds the body; returns the Content-Type header value (with boundary).
 inline std::string build_multipart(const std::vector<Part>& parts, std::string& body) {
     std::string boundary = make_boundary(parts);
@@ -1826,18 +1861,138 @@ inline std::string build_multipart(const std::vector<Part>& parts, std::string& 
     body.clear();
     body.reserve(size);
     for (const Part& p : parts) {
-        body.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=");
-        append_quoted(body, p.name);
-        if (!p.filename.empty()) {
-            body.append("; filename=");
-            append_quoted(body, p.filename);
-        }
-        body.append("\r\n");
-        if (!p.content_type.empty()) body.append("Content-Type: ").append(p.content_type).append("\r\n");
-        body.append("\r\n").append(p.data).append("\r\n");
+        append_part_head(body, boundary, p);
+        body.append(p.data).append("\r\n");
     }
     body.append("--").append(boundary).append("--\r\n");
     return "multipart/form-data; boundary=" + boundary;
+}
+
+/// A multipart body streamed from a file source: the head bytes, then
+/// the file's bytes read through its `BodySource`, then the tail bytes.
+/// Made by the builders for a `File` with a `source`; `size()` is the
+/// exact Content-Length. Thread-safe as far as the file's source is
+/// (`read` changes nothing here).
+class MultipartSource final : public BodySource {
+public:
+    /// Holds `head`, the `file_size` bytes of `file`, `tail`; `boundary`
+    /// is what the file's bytes must not contain.
+    MultipartSource(std::string head, std::shared_ptr<const BodySource> file, std::uint64_t file_size,
+                    std::string tail, std::string boundary)
+        : head_(std::move(head)), tail_(std::move(tail)), boundary_(std::move(boundary)), file_(std::move(file)),
+          file_size_(file_size) {}
+
+    /// Returns head, file and tail sizes together.
+    std::uint64_t size() const noexcept override {
+        return static_cast<std::uint64_t>(head_.size()) + file_size_ + static_cast<std::uint64_t>(tail_.size());
+    }
+
+    /// Copies up to `n` bytes from `offset`: head, file and tail bytes as
+    /// they fall. @return the count, or the file source's error, or
+    /// `invalid_argument` when the file's bytes hold the boundary (the
+    /// body would not parse as its parts), or `transport` when asked to
+    /// read past the end.
+    Result<std::size_t> read(std::uint64_t offset, char* out, std::size_t n) const override {
+        const std::uint64_t total = size();
+        if (n == 0) return std::size_t{0};
+        if (offset >= total)
+            return ApiError::make(ErrorKind::transport, "the request body was read past its end");
+        const std::uint64_t head_end = head_.size();
+        const std::uint64_t file_end = head_end + file_size_;
+        std::size_t done = 0;
+        while (done < n && offset < total) {
+            const std::uint64_t want_all = n - done;
+            if (offset < head_end) {
+                const auto k = static_cast<std::size_t>(std::min<std::uint64_t>(want_all, head_end - offset));
+                std::memcpy(out + done, head_.data() + offset, k);
+                done += k;
+                offset += k;
+            } else if (offset < file_end) {
+                const std::uint64_t at = offset - head_end;
+                const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(want_all, file_size_ - at));
+                auto got = file_->read(at, out + done, want);
+                if (!got) return std::move(got).error();
+                if (*got == 0 || *got > want)
+                    return ApiError::make(ErrorKind::transport,
+                                          "the file being uploaded ended before its size (" +
+                                              int_to_string(static_cast<std::int64_t>(file_size_)) + " bytes)");
+                if (auto e = check_boundary(at, std::string_view(out + done, *got))) return std::move(*e);
+                done += *got;
+                offset += *got;
+                if (*got < want) break;  // the file source gave less: the caller asks again
+            } else {
+                const std::uint64_t at = offset - file_end;
+                const auto k = static_cast<std::size_t>(std::min<std::uint64_t>(want_all, tail_.size() - at));
+                std::memcpy(out + done, tail_.data() + at, k);
+                done += k;
+                offset += k;
+            }
+        }
+        return done;
+    }
+
+    /// The bytes before the file's (every part before it and its header).
+    const std::string& head() const noexcept { return head_; }
+    /// The bytes after the file's (CRLF, later parts, the closing delimiter).
+    const std::string& tail() const noexcept { return tail_; }
+
+private:
+    // Searches `chunk` (the file's bytes from `at`) for the boundary,
+    // including an occurrence that starts in the bytes before it: those
+    // are read again, so each read stands alone (any offset, any thread).
+    std::optional<ApiError> check_boundary(std::uint64_t at, std::string_view chunk) const {
+        const std::string_view b = boundary_;
+        if (b.empty() || b.size() > 128) return std::nullopt;  // never: boundaries are about 30 bytes
+        bool hit = chunk.find(b) != std::string_view::npos;
+        if (!hit && at > 0) {
+            char seam[2 * 128];
+            const std::size_t before = static_cast<std::size_t>(std::min<std::uint64_t>(at, b.size() - 1));
+            std::size_t have = 0;
+            while (have < before) {
+                auto got = file_->read(at - before + have, seam + have, before - have);
+                if (!got) return std::move(got).error();
+                if (*got == 0 || *got > before - have)
+                    return ApiError::make(ErrorKind::transport, "the file being uploaded ended before its size");
+                have += *got;
+            }
+            const std::size_t after = std::min(chunk.size(), b.size() - 1);
+            std::memcpy(seam + have, chunk.data(), after);
+            hit = std::string_view(seam, have + after).find(b) != std::string_view::npos;
+        }
+        if (!hit) return std::nullopt;
+        return ApiError::invalid("file", "its bytes contain the multipart boundary " + boundary_ +
+                                             " and cannot be streamed; upload it from memory (File::data)");
+    }
+    std::string head_, tail_, boundary_;
+    std::shared_ptr<const BodySource> file_;
+    std::uint64_t file_size_ = 0;
+};
+
+// Sets the body of `r` to the multipart form of `parts` and adds its
+// Content-Type header: buffered in `body`, or, when a part is streamed,
+// as a `MultipartSource` in `body_source` (and `body` empty).
+inline void set_multipart(HttpRequest& r, const std::vector<Part>& parts) {
+    const auto streamed =
+        std::find_if(parts.begin(), parts.end(), [](const Part& p) { return p.source != nullptr; });
+    if (streamed == parts.end()) {
+        std::string type = build_multipart(parts, r.body);
+        r.headers.push_back({"Content-Type", std::move(type)});
+        return;
+    }
+    std::string boundary = make_boundary(parts);
+    std::string head, tail;
+    std::string* out = &head;
+    for (auto it = parts.begin(); it != parts.end(); ++it) {
+        append_part_head(*out, boundary, *it);
+        if (it == streamed) out = &tail;
+        else out->append(it->data);
+        out->append("\r\n");
+    }
+    tail.append("--").append(boundary).append("--\r\n");
+    r.headers.push_back({"Content-Type", "multipart/form-data; boundary=" + boundary});
+    r.body.clear();
+    r.body_source = std::make_shared<MultipartSource>(std::move(head), streamed->source, streamed->source_size,
+                                                      std::move(tail), std::move(boundary));
 }
 
 // Recognises the image formats Cloudflare Images accepts from their magic
@@ -1877,34 +2032,87 @@ inline Sniffed sniff_image(std::string_view d) noexcept {
 
 namespace cfimages {
 
-/// An image file for `v1::create` and `upload_to`.
+/// An image file for `v1::create` and `upload_to`: its bytes in memory
+/// (`data`) or streamed (`source`), exactly one of them.
 ///
 /// `data` is a view: the bytes are copied once, into the request body, so
 /// they only need to outlive the builder call.
+///
+/// With `source`, the bytes are never held whole: the builder reads the
+/// first and last 4 KiB (to sniff the type and derive the boundary) and
+/// the request's `body_source` reads the rest in chunks while it is sent,
+/// from offset 0 again on every attempt. The source must outlive the
+/// request (it is shared with it) and give the same bytes each time.
+///
+/// @code
+/// auto src = cfimages::file_source("cat.png");               // <cfimages/file_source.hpp>
+/// if (!src) return fail(src.error());
+/// cfimages::v1::CreateParams p;
+/// p.file = cfimages::File{{}, "cat.png", "", *src};
+/// auto img = client.send(cfimages::v1::create(cfg, p));     // 10 MB file, a few KiB of memory
+/// @endcode
 struct File {
-    std::string_view data;     ///< The file's bytes.
+    std::string_view data;     ///< The file's bytes (empty when `source` is set).
     std::string filename;      ///< Sent as the part's filename; `image.<ext>` when empty.
     std::string content_type;  ///< Media type; sniffed from the magic bytes when empty.
+    /// The file's bytes, read while sending instead of held in memory
+    /// (`data` must then be empty). Its `size()` is checked against the
+    /// upload limit; see `file_source` for files on disk.
+    std::shared_ptr<const BodySource> source = nullptr;
 };
 
 namespace detail {
 
+// Reads exactly `n` bytes of `src` from `offset` into `out`.
+inline std::optional<ApiError> read_exact(const BodySource& src, std::uint64_t offset, char* out, std::size_t n) {
+    std::size_t have = 0;
+    while (have < n) {
+        auto got = src.read(offset + have, out + have, n - have);
+        if (!got) return std::move(got).error();
+        if (*got == 0 || *got > n - have)
+            return ApiError::make(ErrorKind::transport, "the file being uploaded ended before its size");
+        have += *got;
+    }
+    return std::nullopt;
+}
+
 // Validates `f` and fills the multipart part for it. `filename_store`
 // keeps a generated filename alive for as long as the part needs it.
+// A streamed file's edges are read into the part (see multipart.hpp).
 inline std::optional<ApiError> file_part(std::string_view field, const File& f, std::size_t max_bytes,
                                          std::string& filename_store, Part& part) {
     std::string fld(field);
-    if (f.data.empty()) return ApiError::invalid(fld, "must not be empty");
-    if (f.data.size() > max_bytes)
-        return ApiError::invalid(fld, "is " + int_to_string(static_cast<std::int64_t>(f.data.size())) +
+    if (f.source && !f.data.empty())
+        return ApiError::invalid(fld, "set data or source, not both");
+    const std::uint64_t size = f.source ? f.source->size() : static_cast<std::uint64_t>(f.data.size());
+    if (size == 0) return ApiError::invalid(fld, "must not be empty");
+    if (size > max_bytes)
+        return ApiError::invalid(fld, "is " + int_to_string(static_cast<std::int64_t>(
+                                                  std::min(size, static_cast<std::uint64_t>(INT64_MAX)))) +
                                           " bytes; the limit is " +
                                           int_to_string(static_cast<std::int64_t>(max_bytes)) + " bytes");
     if (has_control(f.filename)) return ApiError::invalid(fld + ".filename", "must not contain control characters");
     if (f.filename.size() > 1024) return ApiError::invalid(fld + ".filename", "must be at most 1024 characters");
     if (has_control(f.content_type) || f.content_type.find(';') != std::string::npos)
         return ApiError::invalid(fld + ".content_type", "must be a bare media type such as image/png");
+    std::string_view head = f.data;
+    if (f.source) {
+        // The bytes the buffered path would hash and sniff (multipart.hpp).
+        const std::size_t first =
+            static_cast<std::size_t>(size <= 2 * hash_edge ? size : static_cast<std::uint64_t>(hash_edge));
+        part.source_first.resize(first);
+        if (auto e = read_exact(*f.source, 0, &part.source_first[0], first)) return e;
+        part.source_last.clear();
+        if (size > 2 * hash_edge) {
+            part.source_last.resize(hash_edge);
+            if (auto e = read_exact(*f.source, size - hash_edge, &part.source_last[0], hash_edge)) return e;
+        }
+        part.source = f.source;
+        part.source_size = size;
+        head = part.source_first;
+    }
     std::string_view type = f.content_type;
-    Sniffed s = sniff_image(f.data);
+    Sniffed s = sniff_image(head);
     if (type.empty()) {
         if (s.type.empty())
             return ApiError::invalid(fld + ".content_type",
@@ -1930,6 +2138,144 @@ inline std::optional<ApiError> file_part(std::string_view field, const File& f, 
 
 #endif // CFIMAGES_FILE_HPP
 // ---- end <cfimages/file.hpp> ----
+// ---- begin <cfimages/file_source.hpp> ----
+#ifndef CFIMAGES_FILE_SOURCE_HPP
+#define CFIMAGES_FILE_SOURCE_HPP
+
+/// @file
+/// `file_source`: a file on disk as a `BodySource`, so an upload streams
+/// it instead of holding it in memory (`File::source`).
+
+#include <cerrno>
+#include <mutex>
+
+#if !defined(_WIN32)
+#include <sys/types.h>
+#endif
+
+
+namespace cfimages {
+namespace detail {
+
+// 64-bit seek and tell on every platform (`long` is 32 bits on Windows).
+inline bool file_seek(std::FILE* f, std::uint64_t offset, int whence) noexcept {
+#if defined(_WIN32)
+    return ::_fseeki64(f, static_cast<__int64>(offset), whence) == 0;
+#else
+    return ::fseeko(f, static_cast<off_t>(offset), whence) == 0;
+#endif
+}
+inline std::int64_t file_tell(std::FILE* f) noexcept {
+#if defined(_WIN32)
+    return static_cast<std::int64_t>(::_ftelli64(f));
+#else
+    return static_cast<std::int64_t>(::ftello(f));
+#endif
+}
+
+// The source behind `file_source`: one open FILE, reads serialised by a
+// mutex (a seek and a read are one step), so any thread may read at any
+// offset, and every attempt may start again from 0.
+class FileBodySource final : public BodySource {
+public:
+    FileBodySource(std::FILE* f, std::string path, std::uint64_t size) noexcept
+        : file_(f), path_(std::move(path)), size_(size) {}
+    FileBodySource(const FileBodySource&) = delete;
+    FileBodySource& operator=(const FileBodySource&) = delete;
+    ~FileBodySource() override { std::fclose(file_); }
+
+    std::uint64_t size() const noexcept override { return size_; }
+
+    // A file that is shorter or longer than it was when opened fails the
+    // read: sending its first `size_` bytes would be sending the wrong file.
+    Result<std::size_t> read(std::uint64_t offset, char* out, std::size_t n) const override {
+        if (n == 0) return std::size_t{0};
+        if (offset >= size_) return changed("read past its size");
+        if (static_cast<std::uint64_t>(n) > size_ - offset) n = static_cast<std::size_t>(size_ - offset);
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::clearerr(file_);
+        if (!file_seek(file_, offset, SEEK_SET)) return failed("cannot seek in");
+        const std::size_t got = std::fread(out, 1, n, file_);
+        if (got < n) {
+            if (std::ferror(file_)) return failed("cannot read");
+            return changed("is shorter than when it was opened");
+        }
+        if (offset + got == size_) {
+            char extra = 0;
+            if (std::fread(&extra, 1, 1, file_) == 1) return changed("is longer than when it was opened");
+        }
+        return got;
+    }
+
+private:
+    ApiError failed(const char* what) const {
+        const int err = errno;
+        return ApiError::make(ErrorKind::transport,
+                              std::string("file: ") + what + ' ' + path_ + ": " + std::strerror(err));
+    }
+    ApiError changed(const char* what) const {
+        return ApiError::make(ErrorKind::transport, "file: " + path_ + " changed while it was being sent: " + what +
+                                                        " (" + int_to_string(static_cast<std::int64_t>(size_)) +
+                                                        " bytes)");
+    }
+
+    std::FILE* file_;
+    std::string path_;
+    std::uint64_t size_;
+    mutable std::mutex mutex_;
+};
+
+} // namespace detail
+
+/// Opens the file at `path` as a `BodySource` for `File::source`: an
+/// upload then streams it in chunks instead of holding it in memory.
+///
+/// The size is taken now and is the `Content-Length`; the file is kept
+/// open until the last request holding the source is gone. `read` may be
+/// called from any thread and from any offset (each attempt reads from 0
+/// again). A file that becomes shorter or longer while it is sent fails
+/// that attempt (`ErrorKind::transport`, not retried), rather than send
+/// bytes that are not the file's; a change that keeps the size is not
+/// detected.
+/// @code
+/// auto src = cfimages::file_source("photos/cat.png");
+/// if (!src) { std::cerr << src.error() << '\n'; return 2; }
+/// cfimages::v1::CreateParams p;
+/// p.file = cfimages::File{{}, "cat.png", "", *src};
+/// @endcode
+/// @return the source, or `invalid_argument` naming the path when it
+///   cannot be opened, sized or read (missing, a directory, no permission).
+inline Result<std::shared_ptr<const BodySource>> file_source(std::string path) {
+    auto refuse = [&](const char* what, int err) {
+        return ApiError::invalid("file", std::string(what) + ' ' + path + ": " + std::strerror(err));
+    };
+    errno = 0;
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr) return refuse("cannot open", errno != 0 ? errno : ENOENT);
+    std::int64_t size = -1;
+    if (detail::file_seek(f, 0, SEEK_END)) size = detail::file_tell(f);
+    if (size < 0 || !detail::file_seek(f, 0, SEEK_SET)) {
+        const int err = errno != 0 ? errno : EIO;
+        std::fclose(f);
+        return refuse("cannot find the size of", err);
+    }
+    // Opening a directory succeeds on some systems; reading it does not.
+    char first = 0;
+    errno = 0;
+    if (std::fread(&first, 1, 1, f) != 1 && std::ferror(f)) {
+        const int err = errno != 0 ? errno : EIO;
+        std::fclose(f);
+        return refuse("cannot read", err);
+    }
+    std::shared_ptr<const BodySource> src =
+        std::make_shared<detail::FileBodySource>(f, std::move(path), static_cast<std::uint64_t>(size));
+    return src;
+}
+
+} // namespace cfimages
+
+#endif // CFIMAGES_FILE_SOURCE_HPP
+// ---- end <cfimages/file_source.hpp> ----
 // ---- begin <cfimages/images.hpp> ----
 #ifndef CFIMAGES_IMAGES_HPP
 #define CFIMAGES_IMAGES_HPP
@@ -2026,8 +2372,12 @@ struct BatchTokenGrant {
 /// Parts, in order: `file` (with filename and sniffed image type) or `url`,
 /// then `id`, `creator`, `metadata` (compact JSON text), `requireSignedURLs`.
 /// Not idempotent: the retry policy leaves it alone unless told otherwise.
+/// A file with a `source` (`File::source`, `file_source`) is streamed: the
+/// request's `body` is empty and its `body_source` yields the same bytes
+/// the buffered body would hold, read from the file while sending.
 /// @return the request, or `invalid_argument` when: both or neither of
-///   file and url; the file is empty or over `Config::max_upload_bytes`;
+///   file and url; the file sets both or neither of data and source, is
+///   empty or over `Config::max_upload_bytes`;
 ///   its type is unknown and not given; the custom ID breaks a rule (not
 ///   UTF-8, over 1024 characters (code points, not bytes), leading or
 ///   trailing `/`, a UUID, dot segments, or with
@@ -3170,7 +3520,6 @@ inline Result<Deleted> parse_deleted(const HttpResponse& r, const ParseContext&)
 // builds it, so duplicate keys inside it resolve the same way; on a page,
 // its memory comes from one arena per page (page_arena.hpp).
 
-#include <cstring>
 
 #if defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2)
 #include <emmintrin.h>
@@ -3203,7 +3552,6 @@ inline Result<Deleted> parse_deleted(const HttpResponse& r, const ParseContext&)
 // resource: memory a long-lived meta keeps rewriting is not reused.
 
 #include <atomic>
-#include <mutex>
 
 #include <boost/json/memory_resource.hpp>
 
@@ -4138,9 +4486,7 @@ CFIMAGES_DECL Result<Request<Image>> create(const Config& cfg, const CreateParam
 
     auto http = detail::start(cfg, Method::post, {detail::lit("/images/v1")});
     if (!http) return std::move(http).error();
-    std::string body;
-    std::string type = detail::build_multipart(parts, body);
-    detail::set_body(*http, std::move(type), std::move(body));
+    detail::set_multipart(*http, parts);
     return detail::finish<Image>(std::move(*http), detail::parse_image, false);
 }
 
@@ -5130,11 +5476,15 @@ CFIMAGES_DECL Result<Image> parse(const HttpResponse& response);
 /// none is given) and a content type (sniffed from the magic bytes when
 /// none is given). Headers: `Content-Type` (multipart with a deterministic
 /// boundary), `Accept: application/json`, `User-Agent`. No credentials.
-/// Not idempotent: the URL accepts one upload.
+/// Not idempotent: the URL accepts one upload. A file with a `source`
+/// (`File::source`, `file_source`) is streamed: `body` is empty and
+/// `body_source` yields the multipart bytes, read from the file while
+/// sending, with the exact size as `Content-Length`.
 /// @return the request, or `invalid_argument` when: the URL is not an
 ///   absolute `https://` (or `http://`) URL with a host, or contains CR,
 ///   LF, other control characters, spaces, user info or a fragment; the
-///   file is empty or larger than 10 MB; its type is not given and cannot
+///   file sets both or neither of data and source, is empty or larger
+///   than 10 MB; its type is not given and cannot
 ///   be sniffed; the filename or content type is malformed.
 CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, const File& file);
 
@@ -5209,8 +5559,7 @@ CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, const Fi
     http.url.assign(upload_url.begin(), upload_url.end());
     http.headers.push_back({"Accept", "application/json"});
     http.headers.push_back({"User-Agent", "cfimages/" CFIMAGES_VERSION_STRING});
-    std::string type = cfimages::detail::build_multipart(parts, http.body);
-    http.headers.push_back({"Content-Type", std::move(type)});
+    cfimages::detail::set_multipart(http, parts);
 
     Request<Image> req;
     req.http = std::move(http);
@@ -5577,7 +5926,6 @@ Result<std::vector<Image>> list_all_images(Send&& send, const Config& cfg, Param
 /// One limiter may be shared by any number of calls and threads
 /// (`std::shared_ptr<RateLimiter>`); its methods lock an internal mutex.
 
-#include <algorithm>
 #include <unordered_map>
 
 
@@ -8284,6 +8632,546 @@ CFIMAGES_DECL Result<VerifiedUrl> verify_url(std::string_view url, std::string_v
 
 #endif // CFIMAGES_SIGNING_HPP
 // ---- end <cfimages/signing.hpp> ----
+// ---- begin <cfimages/bulk.hpp> ----
+#ifndef CFIMAGES_BULK_HPP
+#define CFIMAGES_BULK_HPP
+
+/// @file
+/// The policy of bulk transfers (`cfimages sync`, `cfimages export`) as
+/// pure code: which files count, what each is called, which shard takes
+/// it, the resumable journal, and `UploadOnce`, the state machine that
+/// uploads one file exactly once. Nothing here reads a file, a clock or
+/// the environment; a driver (the command-line tool, or a program of your
+/// own) does the I/O and feeds the answers in.
+///
+/// @code
+/// cfimages::bulk::UploadOnce up;
+/// for (;;) switch (up.next()) {
+/// case cfimages::bulk::UploadStep::upload: up.on_upload(client.send(v1::create(cfg, params))); break;
+/// case cfimages::bulk::UploadStep::probe:  up.on_probe(client.send(v1::get(cfg, id))); break;
+/// case cfimages::bulk::UploadStep::done:   return up.outcome();  // uploaded, already_present, failed
+/// }
+/// @endcode
+
+#include <unordered_set>
+
+
+namespace cfimages {
+namespace bulk {
+
+// ---------------------------------------------------------------------------
+// Which files, and what they are called.
+
+/// Returns true when any segment of `relative_path` (separated by `/`)
+/// starts with a dot: a hidden file, or one inside a hidden folder. Such
+/// files are skipped (`.DS_Store`, `.git/...`, editors' swap files).
+/// @param relative_path the path relative to the synced folder, `/`-separated.
+/// @return whether the path is hidden.
+inline bool is_hidden(std::string_view relative_path) noexcept {
+    std::size_t start = 0;
+    while (start < relative_path.size()) {
+        if (relative_path[start] == '.') return true;
+        const std::size_t slash = relative_path.find('/', start);
+        if (slash == std::string_view::npos) break;
+        start = slash + 1;
+    }
+    return false;
+}
+
+/// How many leading bytes of a file `sniff` needs to recognise every
+/// format (SVG's `<svg` may come after a prolog or comment).
+inline constexpr std::size_t sniff_bytes = 1024;
+
+/// What the magic bytes say a file is.
+struct Sniff {
+    std::string_view content_type;  ///< `image/png`, ...; empty: not an image Cloudflare accepts.
+    std::string_view extension;     ///< `png`, `jpg`, ...; empty when not an image.
+    /// Returns true when the bytes are an image Cloudflare Images accepts.
+    bool is_image() const noexcept { return !content_type.empty(); }
+};
+
+/// Recognises PNG, JPEG, GIF, WebP, SVG, AVIF and HEIC from a file's first
+/// bytes (the same sniffing `v1::create` does for a file without a type).
+/// @param head at least the first `sniff_bytes` bytes (or the whole file).
+/// @return the type and extension; empty ones for anything else.
+inline Sniff sniff(std::string_view head) noexcept {
+    const cfimages::detail::Sniffed s = cfimages::detail::sniff_image(head);
+    return Sniff{s.type, s.ext};
+}
+
+/// Returns the custom ID of a synced file: `prefix` followed by its path
+/// relative to the synced folder with `/` separators, unchanged otherwise
+/// (the upload builder then checks the ID's rules).
+/// @param prefix        the `--prefix` (may be empty).
+/// @param relative_path the path relative to the folder, `/`-separated.
+/// @return the ID.
+inline std::string image_id(std::string_view prefix, std::string_view relative_path) {
+    std::string id(prefix);
+    id.append(relative_path);
+    return id;
+}
+
+// ---------------------------------------------------------------------------
+// Shards.
+
+/// Shard K of N: one of N disjoint parts of a set of IDs, so that N
+/// machines or jobs can split one transfer. `{1, 1}` is the whole set.
+struct Shard {
+    std::uint32_t k = 1;  ///< 1..n.
+    std::uint32_t n = 1;  ///< At least 1.
+};
+
+/// Parses `K/N` (decimal, 1 <= K <= N <= 1000000).
+/// @param text the option's value.
+/// @return the shard, or `invalid_argument` naming `shard` and the rule.
+inline Result<Shard> parse_shard(std::string_view text) {
+    const auto rule = [] { return ApiError::invalid("shard", "expected K/N with 1 <= K <= N <= 1000000 (e.g. 2/8)"); };
+    const std::size_t slash = text.find('/');
+    if (slash == std::string_view::npos) return rule();
+    auto number = [](std::string_view s, std::uint32_t& out) {
+        if (s.empty() || s.size() > 7) return false;
+        std::uint32_t v = 0;
+        for (char c : s) {
+            if (c < '0' || c > '9') return false;
+            v = v * 10u + static_cast<std::uint32_t>(c - '0');
+        }
+        out = v;
+        return true;
+    };
+    Shard s;
+    if (!number(text.substr(0, slash), s.k) || !number(text.substr(slash + 1), s.n)) return rule();
+    if (s.n < 1 || s.n > 1000000 || s.k < 1 || s.k > s.n) return rule();
+    return s;
+}
+
+/// Returns the shard (1..n) that takes `id`: `mix(fnv1a64(id)) mod n + 1`,
+/// where fnv1a64 is 64-bit FNV-1a over the ID's bytes and mix is
+/// splitmix64's finaliser. Fixed forever: every version of the tool, on
+/// every machine, splits a set the same way, so shards of one set may be
+/// run by different builds.
+/// @param id the image ID.
+/// @param n  the number of shards (0 is taken as 1).
+/// @return 1..n.
+inline std::uint32_t shard_of(std::string_view id, std::uint32_t n) noexcept {
+    if (n <= 1) return 1;
+    std::uint64_t h = 1469598103934665603ull;
+    for (char c : id) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 1099511628211ull;
+    }
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebull;
+    h ^= h >> 31;
+    return static_cast<std::uint32_t>(h % n) + 1u;
+}
+
+/// Returns true when shard `s` takes `id`.
+/// @param s  the shard.
+/// @param id the image ID.
+/// @return whether `shard_of(id, s.n) == s.k`.
+inline bool in_shard(const Shard& s, std::string_view id) noexcept { return shard_of(id, s.n) == s.k; }
+
+// ---------------------------------------------------------------------------
+// Exactly once.
+
+/// What `UploadOnce` wants done next.
+enum class UploadStep {
+    upload,  ///< Send the upload (`v1::create`) and report it with `on_upload`.
+    probe,   ///< Ask whether the ID exists (`v1::get`) and report it with `on_probe`.
+    done,    ///< Finished: see `outcome()`.
+};
+
+/// How one file's transfer ended.
+enum class Outcome {
+    pending,          ///< Not finished yet.
+    uploaded,         ///< This run stored it.
+    already_present,  ///< The ID was there already (HTTP 409, or found by a probe).
+    failed,           ///< Not stored, or unknown: `error()` says why.
+};
+
+/// Returns the outcome's name as the journal and summaries spell it
+/// (`uploaded`, `already_present`, `failed`, `pending`).
+inline const char* to_string(Outcome o) noexcept {
+    switch (o) {
+    case Outcome::pending: return "pending";
+    case Outcome::uploaded: return "uploaded";
+    case Outcome::already_present: return "already_present";
+    case Outcome::failed: return "failed";
+    }
+    return "pending";
+}
+
+/// Returns true for a failed upload after which the image may exist all
+/// the same: no answer (a timeout, a connection lost; the transport
+/// cannot always tell whether the request went out) or a 5xx (the server
+/// may have stored it before failing). 408 counts too: the server gave up
+/// on a request it may have been acting on.
+/// @param e the upload's error.
+/// @return whether to ask before sending again.
+inline bool is_ambiguous(const ApiError& e) noexcept {
+    if (e.kind == ErrorKind::transport) return true;
+    if (e.kind == ErrorKind::decode) return true;  // a 2xx we could not read: it was stored
+    return e.kind == ErrorKind::api && (e.http_status >= 500 || e.http_status == 408);
+}
+
+/// The exactly-once policy for one upload with a custom ID, as a state
+/// machine (sans-IO: it sends nothing; see the file comment's loop).
+///
+/// - A 2xx answer: `uploaded`.
+/// - HTTP 409, whatever the error code: the ID exists, `already_present`
+///   (an earlier run, or another machine, stored it).
+/// - HTTP 429: refused before acting; upload again (the rate limiter the
+///   call went through has learned to wait).
+/// - An ambiguous failure (`is_ambiguous`): probe. Found:
+///   `already_present`; not found (404): upload again; the probe failing
+///   otherwise: `failed`, with both errors in the message (nothing is sent
+///   again while the state is unknown; a later run's upload gets a 409).
+/// - Any other error (400, 401, 403, 413, ...; `invalid_argument`): `failed`.
+///
+/// At most `max_uploads` uploads are sent (default 5), then `failed`.
+class UploadOnce {
+public:
+    /// A machine that will send at most `max_uploads` uploads (at least 1).
+    /// @param max_uploads the bound on uploads sent for this file.
+    explicit UploadOnce(int max_uploads = 5) noexcept : max_uploads_(max_uploads < 1 ? 1 : max_uploads) {}
+
+    /// Returns what to do next.
+    UploadStep next() const noexcept { return step_; }
+    /// Returns how it ended (`pending` until `next()` is `done`).
+    Outcome outcome() const noexcept { return outcome_; }
+    /// Returns why it failed (meaningful when `outcome()` is `failed`).
+    const ApiError& error() const noexcept { return error_; }
+    /// Returns the uploads sent so far.
+    int uploads() const noexcept { return uploads_; }
+    /// Returns the probes sent so far.
+    int probes() const noexcept { return probes_; }
+
+    /// Reports the answer to the upload (`next()` was `upload`).
+    /// @param r the upload's result; only success and the error are read.
+    template <class T>
+    void on_upload(const Result<T>& r) {
+        if (step_ != UploadStep::upload) return;
+        ++uploads_;
+        if (r) return finish(Outcome::uploaded);
+        const ApiError& e = r.error();
+        if (e.kind == ErrorKind::api && e.http_status == 409) return finish(Outcome::already_present);
+        if (is_ambiguous(e)) {
+            ambiguous_ = e;
+            step_ = UploadStep::probe;
+            return;
+        }
+        if (e.kind == ErrorKind::api && e.http_status == 429 && uploads_ < max_uploads_) return;  // again
+        fail(e);
+    }
+
+    /// Reports the answer to the probe (`next()` was `probe`).
+    /// @param r the `v1::get` result; only success and the error are read.
+    template <class T>
+    void on_probe(const Result<T>& r) {
+        if (step_ != UploadStep::probe) return;
+        ++probes_;
+        if (r) return finish(Outcome::already_present);
+        const ApiError& e = r.error();
+        if (e.kind == ErrorKind::api && e.http_status == 404) {
+            if (uploads_ >= max_uploads_) return fail(ambiguous_);
+            step_ = UploadStep::upload;
+            return;
+        }
+        ApiError both = e;
+        both.message = "upload: " + ambiguous_.message + "; then asking whether it arrived: " + e.message;
+        fail(std::move(both));
+    }
+
+private:
+    void finish(Outcome o) noexcept {
+        outcome_ = o;
+        step_ = UploadStep::done;
+    }
+    void fail(ApiError e) {
+        error_ = std::move(e);
+        finish(Outcome::failed);
+    }
+
+    int max_uploads_;
+    int uploads_ = 0;
+    int probes_ = 0;
+    UploadStep step_ = UploadStep::upload;
+    Outcome outcome_ = Outcome::pending;
+    ApiError ambiguous_;
+    ApiError error_;
+};
+
+// ---------------------------------------------------------------------------
+// The journal.
+//
+// A journal is a text file of lines ending in "\n", only ever appended to:
+//
+//   cfimages-journal<TAB>1<TAB><operation><TAB><account id><TAB><base URL>
+//   <outcome><TAB><id>
+//   ...
+//
+// The first line binds it to one transfer's operation (`sync`, `export`)
+// and destination (or source): a journal never vouches for another
+// account or API root. Each later line records one finished file:
+// `uploaded` or `already_present` (sync), `exported` (export). IDs are
+// written with `%`, control characters and DEL as `%XX`. A last line with
+// no newline was cut short (a crash while writing it): it is ignored, and
+// the writer cuts the file back to its last newline before appending
+// (`JournalReader::valid_size`), so the torn bytes never join a later line.
+// Unknown lines are ignored.
+
+/// What a journal is bound to.
+struct JournalBinding {
+    std::string operation;   ///< `sync` or `export`.
+    std::string account_id;  ///< The account.
+    std::string base_url;    ///< The API root (`Config::base_url`).
+};
+
+namespace detail {
+inline constexpr std::string_view journal_magic = "cfimages-journal";
+
+inline std::string journal_escape(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    static constexpr char hex[] = "0123456789ABCDEF";
+    for (char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f || c == '%') {
+            out.push_back('%');
+            out.push_back(hex[u >> 4]);
+            out.push_back(hex[u & 15]);
+        } else {
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
+inline std::optional<std::string> journal_unescape(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    auto val = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        return -1;
+    };
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '%') {
+            out.push_back(s[i]);
+            continue;
+        }
+        if (i + 2 >= s.size()) return std::nullopt;
+        const int hi = val(s[i + 1]), lo = val(s[i + 2]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+    }
+    return out;
+}
+} // namespace detail
+
+/// Returns the journal's first line (with its newline) for `b`.
+/// @param b the operation and destination.
+/// @return the magic word `cfimages-journal`, version 1, the operation, the
+///         account and the base URL, tab-separated and escaped, and a newline.
+inline std::string journal_header(const JournalBinding& b) {
+    std::string line(detail::journal_magic);
+    line.append("\t1\t").append(detail::journal_escape(b.operation));
+    line.append("\t").append(detail::journal_escape(b.account_id));
+    line.append("\t").append(detail::journal_escape(b.base_url)).append("\n");
+    return line;
+}
+
+/// Returns one record line (with its newline): what happened, a tab,
+/// the escaped ID.
+/// @param what `uploaded`, `already_present` or `exported`.
+/// @param id   the image ID.
+/// @return the line to append.
+inline std::string journal_record(std::string_view what, std::string_view id) {
+    std::string line(what);
+    line.push_back('\t');
+    line.append(detail::journal_escape(id)).push_back('\n');
+    return line;
+}
+
+/// Reads a journal in pieces of any size (a file read in blocks) and
+/// collects the IDs it holds. Pure: give it the bytes, ask what it found.
+class JournalReader {
+public:
+    /// A reader that accepts only a journal bound to `expect`.
+    /// @param expect the run's operation and destination.
+    explicit JournalReader(JournalBinding expect) : expect_(std::move(expect)) {}
+
+    /// Takes the next bytes of the file.
+    /// @param chunk any number of bytes, continuing the previous ones.
+    /// @return `invalid_argument` when the file is not a journal or is
+    ///         bound elsewhere (the message names both destinations); the
+    ///         reader takes nothing more after an error.
+    std::optional<ApiError> feed(std::string_view chunk) {
+        if (error_) return error_;
+        std::size_t start = 0;
+        for (;;) {
+            const std::size_t nl = chunk.find('\n', start);
+            if (nl == std::string_view::npos) break;
+            if (partial_.empty()) {
+                line(chunk.substr(start, nl - start));
+            } else {
+                partial_.append(chunk.substr(start, nl - start));
+                line(partial_);
+                partial_.clear();
+            }
+            if (error_) return error_;
+            start = nl + 1;
+            valid_size_ = fed_ + start;
+        }
+        fed_ += chunk.size();
+        partial_.append(chunk.substr(start));
+        return std::nullopt;
+    }
+
+    /// Ends the file. A last line without a newline (a record cut short by
+    /// a crash) is dropped: `torn()` then says to cut the file back to
+    /// `valid_size()` before appending.
+    /// @return the error `feed` gave, if any.
+    std::optional<ApiError> finish() {
+        torn_ = !partial_.empty();
+        partial_.clear();
+        return error_;
+    }
+
+    /// Returns true when the file had a valid header line.
+    bool has_header() const noexcept { return header_; }
+    /// Returns true when the last line was cut short (see `finish`).
+    bool torn() const noexcept { return torn_; }
+    /// Returns the bytes up to and including the last newline: the size
+    /// to cut the file back to before appending.
+    std::uint64_t valid_size() const noexcept { return valid_size_; }
+    /// Returns the IDs recorded as finished.
+    const std::unordered_set<std::string>& done() const noexcept { return done_; }
+    /// Moves the IDs out (the reader is spent).
+    std::unordered_set<std::string> take_done() noexcept { return std::move(done_); }
+
+private:
+    void line(std::string_view l) {
+        if (!header_) {
+            const std::string want = journal_header(expect_);
+            if (l == std::string_view(want).substr(0, want.size() - 1)) {
+                header_ = true;
+                return;
+            }
+            if (l.substr(0, detail::journal_magic.size() + 1) != std::string(detail::journal_magic) + "\t") {
+                error_ = ApiError::invalid("journal", "not a cfimages journal (its first line is not a "
+                                                      "'cfimages-journal' header)");
+                return;
+            }
+            std::string shown = cfimages::detail::one_line(l.substr(detail::journal_magic.size() + 1), 300);
+            for (char& c : shown)
+                if (c == '\t') c = ' ';
+            error_ = ApiError::invalid(
+                "journal", "belongs to another transfer (" + shown + "), not this one (1 " + expect_.operation +
+                               " " + expect_.account_id + " " + expect_.base_url +
+                               "); it never vouches for another account or API root: give another --journal");
+            return;
+        }
+        const std::size_t tab = l.find('\t');
+        if (tab == std::string_view::npos) return;
+        const std::string_view what = l.substr(0, tab);
+        if (what != "uploaded" && what != "already_present" && what != "exported") return;
+        auto id = detail::journal_unescape(l.substr(tab + 1));
+        if (!id || id->empty()) return;
+        done_.insert(std::move(*id));
+    }
+
+    JournalBinding expect_;
+    std::string partial_;
+    std::uint64_t fed_ = 0;
+    std::uint64_t valid_size_ = 0;
+    bool header_ = false;
+    bool torn_ = false;
+    std::optional<ApiError> error_;
+    std::unordered_set<std::string> done_;
+};
+
+/// Returns the default journal's file name for a transfer of `folder`
+/// (an absolute, canonical path) bound to `b`: 32 hex digits of SHA-256
+/// over the four values, then `.journal`. The same folder and destination
+/// always give the same name; the tool keeps it outside the folder (in
+/// `$XDG_STATE_HOME/cfimages/journals/`).
+/// @param b      the operation and destination.
+/// @param folder the synced or exported folder.
+/// @return e.g. `3f2a...9c.journal`.
+inline std::string journal_file_name(const JournalBinding& b, std::string_view folder) {
+    cfimages::detail::Sha256 h;
+    for (std::string_view part : {std::string_view(b.operation), std::string_view(b.account_id),
+                                  std::string_view(b.base_url), folder}) {
+        h.update(part);
+        h.update(std::string_view("\0", 1));
+    }
+    return cfimages::detail::to_hex(h.finish()).substr(0, 32) + ".journal";
+}
+
+// ---------------------------------------------------------------------------
+// Export.
+
+/// Returns where an exported image goes, relative to the export folder:
+/// its ID, `/` making folders, plus an extension from `content_type` when the
+/// ID's last segment has no extension (`image/jpeg` -> `.jpg`; an unknown
+/// type adds nothing).
+/// @param id           the image ID.
+/// @param content_type the blob's `Content-Type`.
+/// @return the relative path, or `invalid_argument` for an ID that cannot
+///         be a path safely: empty, absolute, with empty, `.` or `..`
+///         segments, or with a NUL or backslash.
+inline Result<std::string> export_path(std::string_view id, std::string_view content_type) {
+    if (id.empty()) return ApiError::invalid("id", "must not be empty");
+    if (id.find('\0') != std::string_view::npos || id.find('\\') != std::string_view::npos)
+        return ApiError::invalid("id", "contains a NUL or backslash; not written as a path");
+    if (id.front() == '/' || id.back() == '/')
+        return ApiError::invalid("id", "starts or ends with '/'; not written as a path");
+    std::size_t start = 0;
+    std::string_view last;
+    while (start <= id.size()) {
+        std::size_t end = id.find('/', start);
+        if (end == std::string_view::npos) end = id.size();
+        last = id.substr(start, end - start);
+        if (last.empty() || last == "." || last == "..")
+            return ApiError::invalid("id", "has an empty, '.' or '..' segment; not written as a path");
+        start = end + 1;
+    }
+    std::string path(id);
+    const std::size_t dot = last.rfind('.');
+    if (dot == std::string_view::npos || dot == 0 || dot + 1 == last.size()) {
+        std::string_view type = content_type.substr(0, content_type.find(';'));
+        while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+        static constexpr std::pair<std::string_view, std::string_view> known[] = {
+            {"image/png", "png"},   {"image/jpeg", "jpg"},     {"image/gif", "gif"},
+            {"image/webp", "webp"}, {"image/svg+xml", "svg"}, {"image/avif", "avif"},
+            {"image/heic", "heic"}, {"image/heif", "heif"},   {"image/bmp", "bmp"},
+            {"image/tiff", "tiff"},
+        };
+        for (const auto& k : known)
+            if (cfimages::iequals(type, k.first)) {
+                path.push_back('.');
+                path.append(k.second);
+                break;
+            }
+    }
+    return path;
+}
+
+/// The suffix of the temporary name an export writes to before renaming
+/// the file to its final name: an interrupted export never leaves a
+/// partial file under a final name.
+inline constexpr std::string_view partial_suffix = ".cfimages-partial";
+
+} // namespace bulk
+} // namespace cfimages
+
+#endif // CFIMAGES_BULK_HPP
+// ---- end <cfimages/bulk.hpp> ----
 
 #endif // CFIMAGES_CFIMAGES_HPP
 // ---- end <cfimages/cfimages.hpp> ----

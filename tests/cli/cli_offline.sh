@@ -295,6 +295,11 @@ expect "upload-to a URL with user info: exit 2, nothing sent" 2 'err.startswith(
     upload-to "http://user:pw@127.0.0.1:1/x" --file "$work/pixel.png"
 expect "upload-to an ftp URL: exit 2" 2 'err.startswith("error invalid_argument:") and not reqs' -- \
     upload-to "ftp://127.0.0.1/x" --file "$work/pixel.png"
+expect "upload-to a missing file: exit 2 naming it, nothing sent" 2 \
+    'err.startswith("error usage: --file: cannot open ") and "no-such.png" in err and not reqs' -- \
+    upload-to "$local_base/upload/slot-5" --file "$work/no-such.png"
+expect "upload-to a directory: exit 2, nothing sent" 2 'err.startswith("error usage: --file: cannot read ") and not reqs' -- \
+    upload-to "$local_base/upload/slot-6" --file "$work"
 printf 'not an image' >"$work/text.txt"
 expect "upload-to a file of unknown type: exit 2" 2 'err.startswith("error invalid_argument:") and not reqs' -- \
     upload-to "$local_base/upload/x" --file "$work/text.txt"

@@ -62,7 +62,7 @@ registered=$(bash --norc --noprofile -c 'source "$1" && complete -p cfimages' _ 
 check "bash: registered for cfimages" "$registered" "complete -F _cfimages cfimages"
 check "bash: a command" "$(complete_line cfimages ima)" "images"
 check "bash: every top-level word" "$(complete_line cfimages '' | tr '\n' ' ')" \
-    "completion direct-upload images keys man sign stats upload-to variants verify "
+    "completion direct-upload export images keys man sign stats sync upload-to variants verify "
 check "bash: a subcommand" "$(complete_line cfimages images upl)" "upload"
 check "bash: list and list-v2" "$(complete_line cfimages images li | tr '\n' ' ')" "list list-v2 "
 check "bash: global options and their values are skipped" \

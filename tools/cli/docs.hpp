@@ -33,7 +33,7 @@ struct CommandDoc {
 
 namespace docs_detail {
 
-inline bool is_path_option(std::string_view name) { return name == "file" || name == "output"; }
+inline bool is_path_option(std::string_view name) { return name == "file" || name == "output" || name == "journal"; }
 
 // The choices a synopsis gives an option as `--name a|b|c`; empty when none.
 inline std::string choices_of(std::string_view synopsis, std::string_view name) {

@@ -44,6 +44,7 @@
 #include <cfimages/detail/text.hpp>
 
 #include "args.hpp"
+#include "bulk.hpp"
 #include "docs.hpp"
 #include "output.hpp"
 
@@ -197,25 +198,28 @@ public:
         throw UsageError(msg);
     }
 
-    cfimages::beast::Client& client() {
-        if (!client_) {
-            cfimages::beast::ClientOptions o;
-            if (timeout_seconds_) {
-                // --timeout bounds the whole command: every call, attempt
-                // and wait of it shares one budget that started with the
-                // command, and messages name the option the user typed.
-                const auto ms = std::chrono::milliseconds(
-                    static_cast<std::int64_t>(*timeout_seconds_ * 1000.0 + 0.5));
-                o.deadline = ms;
-                o.deadline_at = started_ + ms;
-                o.timeout = ms;
-                o.timeout_name = "--timeout";
-                o.deadline_name = "--timeout";
-            }
-            o.connect_timeout_name = "connect limit";
-            if (max_retries_) o.retry.max_retries = *max_retries_;
-            client_ = std::make_unique<cfimages::beast::Client>(o);
+    // The client settings the global options ask for.
+    cfimages::beast::ClientOptions client_options() const {
+        cfimages::beast::ClientOptions o;
+        if (timeout_seconds_) {
+            // --timeout bounds the whole command: every call, attempt
+            // and wait of it shares one budget that started with the
+            // command, and messages name the option the user typed.
+            const auto ms = std::chrono::milliseconds(
+                static_cast<std::int64_t>(*timeout_seconds_ * 1000.0 + 0.5));
+            o.deadline = ms;
+            o.deadline_at = started_ + ms;
+            o.timeout = ms;
+            o.timeout_name = "--timeout";
+            o.deadline_name = "--timeout";
         }
+        o.connect_timeout_name = "connect limit";
+        if (max_retries_) o.retry.max_retries = *max_retries_;
+        return o;
+    }
+
+    cfimages::beast::Client& client() {
+        if (!client_) client_ = std::make_unique<cfimages::beast::Client>(client_options());
         return *client_;
     }
 
@@ -337,12 +341,15 @@ boost::json::value parse_metadata(const std::string& text) {
     return v;
 }
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw UsageError("--file: cannot open " + path + ": " + std::strerror(errno));
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw UsageError("--file: cannot read " + path);
-    return bytes;
+// The file at `path`, streamed while it is sent (never read into memory).
+std::shared_ptr<const cfimages::BodySource> open_file(const std::string& path) {
+    auto src = cfimages::file_source(path);
+    if (!src) {
+        std::string why = src.error().message;  // "file: cannot open PATH: reason"
+        if (why.compare(0, 6, "file: ") == 0) why.erase(0, 6);
+        throw UsageError("--file: " + why);
+    }
+    return std::move(*src);
 }
 
 std::string base_name(const std::string& path) {
@@ -377,11 +384,7 @@ void require(const ParsedArgs& a, std::initializer_list<std::string_view> names)
 int images_upload(Context& ctx, const ParsedArgs& a) {
     if (a.has("file") == a.has("url")) throw UsageError("give exactly one of --file and --url");
     cfimages::v1::CreateParams p;
-    std::string bytes;  // outlives the builder call, which copies it into the body
-    if (auto f = a.get("file")) {
-        bytes = read_file(*f);
-        p.file = cfimages::File{bytes, base_name(*f), std::string()};
-    }
+    if (auto f = a.get("file")) p.file = cfimages::File{{}, base_name(*f), std::string(), open_file(*f)};
     if (auto u = a.get("url")) p.url = *u;
     if (auto id = a.get("id")) p.id = *id;
     if (auto c = a.get("creator")) p.creator = *c;
@@ -627,11 +630,10 @@ int verify(Context& ctx, const ParsedArgs& a) {
 int upload_to(Context& ctx, const ParsedArgs& a) {
     require(a, {"file"});
     const std::string path = *a.get("file");
-    const std::string bytes = read_file(path);  // outlives the builder, which copies it
     // No Config, no credentials: the upload URL is its own one-time
     // credential, and this command works with none configured.
     auto req = cfimages::upload_to::build(a.positionals[0],
-                                          cfimages::File{bytes, base_name(path), std::string()});
+                                          cfimages::File{{}, base_name(path), std::string(), open_file(path)});
     if (!req) return ctx.fail(req.error());
     for (const cfimages::Header& h : req->http.headers)
         if (cfimages::is_secret_header(h.name))  // cannot happen: upload_to::build adds none
@@ -645,6 +647,16 @@ int man(Context& ctx, const ParsedArgs& a);
 
 // ---------------------------------------------------------------------------
 // The command table.
+
+// sync and export live in bulk.cpp; they get what the global options
+// resolved to, and the same redaction.
+BulkContext bulk_context(Context& ctx) {
+    return BulkContext{ctx.config(), ctx.client_options(), [](std::string s) { return redact(std::move(s)); }};
+}
+
+int sync(Context& ctx, const ParsedArgs& a) { return run_sync(bulk_context(ctx), a); }
+
+int export_images(Context& ctx, const ParsedArgs& a) { return run_export(bulk_context(ctx), a); }
 
 using Handler = int (*)(Context&, const ParsedArgs&);
 
@@ -784,6 +796,20 @@ const std::vector<Command>& commands() {
          {{"file", true}},
          {"URL"},
          upload_to},
+        {{"sync"},
+         sync_synopsis,
+         "upload every image under DIR, exactly once, resumable (custom ID = path)",
+         sync_details,
+         sync_options(),
+         {"DIR"},
+         sync},
+        {{"export"},
+         export_synopsis,
+         "write the original of every image to DIR/<id>, resumable",
+         export_details,
+         export_options(),
+         {"DIR"},
+         export_images},
         {{"sign"},
          "URL --key KEY (--expires-in SECONDS | --exp UNIX)",
          "sign a delivery URL of a private image (no API call)",

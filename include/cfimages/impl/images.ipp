@@ -88,9 +88,7 @@ CFIMAGES_DECL Result<Request<Image>> create(const Config& cfg, const CreateParam
 
     auto http = detail::start(cfg, Method::post, {detail::lit("/images/v1")});
     if (!http) return std::move(http).error();
-    std::string body;
-    std::string type = detail::build_multipart(parts, body);
-    detail::set_body(*http, std::move(type), std::move(body));
+    detail::set_multipart(*http, parts);
     return detail::finish<Image>(std::move(*http), detail::parse_image, false);
 }
 

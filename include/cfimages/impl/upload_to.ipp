@@ -67,8 +67,7 @@ CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, const Fi
     http.url.assign(upload_url.begin(), upload_url.end());
     http.headers.push_back({"Accept", "application/json"});
     http.headers.push_back({"User-Agent", "cfimages/" CFIMAGES_VERSION_STRING});
-    std::string type = cfimages::detail::build_multipart(parts, http.body);
-    http.headers.push_back({"Content-Type", std::move(type)});
+    cfimages::detail::set_multipart(http, parts);
 
     Request<Image> req;
     req.http = std::move(http);

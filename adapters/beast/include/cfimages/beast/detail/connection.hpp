@@ -263,6 +263,14 @@ private:
 };
 
 /// One connection to an origin (plain or TLS), kept alive between calls.
+/// True when bytes past the last response were already read from the
+/// socket: left in `buffer` by the parser, or decrypted and still held by
+/// OpenSSL in `secure` (null for plain HTTP). No system call.
+template <class SslStream>
+bool holds_unread(const boost::beast::flat_buffer& buffer, SslStream* secure) {
+    return buffer.size() != 0 || (secure && ::SSL_pending(secure->native_handle()) > 0);
+}
+
 struct Connection {
     /// A new, unconnected connection to `url`'s origin; `tls` is the
     /// context for https (ignored for http).
@@ -295,14 +303,18 @@ struct Connection {
 
     /// Returns the TCP layer, whichever stream is in use.
     tcp_stream& tcp() { return plain ? *plain : secure->next_layer(); }
+    /// The I/O object async_exchange runs on (its executor).
+    tcp_stream& io() { return tcp(); }
+    /// Bounds the next operations by `deadline` (async_exchange's hook).
+    void arm(Clock::time_point deadline) { tcp().expires_at(deadline); }
+    /// Lifts the bound set by `arm`.
+    void disarm() { tcp().expires_never(); }
 
     /// Returns true when bytes past the last response were already read
     /// from the socket: left in `buffer` by the parser, or decrypted and
     /// still held by OpenSSL. Such a connection is never reused: those
     /// bytes would become the next call's answer. No system call.
-    bool holds_unread() {
-        return buffer.size() != 0 || (secure && ::SSL_pending(secure->native_handle()) > 0);
-    }
+    bool holds_unread() { return detail::holds_unread(buffer, secure.get()); }
 
     /// Returns true when the idle connection can carry the next request:
     /// the server has not closed it, and nothing has arrived on it since
@@ -537,9 +549,13 @@ struct ExchangeState {
     std::vector<char> chunk;
     std::uint64_t offset = 0;
 };
-/// The composed operation of async_exchange.
+/// The composed operation of async_exchange. `Conn` is `Connection`, or
+/// in tests a connection over in-memory streams with the same members
+/// (`plain`, `secure`, `buffer`, `header_hint`, `close`, `holds_unread`,
+/// `arm`, `disarm`, `io`).
+template <class Conn>
 struct ExchangeOp {
-    Connection& conn;
+    Conn& conn;
     const Url& url;
     const HttpRequest& request;
     const std::string& head;
@@ -574,7 +590,7 @@ struct ExchangeOp {
         const std::string where = url.host_port();
         switch (step) {
         case 0:
-            conn.tcp().expires_at(limits.deadline);
+            conn.arm(limits.deadline);
             // Over TLS, how much of the request reached the socket is
             // not known once a write has begun.
             failure.sent = Sent::partly;
@@ -616,7 +632,7 @@ struct ExchangeOp {
                 return self.complete(false);
             }
             if (is_interim(out.status)) return read(self);
-            conn.tcp().expires_never();
+            conn.disarm();
             keep = options.keep_alive && state->parser->keep_alive() && !state->parser->need_eof() &&
                    out.status != 101 && !conn.holds_unread();
             conn.header_hint = std::min<std::size_t>(std::max(conn.header_hint, out.headers.size()), 64);
@@ -631,13 +647,14 @@ struct ExchangeOp {
 /// `limits`. Completes with `void(bool)`: true with `out` filled (and
 /// `keep` saying whether the connection may carry another request), false
 /// with `failure` filled. Everything passed by reference must outlive it.
-template <class Token>
-auto async_exchange(Connection& conn, const Url& url, const HttpRequest& request, const std::string& head,
+template <class Conn, class Token>
+auto async_exchange(Conn& conn, const Url& url, const HttpRequest& request, const std::string& head,
                     AttemptLimits limits, const ClientOptions& options, HttpResponse& out, bool& keep,
                     AttemptFailure& failure, Token&& token) {
     return asio::async_compose<Token, void(bool)>(
-        ExchangeOp{conn, url, request, head, limits, options, out, keep, failure, std::make_unique<ExchangeState>()}, token,
-        conn.tcp());
+        ExchangeOp<Conn>{conn, url, request, head, limits, options, out, keep, failure,
+                         std::make_unique<ExchangeState>()},
+        token, conn.io());
 }
 
 } // namespace detail
