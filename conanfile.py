@@ -53,8 +53,10 @@ class CfimagesConan(ConanFile):
         copy(self, "LICENSE", self.source_folder, os.path.join(self.package_folder, "licenses"))
         include = os.path.join(self.package_folder, "include")
         copy(self, "*.hpp", os.path.join(self.source_folder, "include"), include)
+        copy(self, "*.ipp", os.path.join(self.source_folder, "include"), include)  # impl/: definitions
         for adapter in ("beast", "curl"):
             copy(self, "*.hpp", os.path.join(self.source_folder, "adapters", adapter, "include"), include)
+            copy(self, "*.ipp", os.path.join(self.source_folder, "adapters", adapter, "include"), include)
 
     def package_info(self):
         self.cpp_info.set_property("cmake_file_name", "cfimages")

@@ -13,7 +13,14 @@
 #include <sstream>
 #include <string>
 
+#ifdef CFIMAGES_SMOKE_BEAST
+int smoke_beast();  // smoke_separate_beast.cpp
+#endif
+
 int main() {
+#ifdef CFIMAGES_SMOKE_BEAST
+    if (smoke_beast() != 0) return 1;
+#endif
     cfimages::Config cfg;
     cfg.account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     cfg.credentials = cfimages::ApiToken{"smoke-secret-token"};

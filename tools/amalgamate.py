@@ -9,7 +9,9 @@ Writes:
   DIR/cfimages/cfimages.hpp   the codec: include/cfimages/cfimages.hpp (the umbrella,
                               the source of truth for what the codec is) with every
                               `#include <cfimages/...>` inlined once, recursively, in
-                              dependency order (a header appears before its first user).
+                              dependency order (a header appears before its first user);
+                              the definitions in include/cfimages/impl/*.ipp too, since
+                              the single header is header-only.
   DIR/cfimages/<adapter>.hpp  one per adapters/<adapter>/include/cfimages/<adapter>.hpp:
                               the adapter with its own sub-headers inlined; the codec is
                               not inlined again but included as "cfimages.hpp" from the
@@ -37,6 +39,7 @@ IF_RE = re.compile(r"^\s*#\s*(if|ifdef|ifndef)\b")
 ENDIF_RE = re.compile(r"^\s*#\s*endif\b")
 GUARD_IFNDEF_RE = re.compile(r"^\s*#\s*ifndef\s+(\w+)\s*$")
 GUARD_DEFINE_RE = re.compile(r"^\s*#\s*define\s+(\w+)\s*$")
+BODIES = "#if CFIMAGES_DEFINE_BODIES"
 
 
 class AmalgamationError(Exception):
@@ -127,16 +130,20 @@ class Amalgamator:
             if IF_RE.match(line):
                 depth += 1
                 opened.append(line.strip())
+                if line.strip() == BODIES:
+                    continue  # the single header is header-only: no condition
             elif ENDIF_RE.match(line):
                 depth -= 1
-                opened.pop()
+                if opened.pop() == BODIES:
+                    continue
             # Depth counted without the file's own guard.
             inside = depth - (1 if guard and guard[0] <= i < guard[1] else 0)
-            # `#if CFIMAGES_DEFINE_BODIES` (cfimages/detail/link.hpp) is always
-            # true in the single header, which is header-only (it has no
-            # src.hpp): includes under it count as unconditional, so the
-            # detail headers are inlined once, not once per builder header.
-            bodies = sum(1 for o in opened if o == "#if CFIMAGES_DEFINE_BODIES")
+            # `#if CFIMAGES_DEFINE_BODIES` (cfimages/detail/link.hpp), which
+            # each header wraps around `#include <cfimages/impl/X.ipp>`, is
+            # always true in the single header, which is header-only (it has
+            # no src.hpp): the directive is dropped and the impl/ file
+            # inlined unconditionally, its detail headers once.
+            bodies = sum(1 for o in opened if o == BODIES)
             cond = conditional or inside - bodies > 0
             m = INCLUDE_RE.match(line)
             if m:

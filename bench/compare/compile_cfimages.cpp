@@ -1,5 +1,5 @@
 // Compile-time probe (bench/compare/run times it against compile_boost_json.cpp):
-// the umbrella header, and one call of every builder.
+// the umbrella header, one call of every builder, and one answer parsed.
 #include <cfimages/cfimages.hpp>
 
 #include <chrono>
@@ -40,4 +40,13 @@ std::size_t cfimages_probe(const cfimages::Config& cfg, std::string_view id) {
     count(v2::list(cfg, {}));
     count(v2::direct_uploads::create(cfg, {}));
     return n;
+}
+
+std::size_t cfimages_parse_probe(const cfimages::Config& cfg, const cfimages::HttpResponse& response);
+
+std::size_t cfimages_parse_probe(const cfimages::Config& cfg, const cfimages::HttpResponse& response) {
+    auto request = cfimages::v2::list(cfg, {});
+    if (!request) return 0;
+    auto page = request->parse(response);
+    return page ? page->images.size() : page.error().message.size();
 }

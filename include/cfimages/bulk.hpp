@@ -306,6 +306,9 @@ struct JournalBinding {
     std::string base_url;    ///< The API root (`Config::base_url`).
 };
 
+} // namespace bulk
+
+// One internal namespace for the whole library (cfimages::detail).
 namespace detail {
 inline constexpr std::string_view journal_magic = "cfimages-journal";
 
@@ -349,6 +352,8 @@ inline std::optional<std::string> journal_unescape(std::string_view s) {
     return out;
 }
 } // namespace detail
+
+namespace bulk {
 
 /// Returns the journal's first line (with its newline) for `b`.
 /// @param b the operation and destination.

@@ -17,6 +17,7 @@
 #include <cfimages/config.hpp>
 #include <cfimages/detail/build.hpp>
 #include <cfimages/result.hpp>
+#include <cfimages/url.hpp>
 
 namespace cfimages {
 
@@ -103,11 +104,14 @@ Result<Config> config_from_env(Lookup&& lookup) {
         return ApiError::invalid(env_api_token, "not set (nor CLOUDFLARE_EMAIL with CLOUDFLARE_API_KEY)");
     }
     if (!base.empty()) {
-        // Trailing slashes go, but never the host's first character: what is
-        // left still shows check_config what was meant ("https://" has no host).
-        const std::size_t scheme = base.find("://");
-        const std::size_t keep = scheme == std::string_view::npos ? 1 : scheme + 4;
-        while (base.size() > keep && base.back() == '/') base.remove_suffix(1);
+        // Trailing slashes of the path go; a URL split_url refuses is left
+        // as written, so that check_config says what is wrong with it.
+        Url parts;
+        if (detail::split_url_into(base, parts) == detail::UrlFault::none)
+            for (std::string_view path = parts.target; !path.empty() && path.back() == '/';) {
+                path.remove_suffix(1);
+                base.remove_suffix(1);
+            }
         cfg.base_url = std::string(base);
     }
     if (auto e = detail::check_config(cfg)) return detail::rename_config_field(std::move(*e));

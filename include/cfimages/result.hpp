@@ -70,8 +70,9 @@ struct ApiError {
     std::vector<Message> messages;           ///< The envelope's `messages`.
     std::string message;                     ///< One-line human summary.
     /// How long the server asked us to wait (`retry-after-ms` or a
-    /// delta-seconds `Retry-After`). HTTP-date forms need a clock and are
-    /// resolved by the retry policy from the response headers instead.
+    /// delta-seconds `Retry-After`, read as `server_retry_delay` reads them:
+    /// decimals allowed, capped at 100 days). HTTP-date forms need a clock
+    /// and are resolved by the retry policy from the response headers instead.
     std::optional<std::chrono::milliseconds> retry_after;
 
     /// Returns the first error code (from `errors`), or 0 when there is none.

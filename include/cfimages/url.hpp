@@ -118,17 +118,15 @@ inline bool has_url_forbidden(std::string_view s) noexcept {
 
 } // namespace detail
 
-/// Splits an absolute `http://` or `https://` URL (scheme in any case).
-///
-/// @return the parts, or nullopt for: another scheme; an empty or invalid
-///         host (names: letters, digits, `-._~`; IPv6 only in brackets); a
-///         port outside 1..65535; user information (`user:pass@`, refused so
-///         that credentials in URLs are never sent or printed); or a space,
-///         control character or backslash anywhere (nothing may split the
-///         request line). A fragment is dropped, as HTTP never sends one.
-inline std::optional<Url> split_url(std::string_view url) noexcept {
-    if (detail::has_url_forbidden(url)) return std::nullopt;
-    Url out;
+namespace detail {
+
+/// Why `split_url` refused a URL, for checkers that name the rule broken.
+enum class UrlFault { none, forbidden_char, scheme, no_host, host, user_info, port };
+
+/// The one URL splitter: fills `out` and returns `UrlFault::none`, or
+/// returns the first rule `url` breaks (see `split_url`).
+inline UrlFault split_url_into(std::string_view url, Url& out) noexcept {
+    if (has_url_forbidden(url)) return UrlFault::forbidden_char;
     std::size_t sep;
     auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
     if (url.size() >= 8 && lower(url[0]) == 'h' && lower(url[1]) == 't' && lower(url[2]) == 't' &&
@@ -139,7 +137,7 @@ inline std::optional<Url> split_url(std::string_view url) noexcept {
                lower(url[3]) == 'p' && url.compare(4, 3, "://") == 0) {
         sep = 4;
     } else {
-        return std::nullopt;
+        return UrlFault::scheme;
     }
 
     const std::string_view rest = url.substr(sep + 3);
@@ -147,53 +145,70 @@ inline std::optional<Url> split_url(std::string_view url) noexcept {
     while (end < rest.size() && rest[end] != '/' && rest[end] != '?' && rest[end] != '#') ++end;
     const std::string_view authority = rest.substr(0, end);
     std::string_view path = rest.substr(end);
+    if (authority.find('@') != std::string_view::npos) return UrlFault::user_info;
 
     std::string_view host, port;
     if (!authority.empty() && authority.front() == '[') {
         const auto close = authority.find(']');
-        if (close == std::string_view::npos) return std::nullopt;
+        if (close == std::string_view::npos) return UrlFault::host;
         host = authority.substr(1, close - 1);
         const std::string_view after = authority.substr(close + 1);
         if (!after.empty()) {
-            if (after.front() != ':') return std::nullopt;
+            if (after.front() != ':') return UrlFault::host;
             port = after.substr(1);
-            if (port.empty()) return std::nullopt;
+            if (port.empty()) return UrlFault::port;
         }
-        if (host.empty() || host.find(':') == std::string_view::npos) return std::nullopt;
+        if (host.empty() || host.find(':') == std::string_view::npos) return UrlFault::host;
         for (char c : host)
-            if (!detail::url_chars.hex[static_cast<unsigned char>(c)]) return std::nullopt;
+            if (!url_chars.hex[static_cast<unsigned char>(c)]) return UrlFault::host;
         out.ip_literal = out.ipv6 = true;
     } else {
         std::size_t i = 0;
         bool digits_and_dots = true;
         for (; i < authority.size() && authority[i] != ':'; ++i) {
             const auto u = static_cast<unsigned char>(authority[i]);
-            if (!detail::url_chars.host[u]) return std::nullopt; // '@' (user information) included
+            if (!url_chars.host[u]) return UrlFault::host;
             digits_and_dots = digits_and_dots && ((u >= '0' && u <= '9') || u == '.');
         }
         host = authority.substr(0, i);
         if (i < authority.size()) {
             port = authority.substr(i + 1);
-            if (port.empty()) return std::nullopt;
+            if (port.empty()) return UrlFault::port;
         }
-        if (host.empty()) return std::nullopt;
+        if (host.empty()) return UrlFault::no_host;
         out.ip_literal = digits_and_dots;
     }
     out.host = host;
     if (port.empty()) {
         out.port = out.tls ? 443 : 80;
     } else {
-        if (port.size() > 5) return std::nullopt;
+        if (port.size() > 5) return UrlFault::port;
         unsigned n = 0;
         for (char c : port) {
-            if (c < '0' || c > '9') return std::nullopt;
+            if (c < '0' || c > '9') return UrlFault::port;
             n = n * 10 + static_cast<unsigned>(c - '0');
         }
-        if (n == 0 || n > 65535) return std::nullopt;
+        if (n == 0 || n > 65535) return UrlFault::port;
         out.port = static_cast<std::uint16_t>(n);
     }
     const auto hash = path.find('#');
     out.target = hash == std::string_view::npos ? path : path.substr(0, hash);
+    return UrlFault::none;
+}
+
+} // namespace detail
+
+/// Splits an absolute `http://` or `https://` URL (scheme in any case).
+///
+/// @return the parts, or nullopt for: another scheme; an empty or invalid
+///         host (names: letters, digits, `-._~`; IPv6 only in brackets); a
+///         port outside 1..65535; user information (`user:pass@`, refused so
+///         that credentials in URLs are never sent or printed); or a space,
+///         control character or backslash anywhere (nothing may split the
+///         request line). A fragment is dropped, as HTTP never sends one.
+inline std::optional<Url> split_url(std::string_view url) noexcept {
+    Url out;
+    if (detail::split_url_into(url, out) != detail::UrlFault::none) return std::nullopt;
     return out;
 }
 

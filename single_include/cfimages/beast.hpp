@@ -48,75 +48,8 @@
 /// A `Client` is not thread-safe: use one per thread (they may share a
 /// `RateLimiter` through `ClientOptions::rate_limiter`). It may be moved.
 
-#include <algorithm>
-#include <array>
-#include <cerrno>
-#include <chrono>
-#include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <random>
-#include <string>
-#include <thread>
-#include <utility>
-#include <vector>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/beast/core/read_size.hpp>
-#if !defined(_WIN32)
-#include <poll.h>
-#include <sys/socket.h>
-#include <sys/uio.h>
-#endif
-
-// ---- begin <cfimages/beast/detail/connection.hpp> ----
-#ifndef CFIMAGES_BEAST_DETAIL_CONNECTION_HPP
-#define CFIMAGES_BEAST_DETAIL_CONNECTION_HPP
-
-// One attempt over Boost.Beast, shared by the blocking `beast::Client`
-// and the asynchronous `beast::AsyncClient`:
-//
-//   Connection      a plain or TLS stream to one origin, its read buffer,
-//                   and the checks that decide whether it may carry the
-//                   next request (closed by the server, unread bytes);
-//   ResponseReader  Beast's parser writing straight into an HttpResponse;
-//   async_connect   resolve, TCP connect, TLS handshake (composed op);
-//   async_exchange  write the request, read the answer, skipping interim
-//                   1xx answers (composed op).
-//
-// Both composed operations run on any executor: the AsyncClient's strand,
-// or the blocking client's private io_context, which runs them to
-// completion. Every failure becomes an `AttemptFailure` naming what
-// failed and where, and recording how far the request got: the call state
-// machine (cfimages/call.hpp) decides from that what happens next.
-
-#include <new>
-#include <optional>
-#include <string_view>
-
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/buffer.hpp>
-#include <boost/asio/compose.hpp>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/error.hpp>
-#include <boost/asio/ssl/stream.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core/error.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/basic_parser.hpp>
-#include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
-#include <openssl/ssl.h>
-#include <openssl/x509_vfy.h>
-#if !defined(_WIN32)
-#include <sys/socket.h>
-#endif
 
 // ---- begin <cfimages/beast/options.hpp> ----
 #ifndef CFIMAGES_BEAST_OPTIONS_HPP
@@ -126,6 +59,7 @@
 /// `beast::ClientOptions`: the settings of `beast::Client` and
 /// `beast::AsyncClient`.
 
+#include <string>
 
 // ---- begin <cfimages/client.hpp> ----
 #ifndef CFIMAGES_CLIENT_HPP
@@ -154,7 +88,13 @@
 /// using MyClient = cfimages::BasicClient<MyTransport, cfimages::CommonClientOptions>;
 /// @endcode
 
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string_view>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "cfimages.hpp"
 
@@ -416,6 +356,138 @@ struct ClientOptions : CommonClientOptions {
 
 #endif // CFIMAGES_BEAST_OPTIONS_HPP
 // ---- end <cfimages/beast/options.hpp> ----
+
+namespace cfimages {
+namespace beast {
+namespace detail {
+
+/// The blocking transport: one attempt at a time on a private
+/// io_context, one kept-alive connection per origin. Its state and code
+/// live in `cfimages/beast/impl/client.ipp`, so that a translation unit in
+/// separate-compilation mode sees no Beast or asio header.
+class SyncTransport {
+public:
+    /// Keeps a reference to the client's options (they outlive it).
+    explicit SyncTransport(const ClientOptions& options);
+    SyncTransport(const SyncTransport&) = delete;
+    SyncTransport& operator=(const SyncTransport&) = delete;
+    ~SyncTransport();
+
+    /// Reads the clock the state machine is timed with.
+    static CallClock::time_point now() { return CallClock::now(); }
+    /// Blocks until `t` (between retries, and while rate limited).
+    static void sleep_until(CallClock::time_point t);
+    /// A seed for the retry jitter.
+    static std::uint64_t seed();
+
+    /// Drops every kept-alive connection.
+    void close();
+
+    /// Takes back a response the caller is done with, to read the next
+    /// one into: its body and header strings then need no allocation. A
+    /// body larger than `ClientOptions::retain_body_bytes` (and 64 KiB) is
+    /// let go instead, so the client never holds more than that between
+    /// calls.
+    void recycle(HttpResponse&& response) noexcept;
+
+    /// One attempt of `call.request()`: a kept-alive or new connection,
+    /// write, read. True with `out` filled, or false with `failure`.
+    bool attempt(CallMachine& call, HttpResponse& out, AttemptFailure& failure);
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+} // namespace detail
+
+/// A blocking HTTP(S) client for cfimages requests: `send`, `send_raw`,
+/// `for_each_image` and `list_all` (see `cfimages::BasicClient`), over
+/// Boost.Beast. Not thread-safe: use one per thread. Movable.
+class Client : public BasicClient<detail::SyncTransport, ClientOptions> {
+public:
+    /// A client with the default options (TLS verified, keep-alive,
+    /// 10 s connect / 60 s per attempt, 64 MiB body limit, 2 retries,
+    /// Cloudflare's rate limits).
+    Client() : BasicClient(ClientOptions{}) {}
+    /// A client with the given options.
+    /// @param options the settings.
+    explicit Client(ClientOptions options) : BasicClient(std::move(options)) {}
+};
+
+} // namespace beast
+} // namespace cfimages
+
+// ---- begin <cfimages/beast/impl/client.ipp> ----
+#ifndef CFIMAGES_BEAST_IMPL_CLIENT_IPP
+#define CFIMAGES_BEAST_IMPL_CLIENT_IPP
+
+// Definitions of <cfimages/beast.hpp>'s transport: included at the end of
+// that header (header-only) or by <cfimages/beast/src.hpp> (separate
+// compilation), see cfimages/detail/link.hpp.
+
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <random>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/core/read_size.hpp>
+#if !defined(_WIN32)
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#endif
+
+// ---- begin <cfimages/beast/detail/connection.hpp> ----
+#ifndef CFIMAGES_BEAST_DETAIL_CONNECTION_HPP
+#define CFIMAGES_BEAST_DETAIL_CONNECTION_HPP
+
+// One attempt over Boost.Beast, shared by the blocking `beast::Client`
+// and the asynchronous `beast::AsyncClient`:
+//
+//   Connection      a plain or TLS stream to one origin, its read buffer,
+//                   and the checks that decide whether it may carry the
+//                   next request (closed by the server, unread bytes);
+//   ResponseReader  Beast's parser writing straight into an HttpResponse;
+//   async_connect   resolve, TCP connect, TLS handshake (composed op);
+//   async_exchange  write the request, read the answer, skipping interim
+//                   1xx answers (composed op).
+//
+// Both composed operations run on any executor: the AsyncClient's strand,
+// or the blocking client's private io_context, which runs them to
+// completion. Every failure becomes an `AttemptFailure` naming what
+// failed and where, and recording how far the request got: the call state
+// machine (cfimages/call.hpp) decides from that what happens next.
+
+#include <new>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/compose.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+#if !defined(_WIN32)
+#include <sys/socket.h>
+#endif
+
 
 namespace cfimages {
 namespace beast {
@@ -1023,25 +1095,13 @@ namespace cfimages {
 namespace beast {
 namespace detail {
 
-/// The blocking transport: one attempt at a time on a private
-/// io_context, one kept-alive connection per origin.
-class SyncTransport {
-public:
-    /// Keeps a reference to the client's options (they outlive it).
-    explicit SyncTransport(const ClientOptions& options) : options_(options) {}
-    SyncTransport(const SyncTransport&) = delete;
-    SyncTransport& operator=(const SyncTransport&) = delete;
-    ~SyncTransport() { close(); }
-
-    /// Reads the clock the state machine is timed with.
-    static CallClock::time_point now() { return CallClock::now(); }
-    /// Blocks until `t` (between retries, and while rate limited).
-    static void sleep_until(CallClock::time_point t) { std::this_thread::sleep_until(t); }
-    /// A seed for the retry jitter.
-    static std::uint64_t seed() {
-        std::random_device rd;
-        return (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
-    }
+// What the transport holds: a private io_context, one kept-alive
+// connection per origin, the TLS context, the buffers reused between calls.
+struct SyncTransport::State {
+    explicit State(const ClientOptions& options) : options_(options) {}
+    State(const State&) = delete;
+    State& operator=(const State&) = delete;
+    ~State() { close(); }
 
     /// Drops every kept-alive connection.
     void close() {
@@ -1095,7 +1155,6 @@ public:
         return ok;
     }
 
-private:
     Connection* find(const Url& url) {
         for (auto& c : pool_)
             if (c->serves(url)) return c.get();
@@ -1310,24 +1369,31 @@ private:
     std::string head_;    ///< The request head being sent (reused between calls).
 };
 
+CFIMAGES_DECL SyncTransport::SyncTransport(const ClientOptions& options) : state_(std::make_unique<State>(options)) {}
+
+CFIMAGES_DECL SyncTransport::~SyncTransport() = default;
+
+CFIMAGES_DECL void SyncTransport::sleep_until(CallClock::time_point t) { std::this_thread::sleep_until(t); }
+
+CFIMAGES_DECL std::uint64_t SyncTransport::seed() {
+    std::random_device rd;
+    return (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+}
+
+CFIMAGES_DECL void SyncTransport::close() { state_->close(); }
+
+CFIMAGES_DECL void SyncTransport::recycle(HttpResponse&& response) noexcept { state_->recycle(std::move(response)); }
+
+CFIMAGES_DECL bool SyncTransport::attempt(CallMachine& call, HttpResponse& out, AttemptFailure& failure) {
+    return state_->attempt(call, out, failure);
+}
+
 } // namespace detail
-
-/// A blocking HTTP(S) client for cfimages requests: `send`, `send_raw`,
-/// `for_each_image` and `list_all` (see `cfimages::BasicClient`), over
-/// Boost.Beast. Not thread-safe: use one per thread. Movable.
-class Client : public BasicClient<detail::SyncTransport, ClientOptions> {
-public:
-    /// A client with the default options (TLS verified, keep-alive,
-    /// 10 s connect / 60 s per attempt, 64 MiB body limit, 2 retries,
-    /// Cloudflare's rate limits).
-    Client() : BasicClient(ClientOptions{}) {}
-    /// A client with the given options.
-    /// @param options the settings.
-    explicit Client(ClientOptions options) : BasicClient(std::move(options)) {}
-};
-
 } // namespace beast
 } // namespace cfimages
+
+#endif // CFIMAGES_BEAST_IMPL_CLIENT_IPP
+// ---- end <cfimages/beast/impl/client.ipp> ----
 
 #endif // CFIMAGES_BEAST_HPP
 // ---- end <cfimages/beast.hpp> ----

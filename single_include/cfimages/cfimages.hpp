@@ -147,8 +147,9 @@ struct ApiError {
     std::vector<Message> messages;           ///< The envelope's `messages`.
     std::string message;                     ///< One-line human summary.
     /// How long the server asked us to wait (`retry-after-ms` or a
-    /// delta-seconds `Retry-After`). HTTP-date forms need a clock and are
-    /// resolved by the retry policy from the response headers instead.
+    /// delta-seconds `Retry-After`, read as `server_retry_delay` reads them:
+    /// decimals allowed, capped at 100 days). HTTP-date forms need a clock
+    /// and are resolved by the retry policy from the response headers instead.
     std::optional<std::chrono::milliseconds> retry_after;
 
     /// Returns the first error code (from `errors`), or 0 when there is none.
@@ -923,6 +924,36 @@ inline std::string one_line(std::string_view s, std::size_t cap = 300) {
     return out;
 }
 
+// The value of a hex digit, or -1.
+inline int hex_value(char c) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// Decodes %XX escapes; false on a malformed escape. '+' stays '+': in a
+// path it is not a space.
+inline bool percent_decode(std::string_view s, std::string& out) {
+    out.clear();
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '%') {
+            out.push_back(s[i]);
+            continue;
+        }
+        if (i + 2 >= s.size()) return false;
+        const int hi = hex_value(s[i + 1]);
+        const int lo = hex_value(s[i + 2]);
+        if (hi < 0 || lo < 0) return false;
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+    }
+    return true;
+}
+
+// True when every '%' in s starts a well-formed escape.
+
 } // namespace detail
 } // namespace cfimages
 
@@ -990,6 +1021,229 @@ struct Request {
 
 #endif // CFIMAGES_REQUEST_HPP
 // ---- end <cfimages/request.hpp> ----
+// ---- begin <cfimages/url.hpp> ----
+#ifndef CFIMAGES_URL_HPP
+#define CFIMAGES_URL_HPP
+
+/// @file
+/// `Url` and `split_url`: the parts of an absolute `http`/`https` URL that
+/// a connection needs, and the one place cfimages decides whether a URL
+/// may be sent at all. Every transport (the bundled ones, the call state
+/// machine, redirect messages) takes URLs apart here.
+///
+/// @code
+/// auto u = cfimages::split_url("https://api.cloudflare.com/client/v4/accounts/a/images/v1");
+/// // u->host == "api.cloudflare.com", u->port == 443, u->target == "/client/v4/accounts/a/images/v1"
+/// @endcode
+
+
+namespace cfimages {
+
+/// An absolute URL taken apart for connecting. The views point into the
+/// string given to `split_url`, which must outlive the `Url`.
+struct Url {
+    bool tls = false;            ///< `https`.
+    std::string_view host;       ///< Host name or IP literal, without IPv6 brackets, case as written.
+    std::uint16_t port = 0;      ///< The explicit port, or 443 / 80 by scheme.
+    /// Path and query as written, never a fragment. Empty, or starting
+    /// with `?`, when the URL has no path: `append_target` adds the `/`.
+    std::string_view target;
+    bool ip_literal = false;     ///< The host is an IPv4 or bracketed IPv6 address (no SNI then).
+    bool ipv6 = false;           ///< The host is an IPv6 literal (written in brackets).
+
+    /// Appends the request target of the request line to `out`: the path
+    /// and query, with the `/` a URL without a path leaves implicit.
+    void append_target(std::string& out) const {
+        if (target.empty() || target.front() != '/') out.push_back('/');
+        out.append(target);
+    }
+    /// Returns true when `port` is not the scheme's default.
+    bool explicit_port() const noexcept { return port != (tls ? 443 : 80); }
+
+    /// Returns `host:port` (an IPv6 host in brackets; the host in lower
+    /// case), for messages: never a path, query or user information.
+    std::string host_port() const {
+        std::string s = host_text();
+        s.push_back(':');
+        s.append(std::to_string(port));
+        return s;
+    }
+    /// Returns `scheme://host:port`: what messages show of a URL, and the
+    /// key connections are kept under.
+    std::string origin() const { return std::string(tls ? "https://" : "http://") + host_port(); }
+    /// Returns the `Host` header value: the port only when it is not the
+    /// scheme's default.
+    std::string host_header() const {
+        std::string s = host_text();
+        if (explicit_port()) s.append(":").append(std::to_string(port));
+        return s;
+    }
+    /// Returns the host in lower case, an IPv6 literal in brackets.
+    std::string host_text() const {
+        std::string s;
+        append_host(s, false);
+        return s;
+    }
+    /// Appends the host in lower case (an IPv6 literal in brackets) to
+    /// `out`, and `:port` when `with_port` and the port is not the
+    /// scheme's default: the `Host` header value, without a temporary.
+    void append_host(std::string& out, bool with_port) const {
+        if (ipv6) out.push_back('[');
+        for (char c : host) out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+        if (ipv6) out.push_back(']');
+        if (with_port && explicit_port()) out.append(":").append(std::to_string(port));
+    }
+    /// Returns true when `a` and `b` name the same origin (scheme, host
+    /// ignoring case, port): the test for reusing a connection.
+    friend bool same_origin(const Url& a, const Url& b) noexcept {
+        if (a.tls != b.tls || a.port != b.port || a.host.size() != b.host.size()) return false;
+        for (std::size_t i = 0; i < a.host.size(); ++i) {
+            char x = a.host[i], y = b.host[i];
+            if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
+            if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
+            if (x != y) return false;
+        }
+        return true;
+    }
+};
+
+namespace detail {
+
+/// Character classes of URLs, one table lookup per byte (every request
+/// of every transport is split here, so this is on the measured path).
+struct UrlChars {
+    bool host[256] = {};  ///< Allowed in a host name: letters, digits, `-._~`.
+    bool hex[256] = {};   ///< Allowed in an IPv6 literal: hex digits, `:`, `.`.
+    unsigned char forbidden[256] = {};  ///< Never in a URL cfimages sends: space, controls, backslash.
+    constexpr UrlChars() {
+        for (int c = 0; c <= 0x20; ++c) forbidden[c] = 1;
+        forbidden[0x7f] = forbidden[static_cast<unsigned char>('\\')] = 1;
+        for (int c = 'a'; c <= 'z'; ++c) host[c] = host[c - 32] = true;
+        for (int c = '0'; c <= '9'; ++c) host[c] = hex[c] = true;
+        host[static_cast<unsigned char>('-')] = host[static_cast<unsigned char>('.')] = true;
+        host[static_cast<unsigned char>('_')] = host[static_cast<unsigned char>('~')] = true;
+        for (int c = 'a'; c <= 'f'; ++c) hex[c] = hex[c - 32] = true;
+        hex[static_cast<unsigned char>(':')] = hex[static_cast<unsigned char>('.')] = true;
+    }
+};
+inline constexpr UrlChars url_chars{};
+
+/// Returns true when `s` holds a space, a control character or a
+/// backslash (one table lookup per byte, no branch).
+inline bool has_url_forbidden(std::string_view s) noexcept {
+    unsigned bad = 0;
+    for (char c : s) bad |= url_chars.forbidden[static_cast<unsigned char>(c)];
+    return bad != 0;
+}
+
+} // namespace detail
+
+namespace detail {
+
+/// Why `split_url` refused a URL, for checkers that name the rule broken.
+enum class UrlFault { none, forbidden_char, scheme, no_host, host, user_info, port };
+
+/// The one URL splitter: fills `out` and returns `UrlFault::none`, or
+/// returns the first rule `url` breaks (see `split_url`).
+inline UrlFault split_url_into(std::string_view url, Url& out) noexcept {
+    if (has_url_forbidden(url)) return UrlFault::forbidden_char;
+    std::size_t sep;
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    if (url.size() >= 8 && lower(url[0]) == 'h' && lower(url[1]) == 't' && lower(url[2]) == 't' &&
+        lower(url[3]) == 'p' && lower(url[4]) == 's' && url.compare(5, 3, "://") == 0) {
+        out.tls = true;
+        sep = 5;
+    } else if (url.size() >= 7 && lower(url[0]) == 'h' && lower(url[1]) == 't' && lower(url[2]) == 't' &&
+               lower(url[3]) == 'p' && url.compare(4, 3, "://") == 0) {
+        sep = 4;
+    } else {
+        return UrlFault::scheme;
+    }
+
+    const std::string_view rest = url.substr(sep + 3);
+    std::size_t end = 0;
+    while (end < rest.size() && rest[end] != '/' && rest[end] != '?' && rest[end] != '#') ++end;
+    const std::string_view authority = rest.substr(0, end);
+    std::string_view path = rest.substr(end);
+    if (authority.find('@') != std::string_view::npos) return UrlFault::user_info;
+
+    std::string_view host, port;
+    if (!authority.empty() && authority.front() == '[') {
+        const auto close = authority.find(']');
+        if (close == std::string_view::npos) return UrlFault::host;
+        host = authority.substr(1, close - 1);
+        const std::string_view after = authority.substr(close + 1);
+        if (!after.empty()) {
+            if (after.front() != ':') return UrlFault::host;
+            port = after.substr(1);
+            if (port.empty()) return UrlFault::port;
+        }
+        if (host.empty() || host.find(':') == std::string_view::npos) return UrlFault::host;
+        for (char c : host)
+            if (!url_chars.hex[static_cast<unsigned char>(c)]) return UrlFault::host;
+        out.ip_literal = out.ipv6 = true;
+    } else {
+        std::size_t i = 0;
+        bool digits_and_dots = true;
+        for (; i < authority.size() && authority[i] != ':'; ++i) {
+            const auto u = static_cast<unsigned char>(authority[i]);
+            if (!url_chars.host[u]) return UrlFault::host;
+            digits_and_dots = digits_and_dots && ((u >= '0' && u <= '9') || u == '.');
+        }
+        host = authority.substr(0, i);
+        if (i < authority.size()) {
+            port = authority.substr(i + 1);
+            if (port.empty()) return UrlFault::port;
+        }
+        if (host.empty()) return UrlFault::no_host;
+        out.ip_literal = digits_and_dots;
+    }
+    out.host = host;
+    if (port.empty()) {
+        out.port = out.tls ? 443 : 80;
+    } else {
+        if (port.size() > 5) return UrlFault::port;
+        unsigned n = 0;
+        for (char c : port) {
+            if (c < '0' || c > '9') return UrlFault::port;
+            n = n * 10 + static_cast<unsigned>(c - '0');
+        }
+        if (n == 0 || n > 65535) return UrlFault::port;
+        out.port = static_cast<std::uint16_t>(n);
+    }
+    const auto hash = path.find('#');
+    out.target = hash == std::string_view::npos ? path : path.substr(0, hash);
+    return UrlFault::none;
+}
+
+} // namespace detail
+
+/// Splits an absolute `http://` or `https://` URL (scheme in any case).
+///
+/// @return the parts, or nullopt for: another scheme; an empty or invalid
+///         host (names: letters, digits, `-._~`; IPv6 only in brackets); a
+///         port outside 1..65535; user information (`user:pass@`, refused so
+///         that credentials in URLs are never sent or printed); or a space,
+///         control character or backslash anywhere (nothing may split the
+///         request line). A fragment is dropped, as HTTP never sends one.
+inline std::optional<Url> split_url(std::string_view url) noexcept {
+    Url out;
+    if (detail::split_url_into(url, out) != detail::UrlFault::none) return std::nullopt;
+    return out;
+}
+
+/// Returns the origin (`scheme://host:port`) of `url` for a message, or
+/// `fallback` when it is not a URL `split_url` accepts. Never a path,
+/// query or user information, which may carry secrets.
+inline std::string url_origin_for_message(std::string_view url, std::string_view fallback = "another location") {
+    if (auto u = split_url(url)) return u->origin();
+    return std::string(fallback);
+}
+
+} // namespace cfimages
+
+#endif // CFIMAGES_URL_HPP
+// ---- end <cfimages/url.hpp> ----
 
 namespace cfimages {
 namespace detail {
@@ -1021,9 +1275,15 @@ inline std::optional<ApiError> check_config(const Config& cfg) {
     // without a host ("https://") the result is not even an absolute URL.
     if (base.find('?') != std::string_view::npos || base.find('#') != std::string_view::npos)
         return ApiError::invalid("base_url", "must not contain '?' or '#'");
-    const std::size_t host = base[4] == 's' ? 8 : 7;
-    if (base.size() == host || base[host] == '/')
+    Url parts;
+    switch (split_url_into(base, parts)) {
+    case UrlFault::none: break;
+    case UrlFault::no_host:
         return ApiError::invalid("base_url", "must name a host, as in https://api.cloudflare.com/client/v4");
+    case UrlFault::user_info: return ApiError::invalid("base_url", "must not carry user info (user:password@)");
+    case UrlFault::port: return ApiError::invalid("base_url", "has an invalid port");
+    default: return ApiError::invalid("base_url", "has an invalid host");
+    }
     if (auto e = check_header_value("user_agent", cfg.user_agent)) return e;
     switch (cfg.credentials.index()) {
     case 0:
@@ -1217,11 +1477,14 @@ Result<Config> config_from_env(Lookup&& lookup) {
         return ApiError::invalid(env_api_token, "not set (nor CLOUDFLARE_EMAIL with CLOUDFLARE_API_KEY)");
     }
     if (!base.empty()) {
-        // Trailing slashes go, but never the host's first character: what is
-        // left still shows check_config what was meant ("https://" has no host).
-        const std::size_t scheme = base.find("://");
-        const std::size_t keep = scheme == std::string_view::npos ? 1 : scheme + 4;
-        while (base.size() > keep && base.back() == '/') base.remove_suffix(1);
+        // Trailing slashes of the path go; a URL split_url refuses is left
+        // as written, so that check_config says what is wrong with it.
+        Url parts;
+        if (detail::split_url_into(base, parts) == detail::UrlFault::none)
+            for (std::string_view path = parts.target; !path.empty() && path.back() == '/';) {
+                path.remove_suffix(1);
+                base.remove_suffix(1);
+            }
         cfg.base_url = std::string(base);
     }
     if (auto e = detail::check_config(cfg)) return detail::rename_config_field(std::move(*e));
@@ -2028,25 +2291,29 @@ inline Result<std::shared_ptr<const BodySource>> file_source(std::string path) {
 #ifndef CFIMAGES_DETAIL_LINK_HPP
 #define CFIMAGES_DETAIL_LINK_HPP
 
-// How the builders and parsers are compiled
-// -----------------------------------------
-// Default, header-only: every function is defined inline in its header;
-// nothing to build or link but Boost.JSON. The price is compile time: a
-// translation unit that calls the builders compiles (at -O2) the whole
-// codec, parsers included, because each Request<T> points at its parser.
+// How the builders and parsers are compiled: the one switch
+// ----------------------------------------------------------------
+// Each resource header (images, v2, keys, stats, variants, upload_to,
+// meta_filter, delivery_url, flexible_variant, signing) holds documented
+// declarations only, marked CFIMAGES_DECL; their definitions live in
+// cfimages/impl/<name>.ipp (Boost.URL's layout), which the header includes
+// at its end when CFIMAGES_DEFINE_BODIES is 1. This file is the only place
+// that decides which:
+//
+// Default, header-only: CFIMAGES_DECL is `inline` and every header
+// includes its impl/ file; nothing to build or link but Boost.JSON. The
+// price is compile time: a translation unit that calls the builders
+// compiles (at -O2) the codec, parsers included, because each Request<T>
+// points at its parser.
 //
 // CFIMAGES_SEPARATE_COMPILATION (define it for the whole program, like
-// Boost.JSON's BOOST_JSON_NO_LIB-style modes): the builder headers
-// (images, keys, stats, variants, v2, upload_to) only declare the
-// builders and include none of the decoding machinery, and exactly one
-// translation unit defines them with
+// Boost.JSON's separate mode): the headers only declare, and include none
+// of the impl/ files or the decoding machinery they need; exactly one
+// translation unit defines everything with
 //     #include <cfimages/src.hpp>
-// Same API, same behaviour; every other translation unit compiles fast.
-//
-// CFIMAGES_DECL marks a function that is inline in header-only mode and an
-// ordinary external function in separate compilation;
-// CFIMAGES_DEFINE_BODIES says whether this translation unit sees the
-// definitions.
+// (which defines CFIMAGES_SOURCE, so the headers include their impl/
+// files there). Same API, same behaviour; every other translation unit
+// compiles fast.
 
 #if defined(CFIMAGES_SEPARATE_COMPILATION) && !defined(CFIMAGES_SOURCE)
 #define CFIMAGES_DEFINE_BODIES 0
@@ -2062,7 +2329,141 @@ inline Result<std::shared_ptr<const BodySource>> file_source(std::string path) {
 
 #endif // CFIMAGES_DETAIL_LINK_HPP
 // ---- end <cfimages/detail/link.hpp> ----
-#if CFIMAGES_DEFINE_BODIES
+
+namespace cfimages {
+namespace v1 {
+
+/// Parameters of `v1::create` (upload). Exactly one of `file` and `url`.
+struct CreateParams {
+    std::optional<File> file;                      ///< Upload these bytes...
+    std::optional<std::string> url;                ///< ...or have Cloudflare fetch this URL.
+    std::optional<std::string> id;                 ///< Custom ID (see `v1::create` for the rules).
+    std::optional<std::string> creator;            ///< Creator tag, at most 1024 characters.
+    /// A JSON object, at most 1024 bytes serialized; finite numbers and
+    /// UTF-8 text only (anything else would not be JSON on the wire).
+    std::optional<boost::json::value> metadata;
+    std::optional<bool> require_signed_urls;       ///< `requireSignedURLs`.
+};
+
+/// Parameters of `v1::list` (deprecated by Cloudflare in favour of `v2::list`).
+struct ListParams {
+    std::optional<std::int64_t> page;      ///< 1-based page number.
+    std::optional<std::int64_t> per_page;  ///< 10 to 10000 (server default 1000).
+    std::optional<std::string> creator;    ///< Only images with this creator.
+};
+
+/// Parameters of `v1::edit`; fields left empty are not changed.
+struct EditParams {
+    /// Replaces `meta`: a JSON object, at most 1024 bytes serialized;
+    /// finite numbers and UTF-8 text only.
+    std::optional<boost::json::value> metadata;
+    std::optional<bool> require_signed_urls;     ///< Changing it gives the image a new ID server-side.
+    std::optional<std::string> creator;          ///< New creator tag.
+};
+
+/// A batch token and when it stops working (`v1::batch_token`).
+struct BatchTokenGrant {
+    std::string token;  ///< Send as `BatchToken` credentials to `batch_base_url`.
+    std::chrono::system_clock::time_point expires_at{};  ///< `expiresAt`, to the microsecond.
+};
+
+/// Builds an upload: `POST /accounts/{account_id}/images/v1`, multipart.
+///
+/// Parts, in order: `file` (with filename and sniffed image type) or `url`,
+/// then `id`, `creator`, `metadata` (compact JSON text), `requireSignedURLs`.
+/// Not idempotent: the retry policy leaves it alone unless told otherwise.
+/// A file with a `source` (`File::source`, `file_source`) is streamed: the
+/// request's `body` is empty and its `body_source` yields the same bytes
+/// the buffered body would hold, read from the file while sending.
+/// @return the request, or `invalid_argument` when: both or neither of
+///   file and url; the file sets both or neither of data and source, is
+///   empty or over `Config::max_upload_bytes`;
+///   its type is unknown and not given; the custom ID breaks a rule (not
+///   UTF-8, over 1024 characters (code points, not bytes), leading or
+///   trailing `/`, a UUID, dot segments, or with
+///   `require_signed_urls = true`); metadata is not an object, is over
+///   1024 bytes, or holds a number that is not finite (inf, NaN) or a
+///   string or key that is not UTF-8 (the message names the field inside
+///   it, `metadata.a.b[2]: ...`); creator over 1024 characters; the Config
+///   is incomplete.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/create/
+CFIMAGES_DECL Result<Request<Image>> create(const Config& cfg, const CreateParams& p);
+
+/// Builds `GET /accounts/{account_id}/images/v1?page&per_page&creator`.
+///
+/// The v1 list has no cursor, and the server may put fewer images on a
+/// page than `per_page` asks; `ImagePage::has_more()` says whether another
+/// page may follow, and `next_page` (paging.hpp) builds the following
+/// request.
+/// @return the request, or `invalid_argument` when page < 1, per_page is
+///   outside 10..10000, creator is over 1024 characters, or the Config is
+///   incomplete.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/list/
+CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {});
+
+/// Builds `GET /accounts/{account_id}/images/v1/{image_id}`.
+/// @return the request, or `invalid_argument` for an empty, dot or
+///   control-character ID, one that is not UTF-8 or is over 1024
+///   characters, or an incomplete Config.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/get/
+CFIMAGES_DECL Result<Request<Image>> get(const Config& cfg, std::string_view image_id);
+
+/// Builds `PATCH /accounts/{account_id}/images/v1/{image_id}` with a JSON
+/// body holding only the fields to change (`metadata`,
+/// `requireSignedURLs`, `creator`, in that order).
+/// @return the request, or `invalid_argument` when nothing would change,
+///   metadata is not an object, is over 1024 bytes or would not be valid
+///   JSON (a number that is not finite, text that is not UTF-8: the
+///   message names the field inside it), creator is too long, or the ID or
+///   Config is bad.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/edit/
+CFIMAGES_DECL Result<Request<Image>> edit(const Config& cfg, std::string_view image_id, const EditParams& p);
+
+/// Builds `DELETE /accounts/{account_id}/images/v1/{image_id}`, with the
+/// `{}` JSON body the published schema requires.
+/// @return the request, or `invalid_argument` for a bad ID or Config.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/delete/
+CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_view image_id);
+
+/// Builds `GET /accounts/{account_id}/images/v1/batch_token`: a short-lived
+/// token for `https://batch.imagedelivery.net` (put it in `Config` as a
+/// `BatchToken` to send Images calls there).
+/// @return the request, or `invalid_argument` for a bad Config.
+/// https://developers.cloudflare.com/images/upload-images/images-batch/
+CFIMAGES_DECL Result<Request<BatchTokenGrant>> batch_token(const Config& cfg);
+
+namespace blobs {
+
+/// Builds `GET /accounts/{account_id}/images/v1/{image_id}/blob`, asking
+/// for `image/*`; the parser returns the bytes and their content type.
+/// @return the request, or `invalid_argument` for a bad ID or Config.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v1/subresources/blobs/methods/get/
+CFIMAGES_DECL Result<Request<Blob>> get(const Config& cfg, std::string_view image_id);
+
+} // namespace blobs
+} // namespace v1
+
+/// Parses the answer to a `v1::list` request into `page`, overwriting the
+/// images `page` already holds in place, so a walk over pages reuses their
+/// memory (see the v2 overload). Same result and errors as
+/// `request.parse(response)`; a request with a parser of its own is
+/// parsed by that parser (with `context.reuse` pointing at `page.images`).
+/// @return the number of images on the page; on error `page` is left
+///   empty.
+CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v1::ImagePage>& request, const HttpResponse& response,
+                                             v1::ImagePage& page);
+
+} // namespace cfimages
+
+// ---- begin <cfimages/impl/images.ipp> ----
+#ifndef CFIMAGES_IMPL_IMAGES_IPP
+#define CFIMAGES_IMPL_IMAGES_IPP
+
+// Definitions of <cfimages/images.hpp>: included at the end of that header
+// (header-only) or by <cfimages/src.hpp> (separate compilation), see
+// cfimages/detail/link.hpp.
+
+
 // ---- begin <cfimages/detail/decode.hpp> ----
 #ifndef CFIMAGES_DETAIL_DECODE_HPP
 #define CFIMAGES_DETAIL_DECODE_HPP
@@ -2464,11 +2865,280 @@ inline Result<Stats> decode_stats(const boost::json::value& v, const Path& p) {
 // The DOM lives in a monotonic arena sized from the body: it is thrown away
 // as soon as the typed value is built, so it never needs a general heap.
 
-#include <limits>
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 
+// ---- begin <cfimages/retry.hpp> ----
+#ifndef CFIMAGES_RETRY_HPP
+#define CFIMAGES_RETRY_HPP
+
+/// @file
+/// `RetryPolicy` and `decide_retry`: whether a failed attempt should be
+/// repeated, and after how long. Pure: the caller supplies the clock
+/// reading (for HTTP-date `Retry-After`) and the jitter (a number in
+/// [0, 1) from its own random source), so the same inputs always give the
+/// same decision and any transport can share the rules.
+///
+/// How a decision is made, in order:
+///  1. Out of attempts (`attempt >= max_retries`) or a non-idempotent
+///     request without `retry_non_idempotent`: no retry.
+///  2. A transport error (`ErrorKind::transport`, i.e. a connection error):
+///     retry after the backoff delay. Any other error kind: no retry.
+///  3. A response carrying `x-should-retry: true` / `false`: that decides.
+///  4. Otherwise status 408, 409, 429 and 5xx are retried, nothing else.
+///  5. The delay: `retry-after-ms` (milliseconds), else `retry-after`
+///     (delta seconds, or an IMF-fixdate HTTP date taken relative to
+///     `now`), each capped at `max_delay`; when neither is present or
+///     valid, jittered exponential backoff:
+///     `min(base_delay * 2^attempt, max_delay) * (1 - jitter_ratio * jitter)`.
+///
+/// These are the rules of the official Cloudflare SDKs
+/// (https://github.com/cloudflare/cloudflare-typescript#retries), with the
+/// server's wait capped by the policy rather than ignored past 60 s.
+
+
+
+namespace cfimages {
+
+/// How many times, and how patiently, a failed call is repeated.
+struct RetryPolicy {
+    /// Retries after the first attempt (so at most `max_retries + 1`
+    /// attempts). 0 disables retrying.
+    int max_retries = 2;
+    /// Backoff before the first retry; doubles on every further retry.
+    std::chrono::milliseconds base_delay{500};
+    /// Upper bound for every delay, the server-requested ones included.
+    std::chrono::milliseconds max_delay{8000};
+    /// Fraction of the backoff that jitter may take off: with 0.25 the
+    /// delay lies in (0.75 * backoff, backoff]. Clamped to [0, 1].
+    double jitter_ratio = 0.25;
+    /// Also retry requests that create something (upload, direct upload,
+    /// variant create). Off by default: a retry after a lost answer could
+    /// create the thing twice.
+    bool retry_non_idempotent = false;
+};
+
+/// The outcome of `decide_retry`.
+struct RetryDecision {
+    bool retry = false;                   ///< Repeat the request.
+    std::chrono::milliseconds delay{0};   ///< Wait this long first (0 when `!retry`).
+
+    /// Equal when every field is equal.
+    friend bool operator==(const RetryDecision& a, const RetryDecision& b) {
+        return a.retry == b.retry && a.delay == b.delay;
+    }
+    /// Not equal when any field differs.
+    friend bool operator!=(const RetryDecision& a, const RetryDecision& b) { return !(a == b); }
+};
+
+namespace detail {
+
+/// Parses a non-negative decimal number of units (`"1"`, `"0.5"`) into
+/// milliseconds given `ms_per_unit`; nullopt for anything else. Values are
+/// saturated at about 100 days so absurd headers cannot overflow.
+inline std::optional<std::chrono::milliseconds> parse_decimal_ms(std::string_view s,
+                                                                  std::int64_t ms_per_unit) noexcept {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    if (s.empty()) return std::nullopt;
+    constexpr std::int64_t saturate = 100LL * 24 * 3600 * 1000;
+    std::int64_t whole = 0;
+    std::size_t i = 0;
+    bool digits = false;
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+        digits = true;
+        if (whole < saturate) whole = whole * 10 + (s[i] - '0');
+    }
+    // Fractional part, to millisecond precision of the result.
+    std::int64_t frac_num = 0;
+    std::int64_t frac_den = 1;
+    if (i < s.size() && s[i] == '.') {
+        ++i;
+        for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+            digits = true;
+            if (frac_den < 1000000) {
+                frac_num = frac_num * 10 + (s[i] - '0');
+                frac_den *= 10;
+            }
+        }
+    }
+    if (!digits || i != s.size()) return std::nullopt;
+    std::int64_t ms = whole >= saturate / ms_per_unit ? saturate : whole * ms_per_unit;
+    ms += frac_num * ms_per_unit / frac_den;
+    if (ms > saturate) ms = saturate;
+    return std::chrono::milliseconds(ms);
+}
+
+} // namespace detail
+
+/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110
+/// section 5.6.7), the HTTP date form servers send in `Retry-After`.
+/// @return the instant, or nullopt when `s` is not an IMF-fixdate
+///         (the obsolete RFC 850 and asctime forms are not accepted).
+inline std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view s) noexcept {
+    // "Sun, 06 Nov 1994 08:49:37 GMT": fixed positions, 29 characters.
+    if (s.size() != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' ||
+        s[16] != ' ' || s[19] != ':' || s[22] != ':' || s.substr(25) != " GMT")
+        return std::nullopt;
+    static constexpr std::string_view days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    bool day_ok = false;
+    for (std::string_view d : days) day_ok = day_ok || s.substr(0, 3) == d;
+    if (!day_ok) return std::nullopt;
+    static constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    unsigned month = 0;
+    for (unsigned m = 0; m < 12; ++m)
+        if (s.substr(8, 3) == months[m]) month = m + 1;
+    if (month == 0) return std::nullopt;
+    auto num = [&](std::size_t pos, std::size_t len, unsigned& out) {
+        out = 0;
+        for (std::size_t k = pos; k < pos + len; ++k) {
+            if (s[k] < '0' || s[k] > '9') return false;
+            out = out * 10 + static_cast<unsigned>(s[k] - '0');
+        }
+        return true;
+    };
+    unsigned day = 0, year = 0, hh = 0, mm = 0, ss = 0;
+    if (!num(5, 2, day) || !num(12, 4, year) || !num(17, 2, hh) || !num(20, 2, mm) ||
+        !num(23, 2, ss))
+        return std::nullopt;
+    static constexpr unsigned month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    // Leap seconds (ss == 60) are allowed by the grammar.
+    if (day < 1 || day > month_days[month - 1] || hh > 23 || mm > 59 || ss > 60)
+        return std::nullopt;
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (month == 2 && day == 29 && !leap) return std::nullopt;
+    const std::int64_t secs = detail::days_from_civil(year, month, day) * 86400 +
+                              std::int64_t{hh} * 3600 + std::int64_t{mm} * 60 + std::int64_t{ss};
+    // A year system_clock cannot hold (with 64-bit nanoseconds, before 1678
+    // or after 2261) is refused rather than overflowing.
+    using Dur = std::chrono::system_clock::duration;
+    constexpr std::int64_t max_secs = std::chrono::duration_cast<std::chrono::seconds>(Dur::max()).count() - 1;
+    constexpr std::int64_t min_secs = std::chrono::duration_cast<std::chrono::seconds>(Dur::min()).count() + 1;
+    if (secs > max_secs || secs < min_secs) return std::nullopt;
+    return std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::seconds(secs)));
+}
+
+/// Returns the wait the server asked for in `retry-after-ms`, or else in
+/// `retry-after` (delta seconds, or an IMF-fixdate taken relative to
+/// `now`; a date in the past means no wait), uncapped; nullopt when
+/// neither header is present and valid, or when the header is a date and
+/// `now` is nullopt. This is the one reading of these headers in cfimages
+/// (`ApiError::retry_after` and the retry policy both use it).
+inline std::optional<std::chrono::milliseconds>
+server_retry_delay(const HttpResponse& response,
+                   std::optional<std::chrono::system_clock::time_point> now) noexcept {
+    if (auto ms = response.header("retry-after-ms"))
+        if (auto v = detail::parse_decimal_ms(*ms, 1)) return v;
+    if (auto ra = response.header("retry-after")) {
+        if (auto v = detail::parse_decimal_ms(*ra, 1000)) return v;
+        if (!now) return std::nullopt;
+        if (auto when = parse_http_date(*ra)) {
+            if (*when <= *now) return std::chrono::milliseconds(0);
+            return std::chrono::ceil<std::chrono::milliseconds>(*when - *now);
+        }
+    }
+    return std::nullopt;
+}
+
+/// Same as above with a known current time.
+/// @return as above.
+inline std::optional<std::chrono::milliseconds>
+server_retry_delay(const HttpResponse& response, std::chrono::system_clock::time_point now) noexcept {
+    return server_retry_delay(response, std::optional<std::chrono::system_clock::time_point>(now));
+}
+
+/// Returns true for the statuses worth repeating: 408 (timeout), 409
+/// (conflict, often a lock), 429 (rate limited) and every 5xx.
+constexpr bool is_retryable_status(int status) noexcept {
+    return status == 408 || status == 409 || status == 429 || (status >= 500 && status <= 599);
+}
+
+/// Returns the jittered exponential backoff before retry number
+/// `attempt + 1`: `min(base_delay * 2^attempt, max_delay)`, shortened by
+/// up to `jitter_ratio` of itself as `jitter` goes from 0 towards 1.
+inline std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt,
+                                               double jitter) noexcept {
+    const std::int64_t cap = policy.max_delay.count() > 0 ? policy.max_delay.count() : 0;
+    std::int64_t d = policy.base_delay.count() > 0 ? policy.base_delay.count() : 0;
+    for (int i = 0; i < attempt && d < cap; ++i) d *= 2;
+    if (d > cap) d = cap;
+    double ratio = policy.jitter_ratio;
+    if (!(ratio >= 0.0)) ratio = 0.0; // also catches NaN
+    if (ratio > 1.0) ratio = 1.0;
+    if (!(jitter >= 0.0)) jitter = 0.0;
+    if (jitter >= 1.0) jitter = 0.999999;
+    const double scaled = static_cast<double>(d) * (1.0 - ratio * jitter);
+    return std::chrono::milliseconds(static_cast<std::int64_t>(scaled));
+}
+
+/// Decides whether to repeat a request that got `response`.
+///
+/// @param policy     the limits.
+/// @param response   the answer the last attempt got (any status; a 2xx
+///                   is never retried).
+/// @param attempt    retries already made for this call (0 after the
+///                   first attempt).
+/// @param idempotent `Request<T>::idempotent` of the call.
+/// @param now        the current time, to resolve an HTTP-date
+///                   `Retry-After`; nullopt to ignore that form (backoff then).
+/// @param jitter     a random number in [0, 1) from the caller's source.
+/// @return `{true, delay}` to wait `delay` and try again, else `{false, 0}`.
+inline RetryDecision decide_retry(const RetryPolicy& policy, const HttpResponse& response,
+                                  int attempt, bool idempotent,
+                                  std::optional<std::chrono::system_clock::time_point> now,
+                                  double jitter) noexcept {
+    if (attempt < 0 || attempt >= policy.max_retries) return {};
+    if (!idempotent && !policy.retry_non_idempotent) return {};
+    if (response.status >= 200 && response.status <= 299) return {};
+    bool retry = is_retryable_status(response.status);
+    if (auto hint = response.header("x-should-retry")) {
+        if (iequals(*hint, "true")) retry = true;
+        else if (iequals(*hint, "false")) retry = false;
+    }
+    if (!retry) return {};
+    if (auto wait = server_retry_delay(response, now)) {
+        const auto cap = policy.max_delay.count() > 0 ? policy.max_delay : std::chrono::milliseconds(0);
+        return {true, *wait < cap ? *wait : cap};
+    }
+    return {true, backoff_delay(policy, attempt, jitter)};
+}
+
+/// Same as above with a known current time.
+/// @return as above.
+inline RetryDecision decide_retry(const RetryPolicy& policy, const HttpResponse& response,
+                                  int attempt, bool idempotent,
+                                  std::chrono::system_clock::time_point now, double jitter) noexcept {
+    return decide_retry(policy, response, attempt, idempotent,
+                        std::optional<std::chrono::system_clock::time_point>(now), jitter);
+}
+
+/// Decides whether to repeat a request whose attempt failed without a
+/// response. Only `ErrorKind::transport` errors (connection refused or
+/// reset, timeouts) are retried; a transport that knows the request never
+/// left (resolve or connect failed) may pass `idempotent = true` for any
+/// request, since nothing can have been created.
+///
+/// @param policy     the limits.
+/// @param error      why the attempt failed.
+/// @param attempt    retries already made for this call (0 after the first attempt).
+/// @param idempotent `Request<T>::idempotent` of the call.
+/// @param jitter     a random number in [0, 1) from the caller's source.
+/// @return `{true, delay}` to wait `delay` and try again, else `{false, 0}`.
+inline RetryDecision decide_retry(const RetryPolicy& policy, const ApiError& error, int attempt,
+                                  bool idempotent, double jitter) noexcept {
+    if (attempt < 0 || attempt >= policy.max_retries) return {};
+    if (!idempotent && !policy.retry_non_idempotent) return {};
+    if (error.kind != ErrorKind::transport) return {};
+    return {true, backoff_delay(policy, attempt, jitter)};
+}
+
+} // namespace cfimages
+
+#endif // CFIMAGES_RETRY_HPP
+// ---- end <cfimages/retry.hpp> ----
 
 /// Keeps a big, cold function out of line (one copy instead of one per
 /// caller: compile time and code size; these run once per response).
@@ -2629,23 +3299,11 @@ inline void recover_from_object(const HttpResponse& r, const boost::json::object
     e.errors.push_back(std::move(m));
 }
 
-// Reads `retry-after-ms` (milliseconds) or a delta-seconds `Retry-After`.
+// Reads `retry-after-ms` (milliseconds) or a delta-seconds `Retry-After`
+// with the one grammar of these headers, server_retry_delay (retry.hpp);
+// a date needs a clock, which a parser has not: the retry policy reads it.
 inline void read_retry_after(const HttpResponse& r, ApiError& e) {
-    std::int64_t v = 0;
-    if (auto ms = r.header("retry-after-ms")) {
-        if (leading_code(trim(*ms), v)) {
-            e.retry_after = std::chrono::milliseconds(v);
-            return;
-        }
-    }
-    if (auto s = r.header("retry-after")) {
-        std::string_view t = trim(*s);
-        if (leading_code(t, v) && t.size() <= 18 && t.find_first_not_of("0123456789") == std::string_view::npos) {
-            // Up to 18 digits of seconds would overflow as milliseconds: saturate.
-            constexpr std::int64_t max_seconds = std::numeric_limits<std::int64_t>::max() / 1000;
-            e.retry_after = std::chrono::milliseconds((v > max_seconds ? max_seconds : v) * 1000);
-        }
-    }
+    e.retry_after = server_retry_delay(r, std::nullopt);
 }
 
 // Recovers what it can from a body that is not a JSON envelope.
@@ -3715,7 +4373,14 @@ inline std::optional<ApiError> check_source_url(std::string_view field, std::str
     if (url.size() > 8192) return ApiError::invalid(field, "must be at most 8192 characters");
     if (has_control(url) || url.find(' ') != std::string_view::npos)
         return ApiError::invalid(field, "must not contain spaces or control characters");
-    return std::nullopt;
+    Url parts;
+    switch (split_url_into(url, parts)) {
+    case UrlFault::none: return std::nullopt;
+    case UrlFault::no_host: return ApiError::invalid(field, "must name a host");
+    case UrlFault::user_info: return ApiError::invalid(field, "must not carry user info (user:password@)");
+    case UrlFault::port: return ApiError::invalid(field, "has an invalid port");
+    default: return ApiError::invalid(field, "has an invalid host");
+    }
 }
 
 // Appends the fields upload and direct upload share, in the documented
@@ -3746,66 +4411,9 @@ inline std::optional<ApiError> add_shared_upload_parts(std::vector<Part>& parts,
 
 #endif // CFIMAGES_DETAIL_PARAMS_HPP
 // ---- end <cfimages/detail/params.hpp> ----
-#endif
 
 namespace cfimages {
-namespace v1 {
-
-/// Parameters of `v1::create` (upload). Exactly one of `file` and `url`.
-struct CreateParams {
-    std::optional<File> file;                      ///< Upload these bytes...
-    std::optional<std::string> url;                ///< ...or have Cloudflare fetch this URL.
-    std::optional<std::string> id;                 ///< Custom ID (see `v1::create` for the rules).
-    std::optional<std::string> creator;            ///< Creator tag, at most 1024 characters.
-    /// A JSON object, at most 1024 bytes serialized; finite numbers and
-    /// UTF-8 text only (anything else would not be JSON on the wire).
-    std::optional<boost::json::value> metadata;
-    std::optional<bool> require_signed_urls;       ///< `requireSignedURLs`.
-};
-
-/// Parameters of `v1::list` (deprecated by Cloudflare in favour of `v2::list`).
-struct ListParams {
-    std::optional<std::int64_t> page;      ///< 1-based page number.
-    std::optional<std::int64_t> per_page;  ///< 10 to 10000 (server default 1000).
-    std::optional<std::string> creator;    ///< Only images with this creator.
-};
-
-/// Parameters of `v1::edit`; fields left empty are not changed.
-struct EditParams {
-    /// Replaces `meta`: a JSON object, at most 1024 bytes serialized;
-    /// finite numbers and UTF-8 text only.
-    std::optional<boost::json::value> metadata;
-    std::optional<bool> require_signed_urls;     ///< Changing it gives the image a new ID server-side.
-    std::optional<std::string> creator;          ///< New creator tag.
-};
-
-/// A batch token and when it stops working (`v1::batch_token`).
-struct BatchTokenGrant {
-    std::string token;  ///< Send as `BatchToken` credentials to `batch_base_url`.
-    std::chrono::system_clock::time_point expires_at{};  ///< `expiresAt`, to the microsecond.
-};
-
-} // namespace v1
-
-#if !CFIMAGES_DEFINE_BODIES
-// Separate compilation (cfimages/detail/link.hpp): declarations only;
-// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
-namespace v1 {
-CFIMAGES_DECL Result<Request<Image>> create(const Config& cfg, const CreateParams& p);
-CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {});
-CFIMAGES_DECL Result<Request<Image>> get(const Config& cfg, std::string_view image_id);
-CFIMAGES_DECL Result<Request<Image>> edit(const Config& cfg, std::string_view image_id, const EditParams& p);
-CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_view image_id);
-CFIMAGES_DECL Result<Request<BatchTokenGrant>> batch_token(const Config& cfg);
-namespace blobs {
-CFIMAGES_DECL Result<Request<Blob>> get(const Config& cfg, std::string_view image_id);
-} // namespace blobs
-} // namespace v1
-CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v1::ImagePage>& request, const HttpResponse& response,
-                                             v1::ImagePage& page);
-#else
 namespace detail {
-
 inline Result<Image> parse_image(const HttpResponse& r, const ParseContext&) { return parse_image_answer(r); }
 
 inline Result<v1::ImagePage> parse_v1_page(const HttpResponse& r, const v1::ListContext& ctx) {
@@ -3856,26 +4464,6 @@ inline Result<v1::BatchTokenGrant> parse_batch_token(const HttpResponse& r, cons
 
 namespace v1 {
 
-/// Builds an upload: `POST /accounts/{account_id}/images/v1`, multipart.
-///
-/// Parts, in order: `file` (with filename and sniffed image type) or `url`,
-/// then `id`, `creator`, `metadata` (compact JSON text), `requireSignedURLs`.
-/// Not idempotent: the retry policy leaves it alone unless told otherwise.
-/// A file with a `source` (`File::source`, `file_source`) is streamed: the
-/// request's `body` is empty and its `body_source` yields the same bytes
-/// the buffered body would hold, read from the file while sending.
-/// @return the request, or `invalid_argument` when: both or neither of
-///   file and url; the file sets both or neither of data and source, is
-///   empty or over `Config::max_upload_bytes`;
-///   its type is unknown and not given; the custom ID breaks a rule (not
-///   UTF-8, over 1024 characters (code points, not bytes), leading or
-///   trailing `/`, a UUID, dot segments, or with
-///   `require_signed_urls = true`); metadata is not an object, is over
-///   1024 bytes, or holds a number that is not finite (inf, NaN) or a
-///   string or key that is not UTF-8 (the message names the field inside
-///   it, `metadata.a.b[2]: ...`); creator over 1024 characters; the Config
-///   is incomplete.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/create/
 CFIMAGES_DECL Result<Request<Image>> create(const Config& cfg, const CreateParams& p) {
     if (p.file.has_value() == p.url.has_value())
         return ApiError::invalid("file/url", "exactly one of file and url is required");
@@ -3902,17 +4490,7 @@ CFIMAGES_DECL Result<Request<Image>> create(const Config& cfg, const CreateParam
     return detail::finish<Image>(std::move(*http), detail::parse_image, false);
 }
 
-/// Builds `GET /accounts/{account_id}/images/v1?page&per_page&creator`.
-///
-/// The v1 list has no cursor, and the server may put fewer images on a
-/// page than `per_page` asks; `ImagePage::has_more()` says whether another
-/// page may follow, and `next_page` (paging.hpp) builds the following
-/// request.
-/// @return the request, or `invalid_argument` when page < 1, per_page is
-///   outside 10..10000, creator is over 1024 characters, or the Config is
-///   incomplete.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/list/
-CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {}) {
+CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p) {
     if (p.page && *p.page < 1) return ApiError::invalid("page", "must be at least 1");
     if (p.per_page && (*p.per_page < 10 || *p.per_page > 10000))
         return ApiError::invalid("per_page", "must be between 10 and 10000");
@@ -3930,26 +4508,12 @@ CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParam
     return detail::finish<ImagePage>(std::move(*http), detail::parse_v1_page, true, ctx);
 }
 
-/// Builds `GET /accounts/{account_id}/images/v1/{image_id}`.
-/// @return the request, or `invalid_argument` for an empty, dot or
-///   control-character ID, one that is not UTF-8 or is over 1024
-///   characters, or an incomplete Config.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/get/
 CFIMAGES_DECL Result<Request<Image>> get(const Config& cfg, std::string_view image_id) {
     auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1"), detail::param("image_id", image_id)});
     if (!http) return std::move(http).error();
     return detail::finish<Image>(std::move(*http), detail::parse_image);
 }
 
-/// Builds `PATCH /accounts/{account_id}/images/v1/{image_id}` with a JSON
-/// body holding only the fields to change (`metadata`,
-/// `requireSignedURLs`, `creator`, in that order).
-/// @return the request, or `invalid_argument` when nothing would change,
-///   metadata is not an object, is over 1024 bytes or would not be valid
-///   JSON (a number that is not finite, text that is not UTF-8: the
-///   message names the field inside it), creator is too long, or the ID or
-///   Config is bad.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/edit/
 CFIMAGES_DECL Result<Request<Image>> edit(const Config& cfg, std::string_view image_id, const EditParams& p) {
     if (!p.metadata && !p.require_signed_urls && !p.creator)
         return ApiError::invalid("params", "nothing to change: set metadata, require_signed_urls or creator");
@@ -3975,10 +4539,6 @@ CFIMAGES_DECL Result<Request<Image>> edit(const Config& cfg, std::string_view im
     return detail::finish<Image>(std::move(*http), detail::parse_image);
 }
 
-/// Builds `DELETE /accounts/{account_id}/images/v1/{image_id}`, with the
-/// `{}` JSON body the published schema requires.
-/// @return the request, or `invalid_argument` for a bad ID or Config.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v1/methods/delete/
 CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_view image_id) {
     auto http = detail::start(cfg, Method::delete_, {detail::lit("/images/v1"), detail::param("image_id", image_id)});
     if (!http) return std::move(http).error();
@@ -3986,23 +4546,13 @@ CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_vie
     return detail::finish<Deleted>(std::move(*http), detail::parse_deleted);
 }
 
-/// Builds `GET /accounts/{account_id}/images/v1/batch_token`: a short-lived
-/// token for `https://batch.imagedelivery.net` (put it in `Config` as a
-/// `BatchToken` to send Images calls there).
-/// @return the request, or `invalid_argument` for a bad Config.
-/// https://developers.cloudflare.com/images/upload-images/images-batch/
 CFIMAGES_DECL Result<Request<BatchTokenGrant>> batch_token(const Config& cfg) {
     auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/batch_token")});
     if (!http) return std::move(http).error();
     return detail::finish<BatchTokenGrant>(std::move(*http), detail::parse_batch_token);
 }
-
 namespace blobs {
 
-/// Builds `GET /accounts/{account_id}/images/v1/{image_id}/blob`, asking
-/// for `image/*`; the parser returns the bytes and their content type.
-/// @return the request, or `invalid_argument` for a bad ID or Config.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v1/subresources/blobs/methods/get/
 CFIMAGES_DECL Result<Request<Blob>> get(const Config& cfg, std::string_view image_id) {
     auto http = detail::start(cfg, Method::get,
                               {detail::lit("/images/v1"), detail::param("image_id", image_id), detail::lit("/blob")},
@@ -4014,19 +4564,15 @@ CFIMAGES_DECL Result<Request<Blob>> get(const Config& cfg, std::string_view imag
 } // namespace blobs
 } // namespace v1
 
-/// Parses the answer to a `v1::list` request into `page`, overwriting the
-/// images `page` already holds in place, so a walk over pages reuses their
-/// memory (see the v2 overload). Same result and errors as
-/// `request.parse(response)`; a request with a parser of its own is
-/// parsed by that parser (with `context.reuse` pointing at `page.images`).
-/// @return the number of images on the page; on error `page` is left
-///   empty.
 CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v1::ImagePage>& request, const HttpResponse& response,
                                              v1::ImagePage& page) {
     return detail::parse_page_into(request, response, page);
 }
-#endif // CFIMAGES_DEFINE_BODIES
+
 } // namespace cfimages
+
+#endif // CFIMAGES_IMPL_IMAGES_IPP
+// ---- end <cfimages/impl/images.ipp> ----
 
 #endif // CFIMAGES_IMAGES_HPP
 // ---- end <cfimages/images.hpp> ----
@@ -4039,21 +4585,43 @@ CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v1::ImagePage>& reque
 /// https://developers.cloudflare.com/api/resources/images/subresources/v1/subresources/keys/
 
 
-#if CFIMAGES_DEFINE_BODIES
-#endif
 
 namespace cfimages {
-#if !CFIMAGES_DEFINE_BODIES
-// Separate compilation (cfimages/detail/link.hpp): declarations only;
-// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
 namespace v1 {
 namespace keys {
+
+/// Builds `GET /accounts/{account_id}/images/v1/keys`.
+/// @return the request, or `invalid_argument` for a bad Config.
+/// The parsed value is every key with its secret `value`: do not log it.
 CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> list(const Config& cfg);
+
+/// Builds `PUT /accounts/{account_id}/images/v1/keys/{name}`: creates the
+/// key, or rotates it when it exists. The answer lists all keys.
+/// @return the request, or `invalid_argument` when the name is empty, over
+///   20 characters or holds anything but ASCII letters and digits.
 CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> update(const Config& cfg, std::string_view name);
+
+/// Builds `DELETE /accounts/{account_id}/images/v1/keys/{name}`. The
+/// answer lists the keys that remain.
+/// @return the request, or `invalid_argument` for a bad name (as for
+///   `update`) or Config.
 CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> remove(const Config& cfg, std::string_view name);
+
 } // namespace keys
 } // namespace v1
-#else
+} // namespace cfimages
+
+// ---- begin <cfimages/impl/keys.ipp> ----
+#ifndef CFIMAGES_IMPL_KEYS_IPP
+#define CFIMAGES_IMPL_KEYS_IPP
+
+// Definitions of <cfimages/keys.hpp>: included at the end of that header
+// (header-only) or by <cfimages/src.hpp> (separate compilation), see
+// cfimages/detail/link.hpp.
+
+
+
+namespace cfimages {
 namespace detail {
 
 inline Result<std::vector<SigningKey>> parse_keys(const HttpResponse& r, const ParseContext&) {
@@ -4080,19 +4648,12 @@ inline std::optional<ApiError> check_key_name(std::string_view name) {
 namespace v1 {
 namespace keys {
 
-/// Builds `GET /accounts/{account_id}/images/v1/keys`.
-/// @return the request, or `invalid_argument` for a bad Config.
-/// The parsed value is every key with its secret `value`: do not log it.
 CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> list(const Config& cfg) {
     auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/keys")});
     if (!http) return std::move(http).error();
     return detail::finish<std::vector<SigningKey>>(std::move(*http), detail::parse_keys);
 }
 
-/// Builds `PUT /accounts/{account_id}/images/v1/keys/{name}`: creates the
-/// key, or rotates it when it exists. The answer lists all keys.
-/// @return the request, or `invalid_argument` when the name is empty, over
-///   20 characters or holds anything but ASCII letters and digits.
 CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> update(const Config& cfg, std::string_view name) {
     if (auto e = detail::check_key_name(name)) return std::move(*e);
     auto http = detail::start(cfg, Method::put, {detail::lit("/images/v1/keys"), detail::param("name", name)});
@@ -4100,10 +4661,6 @@ CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> update(const Config& cfg,
     return detail::finish<std::vector<SigningKey>>(std::move(*http), detail::parse_keys);
 }
 
-/// Builds `DELETE /accounts/{account_id}/images/v1/keys/{name}`. The
-/// answer lists the keys that remain.
-/// @return the request, or `invalid_argument` for a bad name (as for
-///   `update`) or Config.
 CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> remove(const Config& cfg, std::string_view name) {
     if (auto e = detail::check_key_name(name)) return std::move(*e);
     auto http = detail::start(cfg, Method::delete_, {detail::lit("/images/v1/keys"), detail::param("name", name)});
@@ -4113,8 +4670,10 @@ CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> remove(const Config& cfg,
 
 } // namespace keys
 } // namespace v1
-#endif // CFIMAGES_DEFINE_BODIES
 } // namespace cfimages
+
+#endif // CFIMAGES_IMPL_KEYS_IPP
+// ---- end <cfimages/impl/keys.ipp> ----
 
 #endif // CFIMAGES_KEYS_HPP
 // ---- end <cfimages/keys.hpp> ----
@@ -4125,19 +4684,30 @@ CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> remove(const Config& cfg,
 /// @file
 /// Account usage. https://developers.cloudflare.com/api/resources/images/subresources/v1/subresources/stats/
 
-#if CFIMAGES_DEFINE_BODIES
-#endif
 
 namespace cfimages {
-#if !CFIMAGES_DEFINE_BODIES
-// Separate compilation (cfimages/detail/link.hpp): declarations only;
-// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
 namespace v1 {
 namespace stats {
+
+/// Builds `GET /accounts/{account_id}/images/v1/stats`.
+/// @return the request, or `invalid_argument` for a bad Config.
 CFIMAGES_DECL Result<Request<Stats>> get(const Config& cfg);
+
 } // namespace stats
 } // namespace v1
-#else
+} // namespace cfimages
+
+// ---- begin <cfimages/impl/stats.ipp> ----
+#ifndef CFIMAGES_IMPL_STATS_IPP
+#define CFIMAGES_IMPL_STATS_IPP
+
+// Definitions of <cfimages/stats.hpp>: included at the end of that header
+// (header-only) or by <cfimages/src.hpp> (separate compilation), see
+// cfimages/detail/link.hpp.
+
+
+
+namespace cfimages {
 namespace detail {
 
 inline Result<Stats> parse_stats(const HttpResponse& r, const ParseContext&) {
@@ -4149,8 +4719,6 @@ inline Result<Stats> parse_stats(const HttpResponse& r, const ParseContext&) {
 namespace v1 {
 namespace stats {
 
-/// Builds `GET /accounts/{account_id}/images/v1/stats`.
-/// @return the request, or `invalid_argument` for a bad Config.
 CFIMAGES_DECL Result<Request<Stats>> get(const Config& cfg) {
     auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/stats")});
     if (!http) return std::move(http).error();
@@ -4159,8 +4727,10 @@ CFIMAGES_DECL Result<Request<Stats>> get(const Config& cfg) {
 
 } // namespace stats
 } // namespace v1
-#endif // CFIMAGES_DEFINE_BODIES
 } // namespace cfimages
+
+#endif // CFIMAGES_IMPL_STATS_IPP
+// ---- end <cfimages/impl/stats.ipp> ----
 
 #endif // CFIMAGES_STATS_HPP
 // ---- end <cfimages/stats.hpp> ----
@@ -4173,8 +4743,6 @@ CFIMAGES_DECL Result<Request<Stats>> get(const Config& cfg) {
 /// https://developers.cloudflare.com/api/resources/images/subresources/v1/subresources/variants/
 
 
-#if CFIMAGES_DEFINE_BODIES
-#endif
 
 namespace cfimages {
 namespace v1 {
@@ -4187,22 +4755,50 @@ struct EditParams {
     std::optional<bool> never_require_signed_urls;   ///< `neverRequireSignedURLs`; unchanged when nullopt.
 };
 
-} // namespace variants
-} // namespace v1
 
-#if !CFIMAGES_DEFINE_BODIES
-// Separate compilation (cfimages/detail/link.hpp): declarations only;
-// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
-namespace v1 {
-namespace variants {
+/// Builds `GET /accounts/{account_id}/images/v1/variants`. The result maps
+/// every variant name to its definition (not only `hero`, as the schema
+/// suggests).
+/// @return the request, or `invalid_argument` for a bad Config.
 CFIMAGES_DECL Result<Request<std::map<std::string, Variant>>> list(const Config& cfg);
+
+/// Builds `GET /accounts/{account_id}/images/v1/variants/{variant_id}`.
+/// @return the request, or `invalid_argument` for a bad name or Config.
 CFIMAGES_DECL Result<Request<Variant>> get(const Config& cfg, std::string_view variant_id);
+
+/// Builds `POST /accounts/{account_id}/images/v1/variants` with the JSON
+/// body `{"id","options":{"fit","metadata","width","height"},"neverRequireSignedURLs"}`.
+/// Not idempotent (a retry may answer "already exists").
+/// @return the request, or `invalid_argument` when the name is not 1-99
+///   letters and digits, fit or metadata is outside its enumeration, or
+///   width/height is not positive.
 CFIMAGES_DECL Result<Request<Variant>> create(const Config& cfg, const Variant& v);
+
+/// Builds `PATCH /accounts/{account_id}/images/v1/variants/{variant_id}`
+/// with `{"options":{...}[,"neverRequireSignedURLs":b]}`.
+/// @return the request, or `invalid_argument` for a bad name, options or Config.
 CFIMAGES_DECL Result<Request<Variant>> edit(const Config& cfg, std::string_view variant_id, const EditParams& p);
+
+/// Builds `DELETE /accounts/{account_id}/images/v1/variants/{variant_id}`,
+/// with the `{}` JSON body the published schema requires.
+/// @return the request, or `invalid_argument` for a bad name or Config.
 CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_view variant_id);
+
 } // namespace variants
 } // namespace v1
-#else
+} // namespace cfimages
+
+// ---- begin <cfimages/impl/variants.ipp> ----
+#ifndef CFIMAGES_IMPL_VARIANTS_IPP
+#define CFIMAGES_IMPL_VARIANTS_IPP
+
+// Definitions of <cfimages/variants.hpp>: included at the end of that header
+// (header-only) or by <cfimages/src.hpp> (separate compilation), see
+// cfimages/detail/link.hpp.
+
+
+
+namespace cfimages {
 namespace detail {
 
 inline Result<std::map<std::string, Variant>> parse_variant_map(const HttpResponse& r, const ParseContext&) {
@@ -4248,18 +4844,12 @@ inline void append_options(std::string& body, const VariantOptions& o) {
 namespace v1 {
 namespace variants {
 
-/// Builds `GET /accounts/{account_id}/images/v1/variants`. The result maps
-/// every variant name to its definition (not only `hero`, as the schema
-/// suggests).
-/// @return the request, or `invalid_argument` for a bad Config.
 CFIMAGES_DECL Result<Request<std::map<std::string, Variant>>> list(const Config& cfg) {
     auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/variants")});
     if (!http) return std::move(http).error();
     return detail::finish<std::map<std::string, Variant>>(std::move(*http), detail::parse_variant_map);
 }
 
-/// Builds `GET /accounts/{account_id}/images/v1/variants/{variant_id}`.
-/// @return the request, or `invalid_argument` for a bad name or Config.
 CFIMAGES_DECL Result<Request<Variant>> get(const Config& cfg, std::string_view variant_id) {
     if (auto e = detail::check_variant_id("variant_id", variant_id)) return std::move(*e);
     auto http = detail::start(cfg, Method::get, {detail::lit("/images/v1/variants"), detail::param("variant_id", variant_id)});
@@ -4267,12 +4857,6 @@ CFIMAGES_DECL Result<Request<Variant>> get(const Config& cfg, std::string_view v
     return detail::finish<Variant>(std::move(*http), detail::parse_variant);
 }
 
-/// Builds `POST /accounts/{account_id}/images/v1/variants` with the JSON
-/// body `{"id","options":{"fit","metadata","width","height"},"neverRequireSignedURLs"}`.
-/// Not idempotent (a retry may answer "already exists").
-/// @return the request, or `invalid_argument` when the name is not 1-99
-///   letters and digits, fit or metadata is outside its enumeration, or
-///   width/height is not positive.
 CFIMAGES_DECL Result<Request<Variant>> create(const Config& cfg, const Variant& v) {
     if (auto e = detail::check_variant_id("id", v.id)) return std::move(*e);
     if (auto e = detail::check_options(v.options)) return std::move(*e);
@@ -4287,9 +4871,6 @@ CFIMAGES_DECL Result<Request<Variant>> create(const Config& cfg, const Variant& 
     return detail::finish<Variant>(std::move(*http), detail::parse_variant, false);
 }
 
-/// Builds `PATCH /accounts/{account_id}/images/v1/variants/{variant_id}`
-/// with `{"options":{...}[,"neverRequireSignedURLs":b]}`.
-/// @return the request, or `invalid_argument` for a bad name, options or Config.
 CFIMAGES_DECL Result<Request<Variant>> edit(const Config& cfg, std::string_view variant_id, const EditParams& p) {
     if (auto e = detail::check_variant_id("variant_id", variant_id)) return std::move(*e);
     if (auto e = detail::check_options(p.options)) return std::move(*e);
@@ -4304,9 +4885,6 @@ CFIMAGES_DECL Result<Request<Variant>> edit(const Config& cfg, std::string_view 
     return detail::finish<Variant>(std::move(*http), detail::parse_variant);
 }
 
-/// Builds `DELETE /accounts/{account_id}/images/v1/variants/{variant_id}`,
-/// with the `{}` JSON body the published schema requires.
-/// @return the request, or `invalid_argument` for a bad name or Config.
 CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_view variant_id) {
     if (auto e = detail::check_variant_id("variant_id", variant_id)) return std::move(*e);
     auto http = detail::start(cfg, Method::delete_, {detail::lit("/images/v1/variants"), detail::param("variant_id", variant_id)});
@@ -4317,8 +4895,10 @@ CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_vie
 
 } // namespace variants
 } // namespace v1
-#endif // CFIMAGES_DEFINE_BODIES
 } // namespace cfimages
+
+#endif // CFIMAGES_IMPL_VARIANTS_IPP
+// ---- end <cfimages/impl/variants.ipp> ----
 
 #endif // CFIMAGES_VARIANTS_HPP
 // ---- end <cfimages/variants.hpp> ----
@@ -4377,37 +4957,15 @@ enum class MetaOp {
 
 /// Returns the operator as written between the brackets (`"eq:string"`),
 /// or an empty view for a value outside the enumeration.
-inline std::string_view to_string(MetaOp op) noexcept {
-    switch (op) {
-    case MetaOp::eq: return "eq";
-    case MetaOp::eq_string: return "eq:string";
-    case MetaOp::eq_number: return "eq:number";
-    case MetaOp::eq_boolean: return "eq:boolean";
-    case MetaOp::in: return "in";
-    case MetaOp::in_string: return "in:string";
-    case MetaOp::in_number: return "in:number";
-    }
-    return {};
-}
+CFIMAGES_DECL std::string_view to_string(MetaOp op) noexcept;
 
 /// Parses an operator name, exactly as written between the brackets.
 /// @return the operator, or nullopt for anything else (range operators
 ///   such as `gte` included: the API reference does not document them).
-inline std::optional<MetaOp> parse_meta_op(std::string_view s) noexcept {
-    if (s == "eq") return MetaOp::eq;
-    if (s == "eq:string") return MetaOp::eq_string;
-    if (s == "eq:number") return MetaOp::eq_number;
-    if (s == "eq:boolean") return MetaOp::eq_boolean;
-    if (s == "in") return MetaOp::in;
-    if (s == "in:string") return MetaOp::in_string;
-    if (s == "in:number") return MetaOp::in_number;
-    return std::nullopt;
-}
+CFIMAGES_DECL std::optional<MetaOp> parse_meta_op(std::string_view s) noexcept;
 
 /// Returns true for the list operators (`in`, `in:string`, `in:number`).
-inline bool is_list_op(MetaOp op) noexcept {
-    return op == MetaOp::in || op == MetaOp::in_string || op == MetaOp::in_number;
-}
+CFIMAGES_DECL bool is_list_op(MetaOp op) noexcept;
 
 /// One filter. On the wire: `meta.<field>[<op>]=<values joined by |>`.
 struct MetaFilter {
@@ -4433,10 +4991,56 @@ inline constexpr std::size_t max_meta_depth = 5;
 /// At most this many values for a list operator.
 inline constexpr std::size_t max_meta_in_values = 10;
 
-namespace meta_detail {
+/// Checks filters against the API's rules before they are sent.
+/// @return nullopt when all is well, or an `invalid_argument` error naming
+///   the filter (`meta[2].field: ...`, `meta[0] (status[eq:number]): 'x'
+///   is not a number`) when: there are more than 5 filters; a field is
+///   empty, over 1024 characters, has control characters (CR, LF, ...),
+///   `[` or `]`, empty path parts, or more than 5 levels; an operator is
+///   unknown; a non-list operator has other than one value; a list
+///   operator has 0 or more than 10 values, an empty value, or a value
+///   with `|`; a `:number` operator has a non-number; `eq:boolean` has
+///   other than `true`/`false`.
+CFIMAGES_DECL std::optional<ApiError> validate(const std::vector<MetaFilter>& filters);
 
+/// Appends the filters as query parameters, encoded as the file comment
+/// describes. Each is `meta.<field>[<op>]=<value>`, joined with `&`.
+///
+/// `url_query` may be a whole URL or a bare query string: a `?` is added
+/// when it is a URL (has `://`) without a query yet, a `&` when it already
+/// has parameters, nothing when it is empty or ends in `?` or `&`.
+/// Call `validate` first: this function does not check the rules, it only
+/// encodes (safely, whatever the input).
+CFIMAGES_DECL void append_query(std::string& url_query, const std::vector<MetaFilter>& filters);
+
+/// Parses one filter as the command line writes it: `field[op]=value`,
+/// with `|` between values for list operators (`status[in]=a|b`). A
+/// leading `meta.` is accepted and dropped, so filters copied from
+/// Cloudflare's examples work (`meta.status[eq]=active`); to filter on a
+/// top-level field literally named `meta`, write `meta.meta[...]`.
+/// The value is taken as written (not percent-decoded).
+/// @return the filter, or `invalid_argument` when the text is not of that
+///   shape, the operator is not one the API documents (`gte` and the other
+///   range operators included), or the filter breaks a rule of `validate`.
+CFIMAGES_DECL Result<MetaFilter> parse_meta_filter(std::string_view text);
+
+} // namespace v2
+} // namespace cfimages
+
+// ---- begin <cfimages/impl/meta_filter.ipp> ----
+#ifndef CFIMAGES_IMPL_META_FILTER_IPP
+#define CFIMAGES_IMPL_META_FILTER_IPP
+
+// Definitions of <cfimages/meta_filter.hpp>: included at the end of that header
+// (header-only) or by <cfimages/src.hpp> (separate compilation), see
+// cfimages/detail/link.hpp.
+
+
+
+namespace cfimages {
+namespace detail {
 // A JSON-style number: -?digits(.digits)?([eE][+-]?digits)?
-inline bool is_number(std::string_view s) noexcept {
+inline bool is_json_number(std::string_view s) noexcept {
     std::size_t i = 0;
     auto digits = [&]() {
         const std::size_t from = i;
@@ -4457,7 +5061,7 @@ inline bool is_number(std::string_view s) noexcept {
     return i == s.size() && s.size() <= 64;
 }
 
-inline std::optional<ApiError> check_filter(const MetaFilter& f, std::size_t index) {
+inline std::optional<ApiError> check_meta_filter(const v2::MetaFilter& f, std::size_t index) {
     std::string where = "meta[" + cfimages::detail::int_to_string(static_cast<std::int64_t>(index)) + "]";
     if (f.field.empty()) return ApiError::invalid(where + ".field", "must not be empty");
     if (f.field.size() > 1024) return ApiError::invalid(where + ".field", "must be at most 1024 characters");
@@ -4472,16 +5076,16 @@ inline std::optional<ApiError> check_filter(const MetaFilter& f, std::size_t ind
         if (i == 0 || i + 1 == f.field.size() || f.field[i + 1] == '.')
             return ApiError::invalid(where + ".field", "must not have empty parts around '.'");
     }
-    if (depth > max_meta_depth)
+    if (depth > v2::max_meta_depth)
         return ApiError::invalid(where + ".field", "nests " + cfimages::detail::int_to_string(
                                                               static_cast<std::int64_t>(depth)) +
                                                           " levels; the API allows at most 5");
     const std::string_view op = to_string(f.op);
     if (op.empty()) return ApiError::invalid(where + ".op", "is not a known operator");
     where += " (" + f.field + "[" + std::string(op) + "])";
-    if (is_list_op(f.op)) {
+    if (v2::is_list_op(f.op)) {
         if (f.values.empty()) return ApiError::invalid(where, "needs at least one value");
-        if (f.values.size() > max_meta_in_values)
+        if (f.values.size() > v2::max_meta_in_values)
             return ApiError::invalid(where, "has " + cfimages::detail::int_to_string(
                                                          static_cast<std::int64_t>(f.values.size())) +
                                                 " values; the API allows at most 10");
@@ -4492,16 +5096,16 @@ inline std::optional<ApiError> check_filter(const MetaFilter& f, std::size_t ind
         if (cfimages::detail::has_control(v))
             return ApiError::invalid(where, "values must not contain control characters (CR, LF, ...)");
         if (v.size() > 1024) return ApiError::invalid(where, "values must be at most 1024 characters");
-        if (is_list_op(f.op)) {
+        if (v2::is_list_op(f.op)) {
             if (v.empty()) return ApiError::invalid(where, "list values must not be empty");
             if (v.find('|') != std::string::npos)
                 return ApiError::invalid(where, "list values must not contain '|' (the separator)");
         }
         switch (f.op) {
-        case MetaOp::eq_number: case MetaOp::in_number:
-            if (!is_number(v)) return ApiError::invalid(where, "'" + v + "' is not a number");
+        case v2::MetaOp::eq_number: case v2::MetaOp::in_number:
+            if (!is_json_number(v)) return ApiError::invalid(where, "'" + v + "' is not a number");
             break;
-        case MetaOp::eq_boolean:
+        case v2::MetaOp::eq_boolean:
             if (v != "true" && v != "false")
                 return ApiError::invalid(where, "value must be true or false (got '" + v + "')");
             break;
@@ -4512,37 +5116,49 @@ inline std::optional<ApiError> check_filter(const MetaFilter& f, std::size_t ind
     return std::nullopt;
 }
 
-} // namespace meta_detail
+} // namespace detail
 
-/// Checks filters against the API's rules before they are sent.
-/// @return nullopt when all is well, or an `invalid_argument` error naming
-///   the filter (`meta[2].field: ...`, `meta[0] (status[eq:number]): 'x'
-///   is not a number`) when: there are more than 5 filters; a field is
-///   empty, over 1024 characters, has control characters (CR, LF, ...),
-///   `[` or `]`, empty path parts, or more than 5 levels; an operator is
-///   unknown; a non-list operator has other than one value; a list
-///   operator has 0 or more than 10 values, an empty value, or a value
-///   with `|`; a `:number` operator has a non-number; `eq:boolean` has
-///   other than `true`/`false`.
-inline std::optional<ApiError> validate(const std::vector<MetaFilter>& filters) {
+namespace v2 {
+
+CFIMAGES_DECL std::string_view to_string(MetaOp op) noexcept {
+    switch (op) {
+    case MetaOp::eq: return "eq";
+    case MetaOp::eq_string: return "eq:string";
+    case MetaOp::eq_number: return "eq:number";
+    case MetaOp::eq_boolean: return "eq:boolean";
+    case MetaOp::in: return "in";
+    case MetaOp::in_string: return "in:string";
+    case MetaOp::in_number: return "in:number";
+    }
+    return {};
+}
+
+CFIMAGES_DECL std::optional<MetaOp> parse_meta_op(std::string_view s) noexcept {
+    if (s == "eq") return MetaOp::eq;
+    if (s == "eq:string") return MetaOp::eq_string;
+    if (s == "eq:number") return MetaOp::eq_number;
+    if (s == "eq:boolean") return MetaOp::eq_boolean;
+    if (s == "in") return MetaOp::in;
+    if (s == "in:string") return MetaOp::in_string;
+    if (s == "in:number") return MetaOp::in_number;
+    return std::nullopt;
+}
+
+CFIMAGES_DECL bool is_list_op(MetaOp op) noexcept {
+    return op == MetaOp::in || op == MetaOp::in_string || op == MetaOp::in_number;
+}
+
+CFIMAGES_DECL std::optional<ApiError> validate(const std::vector<MetaFilter>& filters) {
     if (filters.size() > max_meta_filters)
         return ApiError::invalid("meta", "has " + cfimages::detail::int_to_string(
                                                       static_cast<std::int64_t>(filters.size())) +
                                              " filters; the API allows at most 5");
     for (std::size_t i = 0; i < filters.size(); ++i)
-        if (auto e = meta_detail::check_filter(filters[i], i)) return e;
+        if (auto e = detail::check_meta_filter(filters[i], i)) return e;
     return std::nullopt;
 }
 
-/// Appends the filters as query parameters, encoded as the file comment
-/// describes. Each is `meta.<field>[<op>]=<value>`, joined with `&`.
-///
-/// `url_query` may be a whole URL or a bare query string: a `?` is added
-/// when it is a URL (has `://`) without a query yet, a `&` when it already
-/// has parameters, nothing when it is empty or ends in `?` or `&`.
-/// Call `validate` first: this function does not check the rules, it only
-/// encodes (safely, whatever the input).
-inline void append_query(std::string& url_query, const std::vector<MetaFilter>& filters) {
+CFIMAGES_DECL void append_query(std::string& url_query, const std::vector<MetaFilter>& filters) {
     for (const MetaFilter& f : filters) {
         if (!url_query.empty()) {
             const char last = url_query.back();
@@ -4573,16 +5189,7 @@ inline void append_query(std::string& url_query, const std::vector<MetaFilter>& 
     }
 }
 
-/// Parses one filter as the command line writes it: `field[op]=value`,
-/// with `|` between values for list operators (`status[in]=a|b`). A
-/// leading `meta.` is accepted and dropped, so filters copied from
-/// Cloudflare's examples work (`meta.status[eq]=active`); to filter on a
-/// top-level field literally named `meta`, write `meta.meta[...]`.
-/// The value is taken as written (not percent-decoded).
-/// @return the filter, or `invalid_argument` when the text is not of that
-///   shape, the operator is not one the API documents (`gte` and the other
-///   range operators included), or the filter breaks a rule of `validate`.
-inline Result<MetaFilter> parse_meta_filter(std::string_view text) {
+CFIMAGES_DECL Result<MetaFilter> parse_meta_filter(std::string_view text) {
     const std::size_t open = text.find('[');
     const std::size_t close = text.find("]=", open == std::string_view::npos ? 0 : open);
     if (open == std::string_view::npos || close == std::string_view::npos)
@@ -4617,12 +5224,15 @@ inline Result<MetaFilter> parse_meta_filter(std::string_view text) {
     } else {
         f.values.emplace_back(value.begin(), value.end());
     }
-    if (auto e = meta_detail::check_filter(f, 0)) return std::move(*e);
+    if (auto e = detail::check_meta_filter(f, 0)) return std::move(*e);
     return f;
 }
 
 } // namespace v2
 } // namespace cfimages
+
+#endif // CFIMAGES_IMPL_META_FILTER_IPP
+// ---- end <cfimages/impl/meta_filter.ipp> ----
 
 #endif // CFIMAGES_META_FILTER_HPP
 // ---- end <cfimages/meta_filter.hpp> ----
@@ -4636,8 +5246,6 @@ inline Result<MetaFilter> parse_meta_filter(std::string_view text) {
 
 
 
-#if CFIMAGES_DEFINE_BODIES
-#endif
 
 namespace cfimages {
 namespace v2 {
@@ -4668,22 +5276,62 @@ struct DirectUploadParams {
     std::optional<bool> require_signed_urls;     ///< `requireSignedURLs`.
 };
 
-} // namespace v2
-
-#if !CFIMAGES_DEFINE_BODIES
-// Separate compilation (cfimages/detail/link.hpp): declarations only;
-// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
-namespace v2 {
+/// Builds `GET /accounts/{account_id}/images/v2?continuation_token&per_page&sort_order&creator`.
+///
+/// Pages follow `ImagePage::continuation_token`; `next_page` (paging.hpp)
+/// builds the following request.
+/// @return the request, or `invalid_argument` when per_page is outside
+///   10..10000, sort_order is not asc/desc, a metadata filter breaks the
+///   API's limits (meta_filter.hpp), a string is too long or holds
+///   control characters, or the Config is incomplete.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v2/methods/list/
 CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {});
+
 namespace direct_uploads {
+
+/// Builds `POST /accounts/{account_id}/images/v2/direct_upload`, multipart.
+///
+/// Parts, in order: `expiry` (RFC 3339, UTC), `id`, `creator`, `metadata`,
+/// `requireSignedURLs` (always sent, so the body is never empty). The
+/// answer's `upload_url` takes one unauthenticated POST (see upload_to.hpp).
+/// Not idempotent: each call reserves a new image ID.
+/// @return the request, or `invalid_argument` when expiry is set without
+///   `now` or is not 2 minutes to 6 hours after it, the custom ID breaks a
+///   rule, metadata is not an object, is over 1024 bytes or would not be
+///   valid JSON (a number that is not finite, text that is not UTF-8), or
+///   the Config is incomplete.
+/// https://developers.cloudflare.com/api/resources/images/subresources/v2/subresources/direct_uploads/methods/create/
 CFIMAGES_DECL Result<Request<DirectUpload>> create(const Config& cfg, const DirectUploadParams& p);
+
 } // namespace direct_uploads
 } // namespace v2
+
+/// Parses the answer to a `v2::list` request into `page`, overwriting the
+/// images `page` already holds in place: a loop over pages (or over the
+/// same listing) then reuses their strings and vectors instead of
+/// allocating and freeing some 60,000 small blocks per 10,000-image page.
+/// Same checks and errors as `request.parse(response)`, which it equals in
+/// result; a request with a parser of its own is parsed by that parser
+/// (with `context.reuse` pointing at `page.images`).
+/// @return the number of images on the page; on error (`api`, `decode`,
+///   as `parse`) `page` is left empty.
 CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v2::ImagePage>& request, const HttpResponse& response,
                                              v2::ImagePage& page);
-#else
-namespace detail {
 
+} // namespace cfimages
+
+// ---- begin <cfimages/impl/v2.ipp> ----
+#ifndef CFIMAGES_IMPL_V2_IPP
+#define CFIMAGES_IMPL_V2_IPP
+
+// Definitions of <cfimages/v2.hpp>: included at the end of that header
+// (header-only) or by <cfimages/src.hpp> (separate compilation), see
+// cfimages/detail/link.hpp.
+
+
+
+namespace cfimages {
+namespace detail {
 inline Result<v2::ImagePage> parse_v2_page(const HttpResponse& r, const PageContext& ctx) {
     return parse_page_answer<v2::ImagePage>(r, ctx);
 }
@@ -4703,16 +5351,7 @@ inline Result<DirectUpload> parse_direct_upload(const HttpResponse& r, const Par
 
 namespace v2 {
 
-/// Builds `GET /accounts/{account_id}/images/v2?continuation_token&per_page&sort_order&creator`.
-///
-/// Pages follow `ImagePage::continuation_token`; `next_page` (paging.hpp)
-/// builds the following request.
-/// @return the request, or `invalid_argument` when per_page is outside
-///   10..10000, sort_order is not asc/desc, a metadata filter breaks the
-///   API's limits (meta_filter.hpp), a string is too long or holds
-///   control characters, or the Config is incomplete.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v2/methods/list/
-CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p = {}) {
+CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParams& p) {
     if (p.per_page && (*p.per_page < 10 || *p.per_page > 10000))
         return ApiError::invalid("per_page", "must be between 10 and 10000");
     if (p.sort_order && *p.sort_order != "asc" && *p.sort_order != "desc")
@@ -4733,21 +5372,8 @@ CFIMAGES_DECL Result<Request<ImagePage>> list(const Config& cfg, const ListParam
     append_query(http->url, p.meta);
     return detail::finish<ImagePage>(std::move(*http), detail::parse_v2_page);
 }
-
 namespace direct_uploads {
 
-/// Builds `POST /accounts/{account_id}/images/v2/direct_upload`, multipart.
-///
-/// Parts, in order: `expiry` (RFC 3339, UTC), `id`, `creator`, `metadata`,
-/// `requireSignedURLs` (always sent, so the body is never empty). The
-/// answer's `upload_url` takes one unauthenticated POST (see upload_to.hpp).
-/// Not idempotent: each call reserves a new image ID.
-/// @return the request, or `invalid_argument` when expiry is set without
-///   `now` or is not 2 minutes to 6 hours after it, the custom ID breaks a
-///   rule, metadata is not an object, is over 1024 bytes or would not be
-///   valid JSON (a number that is not finite, text that is not UTF-8), or
-///   the Config is incomplete.
-/// https://developers.cloudflare.com/api/resources/images/subresources/v2/subresources/direct_uploads/methods/create/
 CFIMAGES_DECL Result<Request<DirectUpload>> create(const Config& cfg, const DirectUploadParams& p) {
     std::vector<detail::Part> parts;
     parts.reserve(5);
@@ -4782,21 +5408,15 @@ CFIMAGES_DECL Result<Request<DirectUpload>> create(const Config& cfg, const Dire
 } // namespace direct_uploads
 } // namespace v2
 
-/// Parses the answer to a `v2::list` request into `page`, overwriting the
-/// images `page` already holds in place: a loop over pages (or over the
-/// same listing) then reuses their strings and vectors instead of
-/// allocating and freeing some 60,000 small blocks per 10,000-image page.
-/// Same checks and errors as `request.parse(response)`, which it equals in
-/// result; a request with a parser of its own is parsed by that parser
-/// (with `context.reuse` pointing at `page.images`).
-/// @return the number of images on the page; on error (`api`, `decode`,
-///   as `parse`) `page` is left empty.
 CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v2::ImagePage>& request, const HttpResponse& response,
                                              v2::ImagePage& page) {
     return detail::parse_page_into(request, response, page);
 }
-#endif // CFIMAGES_DEFINE_BODIES
+
 } // namespace cfimages
+
+#endif // CFIMAGES_IMPL_V2_IPP
+// ---- end <cfimages/impl/v2.ipp> ----
 
 #endif // CFIMAGES_V2_HPP
 // ---- end <cfimages/v2.hpp> ----
@@ -4824,8 +5444,6 @@ CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v2::ImagePage>& reque
 /// https://developers.cloudflare.com/images/storage/upload-images/direct-creator-upload/
 
 
-#if CFIMAGES_DEFINE_BODIES
-#endif
 
 namespace cfimages {
 
@@ -4844,59 +5462,12 @@ namespace upload_to {
 /// The largest file Cloudflare accepts through an upload URL (10 MB).
 inline constexpr std::size_t max_upload_bytes = 10u * 1024u * 1024u;
 
-#if !CFIMAGES_DEFINE_BODIES
-// Separate compilation (cfimages/detail/link.hpp): declarations only;
-// the definitions below are compiled in the TU that includes <cfimages/src.hpp>.
-CFIMAGES_DECL Result<Image> parse(const HttpResponse& response);
-CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, const File& file);
-CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, std::string_view bytes,
-                                           std::string_view filename = {}, std::string_view content_type = {});
-#else
-namespace upload_detail {
-
-// An absolute http(s) URL with a host, and nothing that could smuggle a
-// header or credentials: no control characters (CR/LF), spaces, user
-// info or fragment.
-inline std::optional<ApiError> check_upload_url(std::string_view url) {
-    constexpr std::string_view field = "upload_url";
-    std::size_t after_scheme = 0;
-    if (url.substr(0, 8) == "https://") after_scheme = 8;
-    else if (url.substr(0, 7) == "http://") after_scheme = 7;
-    else return ApiError::invalid(field, "must be an absolute https:// URL (http:// only for local tests)");
-    if (url.size() > 8192) return ApiError::invalid(field, "must be at most 8192 characters");
-    if (cfimages::detail::has_control(url))
-        return ApiError::invalid(field, "must not contain control characters (CR, LF, ...)");
-    if (url.find(' ') != std::string_view::npos) return ApiError::invalid(field, "must not contain spaces");
-    if (url.find('#') != std::string_view::npos) return ApiError::invalid(field, "must not have a fragment");
-    const std::size_t end = url.find_first_of("/?", after_scheme);
-    const std::string_view authority =
-        url.substr(after_scheme, end == std::string_view::npos ? std::string_view::npos : end - after_scheme);
-    if (authority.empty() || authority.front() == ':')
-        return ApiError::invalid(field, "must name a host");
-    if (authority.find('@') != std::string_view::npos)
-        return ApiError::invalid(field, "must not carry user info (credentials never travel with this upload)");
-    for (char c : authority) {
-        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                        c == '-' || c == '.' || c == ':' || c == '[' || c == ']';
-        if (!ok) return ApiError::invalid(field, "has an invalid host");
-    }
-    return std::nullopt;
-}
-
-inline Result<Image> parse_image(const HttpResponse& r, const ParseContext&) {
-    return cfimages::detail::parse_image_answer(r);
-}
-
-} // namespace upload_detail
-
 /// Parses the answer to an upload-URL POST: the usual envelope with an
 /// `Image` result (`draft` is false once the upload has landed).
 /// @return the image, `api` when the server refused (an expired or
 ///   already-used URL, a file too large, an unsupported format: see
 ///   `error_codes.hpp`), or `decode` for a 2xx body of the wrong shape.
-CFIMAGES_DECL Result<Image> parse(const HttpResponse& response) {
-    return upload_detail::parse_image(response, ParseContext{});
-}
+CFIMAGES_DECL Result<Image> parse(const HttpResponse& response);
 
 /// Builds the multipart POST of `file` to `upload_url`, the `uploadURL`
 /// from `v2::direct_uploads::create`.
@@ -4915,8 +5486,68 @@ CFIMAGES_DECL Result<Image> parse(const HttpResponse& response) {
 ///   file sets both or neither of data and source, is empty or larger
 ///   than 10 MB; its type is not given and cannot
 ///   be sniffed; the filename or content type is malformed.
+CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, const File& file);
+
+/// Builds the upload from raw bytes, a filename and an optional content
+/// type (empty: sniffed). @return as `build(upload_url, File)`.
+CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, std::string_view bytes,
+                                           std::string_view filename = {}, std::string_view content_type = {});
+
+} // namespace upload_to
+} // namespace cfimages
+
+// ---- begin <cfimages/impl/upload_to.ipp> ----
+#ifndef CFIMAGES_IMPL_UPLOAD_TO_IPP
+#define CFIMAGES_IMPL_UPLOAD_TO_IPP
+
+// Definitions of <cfimages/upload_to.hpp>: included at the end of that header
+// (header-only) or by <cfimages/src.hpp> (separate compilation), see
+// cfimages/detail/link.hpp.
+
+
+
+namespace cfimages {
+
+namespace detail {
+
+// An absolute http(s) URL with a host, and nothing that could smuggle a
+// header or credentials: no control characters (CR/LF), spaces, user
+// info or fragment.
+inline std::optional<ApiError> check_upload_url(std::string_view url) {
+    constexpr std::string_view field = "upload_url";
+    if (url.substr(0, 8) != "https://" && url.substr(0, 7) != "http://")
+        return ApiError::invalid(field, "must be an absolute https:// URL (http:// only for local tests)");
+    if (url.size() > 8192) return ApiError::invalid(field, "must be at most 8192 characters");
+    if (cfimages::detail::has_control(url))
+        return ApiError::invalid(field, "must not contain control characters (CR, LF, ...)");
+    if (url.find(' ') != std::string_view::npos) return ApiError::invalid(field, "must not contain spaces");
+    if (url.find('#') != std::string_view::npos) return ApiError::invalid(field, "must not have a fragment");
+    Url parts;
+    switch (split_url_into(url, parts)) {
+    case UrlFault::none: break;
+    case UrlFault::no_host: return ApiError::invalid(field, "must name a host");
+    case UrlFault::user_info:
+        return ApiError::invalid(field, "must not carry user info (credentials never travel with this upload)");
+    case UrlFault::port: return ApiError::invalid(field, "has an invalid port");
+    default: return ApiError::invalid(field, "has an invalid host");
+    }
+    return std::nullopt;
+}
+
+inline Result<Image> parse_uploaded_image(const HttpResponse& r, const ParseContext&) {
+    return cfimages::detail::parse_image_answer(r);
+}
+
+} // namespace detail
+
+namespace upload_to {
+
+CFIMAGES_DECL Result<Image> parse(const HttpResponse& response) {
+    return detail::parse_uploaded_image(response, ParseContext{});
+}
+
 CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, const File& file) {
-    if (auto e = upload_detail::check_upload_url(upload_url)) return std::move(*e);
+    if (auto e = detail::check_upload_url(upload_url)) return std::move(*e);
     std::string filename;
     cfimages::detail::Part part;
     if (auto e = cfimages::detail::file_part("file", file, max_upload_bytes, filename, part))
@@ -4933,14 +5564,12 @@ CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, const Fi
     Request<Image> req;
     req.http = std::move(http);
     req.idempotent = false;
-    req.parser = upload_detail::parse_image;
+    req.parser = detail::parse_uploaded_image;
     return req;
 }
 
-/// Builds the upload from raw bytes, a filename and an optional content
-/// type (empty: sniffed). @return as `build(upload_url, File)`.
 CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, std::string_view bytes,
-                                    std::string_view filename = {}, std::string_view content_type = {}) {
+                                    std::string_view filename, std::string_view content_type) {
     File f;
     f.data = bytes;
     f.filename.assign(filename.begin(), filename.end());
@@ -4948,9 +5577,11 @@ CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, std::str
     return build(upload_url, f);
 }
 
-#endif // CFIMAGES_DEFINE_BODIES
 } // namespace upload_to
 } // namespace cfimages
+
+#endif // CFIMAGES_IMPL_UPLOAD_TO_IPP
+// ---- end <cfimages/impl/upload_to.ipp> ----
 
 #endif // CFIMAGES_UPLOAD_TO_HPP
 // ---- end <cfimages/upload_to.hpp> ----
@@ -4981,6 +5612,7 @@ CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, std::str
 /// if (!n) std::cerr << n.error() << '\n';
 /// @endcode
 
+#include <limits>
 
 
 namespace cfimages {
@@ -5257,484 +5889,6 @@ Result<std::vector<Image>> list_all_images(Send&& send, const Config& cfg, Param
 
 #endif // CFIMAGES_PAGING_HPP
 // ---- end <cfimages/paging.hpp> ----
-// ---- begin <cfimages/retry.hpp> ----
-#ifndef CFIMAGES_RETRY_HPP
-#define CFIMAGES_RETRY_HPP
-
-/// @file
-/// `RetryPolicy` and `decide_retry`: whether a failed attempt should be
-/// repeated, and after how long. Pure: the caller supplies the clock
-/// reading (for HTTP-date `Retry-After`) and the jitter (a number in
-/// [0, 1) from its own random source), so the same inputs always give the
-/// same decision and any transport can share the rules.
-///
-/// How a decision is made, in order:
-///  1. Out of attempts (`attempt >= max_retries`) or a non-idempotent
-///     request without `retry_non_idempotent`: no retry.
-///  2. A transport error (`ErrorKind::transport`, i.e. a connection error):
-///     retry after the backoff delay. Any other error kind: no retry.
-///  3. A response carrying `x-should-retry: true` / `false`: that decides.
-///  4. Otherwise status 408, 409, 429 and 5xx are retried, nothing else.
-///  5. The delay: `retry-after-ms` (milliseconds), else `retry-after`
-///     (delta seconds, or an IMF-fixdate HTTP date taken relative to
-///     `now`), each capped at `max_delay`; when neither is present or
-///     valid, jittered exponential backoff:
-///     `min(base_delay * 2^attempt, max_delay) * (1 - jitter_ratio * jitter)`.
-///
-/// These are the rules of the official Cloudflare SDKs
-/// (https://github.com/cloudflare/cloudflare-typescript#retries), with the
-/// server's wait capped by the policy rather than ignored past 60 s.
-
-
-
-namespace cfimages {
-
-/// How many times, and how patiently, a failed call is repeated.
-struct RetryPolicy {
-    /// Retries after the first attempt (so at most `max_retries + 1`
-    /// attempts). 0 disables retrying.
-    int max_retries = 2;
-    /// Backoff before the first retry; doubles on every further retry.
-    std::chrono::milliseconds base_delay{500};
-    /// Upper bound for every delay, the server-requested ones included.
-    std::chrono::milliseconds max_delay{8000};
-    /// Fraction of the backoff that jitter may take off: with 0.25 the
-    /// delay lies in (0.75 * backoff, backoff]. Clamped to [0, 1].
-    double jitter_ratio = 0.25;
-    /// Also retry requests that create something (upload, direct upload,
-    /// variant create). Off by default: a retry after a lost answer could
-    /// create the thing twice.
-    bool retry_non_idempotent = false;
-};
-
-/// The outcome of `decide_retry`.
-struct RetryDecision {
-    bool retry = false;                   ///< Repeat the request.
-    std::chrono::milliseconds delay{0};   ///< Wait this long first (0 when `!retry`).
-
-    /// Equal when every field is equal.
-    friend bool operator==(const RetryDecision& a, const RetryDecision& b) {
-        return a.retry == b.retry && a.delay == b.delay;
-    }
-    /// Not equal when any field differs.
-    friend bool operator!=(const RetryDecision& a, const RetryDecision& b) { return !(a == b); }
-};
-
-namespace detail {
-
-/// Parses a non-negative decimal number of units (`"1"`, `"0.5"`) into
-/// milliseconds given `ms_per_unit`; nullopt for anything else. Values are
-/// saturated at about 100 days so absurd headers cannot overflow.
-inline std::optional<std::chrono::milliseconds> parse_decimal_ms(std::string_view s,
-                                                                  std::int64_t ms_per_unit) noexcept {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    if (s.empty()) return std::nullopt;
-    constexpr std::int64_t saturate = 100LL * 24 * 3600 * 1000;
-    std::int64_t whole = 0;
-    std::size_t i = 0;
-    bool digits = false;
-    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
-        digits = true;
-        if (whole < saturate) whole = whole * 10 + (s[i] - '0');
-    }
-    // Fractional part, to millisecond precision of the result.
-    std::int64_t frac_num = 0;
-    std::int64_t frac_den = 1;
-    if (i < s.size() && s[i] == '.') {
-        ++i;
-        for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
-            digits = true;
-            if (frac_den < 1000000) {
-                frac_num = frac_num * 10 + (s[i] - '0');
-                frac_den *= 10;
-            }
-        }
-    }
-    if (!digits || i != s.size()) return std::nullopt;
-    std::int64_t ms = whole >= saturate / ms_per_unit ? saturate : whole * ms_per_unit;
-    ms += frac_num * ms_per_unit / frac_den;
-    if (ms > saturate) ms = saturate;
-    return std::chrono::milliseconds(ms);
-}
-
-} // namespace detail
-
-/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110
-/// section 5.6.7), the HTTP date form servers send in `Retry-After`.
-/// @return the instant, or nullopt when `s` is not an IMF-fixdate
-///         (the obsolete RFC 850 and asctime forms are not accepted).
-inline std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view s) noexcept {
-    // "Sun, 06 Nov 1994 08:49:37 GMT": fixed positions, 29 characters.
-    if (s.size() != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' ||
-        s[16] != ' ' || s[19] != ':' || s[22] != ':' || s.substr(25) != " GMT")
-        return std::nullopt;
-    static constexpr std::string_view days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-    bool day_ok = false;
-    for (std::string_view d : days) day_ok = day_ok || s.substr(0, 3) == d;
-    if (!day_ok) return std::nullopt;
-    static constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    unsigned month = 0;
-    for (unsigned m = 0; m < 12; ++m)
-        if (s.substr(8, 3) == months[m]) month = m + 1;
-    if (month == 0) return std::nullopt;
-    auto num = [&](std::size_t pos, std::size_t len, unsigned& out) {
-        out = 0;
-        for (std::size_t k = pos; k < pos + len; ++k) {
-            if (s[k] < '0' || s[k] > '9') return false;
-            out = out * 10 + static_cast<unsigned>(s[k] - '0');
-        }
-        return true;
-    };
-    unsigned day = 0, year = 0, hh = 0, mm = 0, ss = 0;
-    if (!num(5, 2, day) || !num(12, 4, year) || !num(17, 2, hh) || !num(20, 2, mm) ||
-        !num(23, 2, ss))
-        return std::nullopt;
-    static constexpr unsigned month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    // Leap seconds (ss == 60) are allowed by the grammar.
-    if (day < 1 || day > month_days[month - 1] || hh > 23 || mm > 59 || ss > 60)
-        return std::nullopt;
-    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    if (month == 2 && day == 29 && !leap) return std::nullopt;
-    const std::int64_t secs = detail::days_from_civil(year, month, day) * 86400 +
-                              std::int64_t{hh} * 3600 + std::int64_t{mm} * 60 + std::int64_t{ss};
-    // A year system_clock cannot hold (with 64-bit nanoseconds, before 1678
-    // or after 2261) is refused rather than overflowing.
-    using Dur = std::chrono::system_clock::duration;
-    constexpr std::int64_t max_secs = std::chrono::duration_cast<std::chrono::seconds>(Dur::max()).count() - 1;
-    constexpr std::int64_t min_secs = std::chrono::duration_cast<std::chrono::seconds>(Dur::min()).count() + 1;
-    if (secs > max_secs || secs < min_secs) return std::nullopt;
-    return std::chrono::system_clock::time_point(
-        std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::seconds(secs)));
-}
-
-/// Returns the wait the server asked for in `retry-after-ms`, or else in
-/// `retry-after` (delta seconds, or an IMF-fixdate taken relative to
-/// `now`; a date in the past means no wait), uncapped; nullopt when
-/// neither header is present and valid, or when the header is a date and
-/// `now` is nullopt. This is the one reading of these headers in cfimages
-/// (`ApiError::retry_after` and the retry policy both use it).
-inline std::optional<std::chrono::milliseconds>
-server_retry_delay(const HttpResponse& response,
-                   std::optional<std::chrono::system_clock::time_point> now) noexcept {
-    if (auto ms = response.header("retry-after-ms"))
-        if (auto v = detail::parse_decimal_ms(*ms, 1)) return v;
-    if (auto ra = response.header("retry-after")) {
-        if (auto v = detail::parse_decimal_ms(*ra, 1000)) return v;
-        if (!now) return std::nullopt;
-        if (auto when = parse_http_date(*ra)) {
-            if (*when <= *now) return std::chrono::milliseconds(0);
-            return std::chrono::ceil<std::chrono::milliseconds>(*when - *now);
-        }
-    }
-    return std::nullopt;
-}
-
-/// Same as above with a known current time.
-/// @return as above.
-inline std::optional<std::chrono::milliseconds>
-server_retry_delay(const HttpResponse& response, std::chrono::system_clock::time_point now) noexcept {
-    return server_retry_delay(response, std::optional<std::chrono::system_clock::time_point>(now));
-}
-
-/// Returns true for the statuses worth repeating: 408 (timeout), 409
-/// (conflict, often a lock), 429 (rate limited) and every 5xx.
-constexpr bool is_retryable_status(int status) noexcept {
-    return status == 408 || status == 409 || status == 429 || (status >= 500 && status <= 599);
-}
-
-/// Returns the jittered exponential backoff before retry number
-/// `attempt + 1`: `min(base_delay * 2^attempt, max_delay)`, shortened by
-/// up to `jitter_ratio` of itself as `jitter` goes from 0 towards 1.
-inline std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt,
-                                               double jitter) noexcept {
-    const std::int64_t cap = policy.max_delay.count() > 0 ? policy.max_delay.count() : 0;
-    std::int64_t d = policy.base_delay.count() > 0 ? policy.base_delay.count() : 0;
-    for (int i = 0; i < attempt && d < cap; ++i) d *= 2;
-    if (d > cap) d = cap;
-    double ratio = policy.jitter_ratio;
-    if (!(ratio >= 0.0)) ratio = 0.0; // also catches NaN
-    if (ratio > 1.0) ratio = 1.0;
-    if (!(jitter >= 0.0)) jitter = 0.0;
-    if (jitter >= 1.0) jitter = 0.999999;
-    const double scaled = static_cast<double>(d) * (1.0 - ratio * jitter);
-    return std::chrono::milliseconds(static_cast<std::int64_t>(scaled));
-}
-
-/// Decides whether to repeat a request that got `response`.
-///
-/// @param policy     the limits.
-/// @param response   the answer the last attempt got (any status; a 2xx
-///                   is never retried).
-/// @param attempt    retries already made for this call (0 after the
-///                   first attempt).
-/// @param idempotent `Request<T>::idempotent` of the call.
-/// @param now        the current time, to resolve an HTTP-date
-///                   `Retry-After`; nullopt to ignore that form (backoff then).
-/// @param jitter     a random number in [0, 1) from the caller's source.
-/// @return `{true, delay}` to wait `delay` and try again, else `{false, 0}`.
-inline RetryDecision decide_retry(const RetryPolicy& policy, const HttpResponse& response,
-                                  int attempt, bool idempotent,
-                                  std::optional<std::chrono::system_clock::time_point> now,
-                                  double jitter) noexcept {
-    if (attempt < 0 || attempt >= policy.max_retries) return {};
-    if (!idempotent && !policy.retry_non_idempotent) return {};
-    if (response.status >= 200 && response.status <= 299) return {};
-    bool retry = is_retryable_status(response.status);
-    if (auto hint = response.header("x-should-retry")) {
-        if (iequals(*hint, "true")) retry = true;
-        else if (iequals(*hint, "false")) retry = false;
-    }
-    if (!retry) return {};
-    if (auto wait = server_retry_delay(response, now)) {
-        const auto cap = policy.max_delay.count() > 0 ? policy.max_delay : std::chrono::milliseconds(0);
-        return {true, *wait < cap ? *wait : cap};
-    }
-    return {true, backoff_delay(policy, attempt, jitter)};
-}
-
-/// Same as above with a known current time.
-/// @return as above.
-inline RetryDecision decide_retry(const RetryPolicy& policy, const HttpResponse& response,
-                                  int attempt, bool idempotent,
-                                  std::chrono::system_clock::time_point now, double jitter) noexcept {
-    return decide_retry(policy, response, attempt, idempotent,
-                        std::optional<std::chrono::system_clock::time_point>(now), jitter);
-}
-
-/// Decides whether to repeat a request whose attempt failed without a
-/// response. Only `ErrorKind::transport` errors (connection refused or
-/// reset, timeouts) are retried; a transport that knows the request never
-/// left (resolve or connect failed) may pass `idempotent = true` for any
-/// request, since nothing can have been created.
-///
-/// @param policy     the limits.
-/// @param error      why the attempt failed.
-/// @param attempt    retries already made for this call (0 after the first attempt).
-/// @param idempotent `Request<T>::idempotent` of the call.
-/// @param jitter     a random number in [0, 1) from the caller's source.
-/// @return `{true, delay}` to wait `delay` and try again, else `{false, 0}`.
-inline RetryDecision decide_retry(const RetryPolicy& policy, const ApiError& error, int attempt,
-                                  bool idempotent, double jitter) noexcept {
-    if (attempt < 0 || attempt >= policy.max_retries) return {};
-    if (!idempotent && !policy.retry_non_idempotent) return {};
-    if (error.kind != ErrorKind::transport) return {};
-    return {true, backoff_delay(policy, attempt, jitter)};
-}
-
-} // namespace cfimages
-
-#endif // CFIMAGES_RETRY_HPP
-// ---- end <cfimages/retry.hpp> ----
-// ---- begin <cfimages/url.hpp> ----
-#ifndef CFIMAGES_URL_HPP
-#define CFIMAGES_URL_HPP
-
-/// @file
-/// `Url` and `split_url`: the parts of an absolute `http`/`https` URL that
-/// a connection needs, and the one place cfimages decides whether a URL
-/// may be sent at all. Every transport (the bundled ones, the call state
-/// machine, redirect messages) takes URLs apart here.
-///
-/// @code
-/// auto u = cfimages::split_url("https://api.cloudflare.com/client/v4/accounts/a/images/v1");
-/// // u->host == "api.cloudflare.com", u->port == 443, u->target == "/client/v4/accounts/a/images/v1"
-/// @endcode
-
-
-namespace cfimages {
-
-/// An absolute URL taken apart for connecting. The views point into the
-/// string given to `split_url`, which must outlive the `Url`.
-struct Url {
-    bool tls = false;            ///< `https`.
-    std::string_view host;       ///< Host name or IP literal, without IPv6 brackets, case as written.
-    std::uint16_t port = 0;      ///< The explicit port, or 443 / 80 by scheme.
-    /// Path and query as written, never a fragment. Empty, or starting
-    /// with `?`, when the URL has no path: `append_target` adds the `/`.
-    std::string_view target;
-    bool ip_literal = false;     ///< The host is an IPv4 or bracketed IPv6 address (no SNI then).
-    bool ipv6 = false;           ///< The host is an IPv6 literal (written in brackets).
-
-    /// Appends the request target of the request line to `out`: the path
-    /// and query, with the `/` a URL without a path leaves implicit.
-    void append_target(std::string& out) const {
-        if (target.empty() || target.front() != '/') out.push_back('/');
-        out.append(target);
-    }
-    /// Returns true when `port` is not the scheme's default.
-    bool explicit_port() const noexcept { return port != (tls ? 443 : 80); }
-
-    /// Returns `host:port` (an IPv6 host in brackets; the host in lower
-    /// case), for messages: never a path, query or user information.
-    std::string host_port() const {
-        std::string s = host_text();
-        s.push_back(':');
-        s.append(std::to_string(port));
-        return s;
-    }
-    /// Returns `scheme://host:port`: what messages show of a URL, and the
-    /// key connections are kept under.
-    std::string origin() const { return std::string(tls ? "https://" : "http://") + host_port(); }
-    /// Returns the `Host` header value: the port only when it is not the
-    /// scheme's default.
-    std::string host_header() const {
-        std::string s = host_text();
-        if (explicit_port()) s.append(":").append(std::to_string(port));
-        return s;
-    }
-    /// Returns the host in lower case, an IPv6 literal in brackets.
-    std::string host_text() const {
-        std::string s;
-        append_host(s, false);
-        return s;
-    }
-    /// Appends the host in lower case (an IPv6 literal in brackets) to
-    /// `out`, and `:port` when `with_port` and the port is not the
-    /// scheme's default: the `Host` header value, without a temporary.
-    void append_host(std::string& out, bool with_port) const {
-        if (ipv6) out.push_back('[');
-        for (char c : host) out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
-        if (ipv6) out.push_back(']');
-        if (with_port && explicit_port()) out.append(":").append(std::to_string(port));
-    }
-    /// Returns true when `a` and `b` name the same origin (scheme, host
-    /// ignoring case, port): the test for reusing a connection.
-    friend bool same_origin(const Url& a, const Url& b) noexcept {
-        if (a.tls != b.tls || a.port != b.port || a.host.size() != b.host.size()) return false;
-        for (std::size_t i = 0; i < a.host.size(); ++i) {
-            char x = a.host[i], y = b.host[i];
-            if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
-            if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
-            if (x != y) return false;
-        }
-        return true;
-    }
-};
-
-namespace detail {
-
-/// Character classes of URLs, one table lookup per byte (every request
-/// of every transport is split here, so this is on the measured path).
-struct UrlChars {
-    bool host[256] = {};  ///< Allowed in a host name: letters, digits, `-._~`.
-    bool hex[256] = {};   ///< Allowed in an IPv6 literal: hex digits, `:`, `.`.
-    unsigned char forbidden[256] = {};  ///< Never in a URL cfimages sends: space, controls, backslash.
-    constexpr UrlChars() {
-        for (int c = 0; c <= 0x20; ++c) forbidden[c] = 1;
-        forbidden[0x7f] = forbidden[static_cast<unsigned char>('\\')] = 1;
-        for (int c = 'a'; c <= 'z'; ++c) host[c] = host[c - 32] = true;
-        for (int c = '0'; c <= '9'; ++c) host[c] = hex[c] = true;
-        host[static_cast<unsigned char>('-')] = host[static_cast<unsigned char>('.')] = true;
-        host[static_cast<unsigned char>('_')] = host[static_cast<unsigned char>('~')] = true;
-        for (int c = 'a'; c <= 'f'; ++c) hex[c] = hex[c - 32] = true;
-        hex[static_cast<unsigned char>(':')] = hex[static_cast<unsigned char>('.')] = true;
-    }
-};
-inline constexpr UrlChars url_chars{};
-
-/// Returns true when `s` holds a space, a control character or a
-/// backslash (one table lookup per byte, no branch).
-inline bool has_url_forbidden(std::string_view s) noexcept {
-    unsigned bad = 0;
-    for (char c : s) bad |= url_chars.forbidden[static_cast<unsigned char>(c)];
-    return bad != 0;
-}
-
-} // namespace detail
-
-/// Splits an absolute `http://` or `https://` URL (scheme in any case).
-///
-/// @return the parts, or nullopt for: another scheme; an empty or invalid
-///         host (names: letters, digits, `-._~`; IPv6 only in brackets); a
-///         port outside 1..65535; user information (`user:pass@`, refused so
-///         that credentials in URLs are never sent or printed); or a space,
-///         control character or backslash anywhere (nothing may split the
-///         request line). A fragment is dropped, as HTTP never sends one.
-inline std::optional<Url> split_url(std::string_view url) noexcept {
-    if (detail::has_url_forbidden(url)) return std::nullopt;
-    Url out;
-    std::size_t sep;
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    if (url.size() >= 8 && lower(url[0]) == 'h' && lower(url[1]) == 't' && lower(url[2]) == 't' &&
-        lower(url[3]) == 'p' && lower(url[4]) == 's' && url.compare(5, 3, "://") == 0) {
-        out.tls = true;
-        sep = 5;
-    } else if (url.size() >= 7 && lower(url[0]) == 'h' && lower(url[1]) == 't' && lower(url[2]) == 't' &&
-               lower(url[3]) == 'p' && url.compare(4, 3, "://") == 0) {
-        sep = 4;
-    } else {
-        return std::nullopt;
-    }
-
-    const std::string_view rest = url.substr(sep + 3);
-    std::size_t end = 0;
-    while (end < rest.size() && rest[end] != '/' && rest[end] != '?' && rest[end] != '#') ++end;
-    const std::string_view authority = rest.substr(0, end);
-    std::string_view path = rest.substr(end);
-
-    std::string_view host, port;
-    if (!authority.empty() && authority.front() == '[') {
-        const auto close = authority.find(']');
-        if (close == std::string_view::npos) return std::nullopt;
-        host = authority.substr(1, close - 1);
-        const std::string_view after = authority.substr(close + 1);
-        if (!after.empty()) {
-            if (after.front() != ':') return std::nullopt;
-            port = after.substr(1);
-            if (port.empty()) return std::nullopt;
-        }
-        if (host.empty() || host.find(':') == std::string_view::npos) return std::nullopt;
-        for (char c : host)
-            if (!detail::url_chars.hex[static_cast<unsigned char>(c)]) return std::nullopt;
-        out.ip_literal = out.ipv6 = true;
-    } else {
-        std::size_t i = 0;
-        bool digits_and_dots = true;
-        for (; i < authority.size() && authority[i] != ':'; ++i) {
-            const auto u = static_cast<unsigned char>(authority[i]);
-            if (!detail::url_chars.host[u]) return std::nullopt; // '@' (user information) included
-            digits_and_dots = digits_and_dots && ((u >= '0' && u <= '9') || u == '.');
-        }
-        host = authority.substr(0, i);
-        if (i < authority.size()) {
-            port = authority.substr(i + 1);
-            if (port.empty()) return std::nullopt;
-        }
-        if (host.empty()) return std::nullopt;
-        out.ip_literal = digits_and_dots;
-    }
-    out.host = host;
-    if (port.empty()) {
-        out.port = out.tls ? 443 : 80;
-    } else {
-        if (port.size() > 5) return std::nullopt;
-        unsigned n = 0;
-        for (char c : port) {
-            if (c < '0' || c > '9') return std::nullopt;
-            n = n * 10 + static_cast<unsigned>(c - '0');
-        }
-        if (n == 0 || n > 65535) return std::nullopt;
-        out.port = static_cast<std::uint16_t>(n);
-    }
-    const auto hash = path.find('#');
-    out.target = hash == std::string_view::npos ? path : path.substr(0, hash);
-    return out;
-}
-
-/// Returns the origin (`scheme://host:port`) of `url` for a message, or
-/// `fallback` when it is not a URL `split_url` accepts. Never a path,
-/// query or user information, which may carry secrets.
-inline std::string url_origin_for_message(std::string_view url, std::string_view fallback = "another location") {
-    if (auto u = split_url(url)) return u->origin();
-    return std::string(fallback);
-}
-
-} // namespace cfimages
-
-#endif // CFIMAGES_URL_HPP
-// ---- end <cfimages/url.hpp> ----
 // ---- begin <cfimages/rate_limit.hpp> ----
 #ifndef CFIMAGES_RATE_LIMIT_HPP
 #define CFIMAGES_RATE_LIMIT_HPP
@@ -7148,15 +7302,27 @@ inline std::optional<bool> code_says_retryable(const ApiError& e) noexcept {
 #define CFIMAGES_DELIVERY_HPP
 
 /// @file
+/// Delivery URLs and flexible variants, the two halves of serving an
+/// image: `<cfimages/delivery_url.hpp>` (`build_url`, `parse_url`,
+/// `DeliveryUrl`) and `<cfimages/flexible_variant.hpp>`
+/// (`flexible_variant`, `parse_flexible_variant`, `FlexibleOptions`).
+///
+/// https://developers.cloudflare.com/images/optimization/hosted-images/serve-uploaded-images/
+
+// ---- begin <cfimages/delivery_url.hpp> ----
+#ifndef CFIMAGES_DELIVERY_URL_HPP
+#define CFIMAGES_DELIVERY_URL_HPP
+
+/// @file
 /// Delivery URLs: where a browser fetches an image.
 ///
 /// - `build_url` / `build_custom_domain_url` make
 ///   `https://imagedelivery.net/<account_hash>/<image_id>/<variant>` and
 ///   `https://<host>/cdn-cgi/imagedelivery/<account_hash>/<image_id>/<variant>`.
 /// - `parse_url` splits any URL from `Image::variants` back into a `DeliveryUrl`.
-/// - `flexible_variant` turns typed `FlexibleOptions` into the option
-///   string that stands in for a variant name (`w=400,h=300,fit=cover`),
-///   and `parse_flexible_variant` reads one back.
+///
+/// The variant may be a flexible-variant option string
+/// (`<cfimages/flexible_variant.hpp>`); `<cfimages/delivery.hpp>` includes both.
 ///
 /// Image IDs and encoding: a custom ID may contain `/` ("any number of
 /// subpaths"), and Cloudflare's own `variants` URLs show those slashes as
@@ -7170,9 +7336,7 @@ inline std::optional<bool> code_says_retryable(const ApiError& e) noexcept {
 ///
 /// https://developers.cloudflare.com/images/optimization/hosted-images/serve-uploaded-images/
 /// https://developers.cloudflare.com/images/optimization/hosted-images/serve-from-custom-domains/
-/// https://developers.cloudflare.com/images/optimization/hosted-images/enable-flexible-variants/
 
-#include <system_error>
 
 
 namespace cfimages {
@@ -7214,6 +7378,57 @@ struct DeliveryUrl {
     friend bool operator!=(const DeliveryUrl& a, const DeliveryUrl& b) { return !(a == b); }
 };
 
+/// Builds `https://imagedelivery.net/<account_hash>/<image_id>/<variant>`.
+///
+/// @param account_hash the Images account hash (dashboard, Developer Resources).
+/// @param image_id     the image ID or custom ID (`/` allowed inside; see the file comment).
+/// @param variant      a variant name (`public`) or a flexible-variant option string.
+/// @return the URL, or `invalid_argument` naming the part that is empty,
+///         too long, or holds characters that cannot appear there.
+CFIMAGES_DECL Result<std::string> build_url(std::string_view account_hash, std::string_view image_id,
+                                            std::string_view variant);
+
+/// Builds `https://<host>/cdn-cgi/imagedelivery/<account_hash>/<image_id>/<variant>`,
+/// the form served by any zone on the same account as the images.
+/// @param host a DNS name, optionally with `:port`.
+/// @param account_hash as for `build_url`.
+/// @param image_id     as for `build_url`.
+/// @param variant      as for `build_url`.
+/// @return the URL, or `invalid_argument` as for `build_url`, or for a bad host.
+CFIMAGES_DECL Result<std::string> build_custom_domain_url(std::string_view host, std::string_view account_hash,
+                                                          std::string_view image_id, std::string_view variant);
+
+/// Builds the URL a `DeliveryUrl` describes (the inverse of `parse_url`),
+/// query included.
+/// @return the URL, or `invalid_argument` as for `build_url`.
+CFIMAGES_DECL Result<std::string> build_url(const DeliveryUrl& u);
+
+/// Splits a delivery URL (either form, with or without a query) into its parts.
+///
+/// The URL must be `https`, have no user info and no fragment, and a path
+/// of account hash, one or more image ID segments, and a variant. On
+/// `imagedelivery.net` the path is `/<hash>/<id...>/<variant>`; on any
+/// other host it must start with `/cdn-cgi/imagedelivery/`.
+/// @return the parts, or `invalid_argument` saying why this is not a
+///         delivery URL (wrong scheme or host, too few segments, empty
+///         segments, malformed `%`-escapes, dot segments).
+CFIMAGES_DECL Result<DeliveryUrl> parse_url(std::string_view url);
+
+} // namespace delivery
+} // namespace cfimages
+
+// ---- begin <cfimages/impl/delivery_url.ipp> ----
+#ifndef CFIMAGES_IMPL_DELIVERY_URL_IPP
+#define CFIMAGES_IMPL_DELIVERY_URL_IPP
+
+// Definitions of <cfimages/delivery_url.hpp>: included at the end of that header
+// (header-only) or by <cfimages/src.hpp> (separate compilation), see
+// cfimages/detail/link.hpp.
+
+
+
+
+namespace cfimages {
 namespace detail {
 
 inline bool is_hash_char(char c) noexcept {
@@ -7235,34 +7450,6 @@ inline bool is_segment_char(char ch) noexcept {
     }
 }
 
-inline int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-// Decodes %XX escapes; false on a malformed escape. '+' stays '+': in a
-// path it is not a space.
-inline bool percent_decode(std::string_view s, std::string& out) {
-    out.clear();
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] != '%') {
-            out.push_back(s[i]);
-            continue;
-        }
-        if (i + 2 >= s.size()) return false;
-        const int hi = hex_value(s[i + 1]);
-        const int lo = hex_value(s[i + 2]);
-        if (hi < 0 || lo < 0) return false;
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-    }
-    return true;
-}
-
-// True when every '%' in s starts a well-formed escape.
 inline bool escapes_well_formed(std::string_view s) noexcept {
     for (std::size_t i = 0; i < s.size(); ++i) {
         if (s[i] != '%') continue;
@@ -7283,7 +7470,7 @@ inline std::optional<ApiError> check_account_hash(std::string_view h) {
     return std::nullopt;
 }
 
-inline std::optional<ApiError> check_variant(std::string_view v) {
+inline std::optional<ApiError> check_delivery_variant(std::string_view v) {
     if (v.empty()) return ApiError::invalid("variant", "must not be empty");
     if (v.size() > 1024) return ApiError::invalid("variant", "must be at most 1024 characters");
     for (char c : v)
@@ -7295,7 +7482,7 @@ inline std::optional<ApiError> check_variant(std::string_view v) {
     return std::nullopt;
 }
 
-inline std::optional<ApiError> check_host(std::string_view host) {
+inline std::optional<ApiError> check_delivery_host(std::string_view host) {
     if (host.empty()) return ApiError::invalid("host", "must not be empty");
     if (host.size() > 253 + 6) return ApiError::invalid("host", "is too long");
     std::string_view name = host;
@@ -7343,20 +7530,20 @@ inline std::optional<ApiError> append_image_id(std::string& out, std::string_vie
     return std::nullopt;
 }
 
-inline Result<std::string> build(std::string_view host, bool custom, std::string_view account_hash,
+inline Result<std::string> build_delivery_url(std::string_view host, bool custom, std::string_view account_hash,
                                  std::string_view image_id, std::string_view variant,
                                  std::string_view query) {
-    if (auto e = check_host(host)) return std::move(*e);
+    if (auto e = check_delivery_host(host)) return std::move(*e);
     if (auto e = check_account_hash(account_hash)) return std::move(*e);
-    if (auto e = check_variant(variant)) return std::move(*e);
+    if (auto e = check_delivery_variant(variant)) return std::move(*e);
     if (cfimages::detail::has_control(query) || query.find_first_of(" #") != std::string_view::npos)
         return ApiError::invalid("query", "must not contain spaces, '#' or control characters");
     std::string out;
     out.reserve(16 + host.size() + account_hash.size() + image_id.size() * 3 + variant.size() +
-                query.size() + custom_domain_prefix.size());
+                query.size() + delivery::custom_domain_prefix.size());
     out.append("https://").append(host);
     if (custom) {
-        out.append(custom_domain_prefix);
+        out.append(delivery::custom_domain_prefix);
         out.append(account_hash);
     } else {
         out.push_back('/');
@@ -7375,47 +7562,23 @@ inline char ascii_lower(char c) noexcept {
 
 } // namespace detail
 
-/// Builds `https://imagedelivery.net/<account_hash>/<image_id>/<variant>`.
-///
-/// @param account_hash the Images account hash (dashboard, Developer Resources).
-/// @param image_id     the image ID or custom ID (`/` allowed inside; see the file comment).
-/// @param variant      a variant name (`public`) or a flexible-variant option string.
-/// @return the URL, or `invalid_argument` naming the part that is empty,
-///         too long, or holds characters that cannot appear there.
-inline Result<std::string> build_url(std::string_view account_hash, std::string_view image_id,
-                                     std::string_view variant) {
-    return detail::build(default_host, false, account_hash, image_id, variant, {});
+namespace delivery {
+
+CFIMAGES_DECL Result<std::string> build_url(std::string_view account_hash, std::string_view image_id,
+                                            std::string_view variant) {
+    return detail::build_delivery_url(default_host, false, account_hash, image_id, variant, {});
 }
 
-/// Builds `https://<host>/cdn-cgi/imagedelivery/<account_hash>/<image_id>/<variant>`,
-/// the form served by any zone on the same account as the images.
-/// @param host a DNS name, optionally with `:port`.
-/// @param account_hash as for `build_url`.
-/// @param image_id     as for `build_url`.
-/// @param variant      as for `build_url`.
-/// @return the URL, or `invalid_argument` as for `build_url`, or for a bad host.
-inline Result<std::string> build_custom_domain_url(std::string_view host, std::string_view account_hash,
-                                                   std::string_view image_id, std::string_view variant) {
-    return detail::build(host, true, account_hash, image_id, variant, {});
+CFIMAGES_DECL Result<std::string> build_custom_domain_url(std::string_view host, std::string_view account_hash,
+                                                          std::string_view image_id, std::string_view variant) {
+    return detail::build_delivery_url(host, true, account_hash, image_id, variant, {});
 }
 
-/// Builds the URL a `DeliveryUrl` describes (the inverse of `parse_url`),
-/// query included.
-/// @return the URL, or `invalid_argument` as for `build_url`.
-inline Result<std::string> build_url(const DeliveryUrl& u) {
-    return detail::build(u.host, u.custom_domain, u.account_hash, u.image_id, u.variant, u.query);
+CFIMAGES_DECL Result<std::string> build_url(const DeliveryUrl& u) {
+    return detail::build_delivery_url(u.host, u.custom_domain, u.account_hash, u.image_id, u.variant, u.query);
 }
 
-/// Splits a delivery URL (either form, with or without a query) into its parts.
-///
-/// The URL must be `https`, have no user info and no fragment, and a path
-/// of account hash, one or more image ID segments, and a variant. On
-/// `imagedelivery.net` the path is `/<hash>/<id...>/<variant>`; on any
-/// other host it must start with `/cdn-cgi/imagedelivery/`.
-/// @return the parts, or `invalid_argument` saying why this is not a
-///         delivery URL (wrong scheme or host, too few segments, empty
-///         segments, malformed `%`-escapes, dot segments).
-inline Result<DeliveryUrl> parse_url(std::string_view url) {
+CFIMAGES_DECL Result<DeliveryUrl> parse_url(std::string_view url) {
     auto not_delivery = [](std::string_view why) { return ApiError::invalid("url", why); };
     constexpr std::string_view scheme = "https://";
     if (url.size() < scheme.size()) return not_delivery("not a delivery URL: must start with https://");
@@ -7426,16 +7589,21 @@ inline Result<DeliveryUrl> parse_url(std::string_view url) {
         return not_delivery("must not contain spaces or control characters");
     if (url.find('#') != std::string_view::npos) return not_delivery("must not have a fragment ('#')");
 
-    std::string_view rest = url.substr(scheme.size());
-    const std::size_t path_start = rest.find('/');
-    if (path_start == std::string_view::npos) return not_delivery("not a delivery URL: no path");
-    const std::string_view authority = rest.substr(0, path_start);
-    if (authority.find('@') != std::string_view::npos) return not_delivery("must not contain user info");
-    if (detail::check_host(authority)) return not_delivery("not a delivery URL: bad host");
+    Url parts;
+    switch (cfimages::detail::split_url_into(url, parts)) {
+    case cfimages::detail::UrlFault::none: break;
+    case cfimages::detail::UrlFault::user_info: return not_delivery("must not contain user info");
+    default: return not_delivery("not a delivery URL: bad host");
+    }
+    // The authority as written (DeliveryUrl::host keeps its case and port).
+    const std::string_view authority =
+        url.substr(scheme.size(), static_cast<std::size_t>(parts.target.data() - url.data()) - scheme.size());
+    if (parts.target.empty() || parts.target.front() != '/') return not_delivery("not a delivery URL: no path");
+    if (detail::check_delivery_host(authority)) return not_delivery("not a delivery URL: bad host");
 
     DeliveryUrl out;
     out.host.assign(authority.begin(), authority.end());
-    std::string_view path = rest.substr(path_start);
+    std::string_view path = parts.target;
     const std::size_t q = path.find('?');
     if (q != std::string_view::npos) {
         out.query.assign(path.substr(q + 1).begin(), path.substr(q + 1).end());
@@ -7470,7 +7638,7 @@ inline Result<DeliveryUrl> parse_url(std::string_view url) {
 
     if (auto e = detail::check_account_hash(segs.front())) return std::move(*e);
     out.account_hash.assign(segs.front().begin(), segs.front().end());
-    if (auto e = detail::check_variant(segs.back())) return std::move(*e);
+    if (auto e = detail::check_delivery_variant(segs.back())) return std::move(*e);
     out.variant.assign(segs.back().begin(), segs.back().end());
 
     std::string decoded;
@@ -7491,50 +7659,46 @@ inline Result<DeliveryUrl> parse_url(std::string_view url) {
     return out;
 }
 
-// --------------------------------------------------------------------------
-// Flexible variants
-// --------------------------------------------------------------------------
+} // namespace delivery
+} // namespace cfimages
+
+#endif // CFIMAGES_IMPL_DELIVERY_URL_IPP
+// ---- end <cfimages/impl/delivery_url.ipp> ----
+
+#endif // CFIMAGES_DELIVERY_URL_HPP
+// ---- end <cfimages/delivery_url.hpp> ----
+// ---- begin <cfimages/flexible_variant.hpp> ----
+#ifndef CFIMAGES_FLEXIBLE_VARIANT_HPP
+#define CFIMAGES_FLEXIBLE_VARIANT_HPP
+
+/// @file
+/// Flexible variants: `flexible_variant` turns typed `FlexibleOptions`
+/// into the option string that stands in for a variant name in a delivery
+/// URL (`w=400,h=300,fit=cover`), and `parse_flexible_variant` reads one
+/// back. Delivery URLs themselves are in `<cfimages/delivery_url.hpp>`.
+///
+/// https://developers.cloudflare.com/images/optimization/hosted-images/enable-flexible-variants/
+
+
+
+namespace cfimages {
+namespace delivery {
 
 /// Output format of a flexible variant (`format=`). `auto_` has a trailing
 /// underscore because `auto` is a keyword.
 enum class Format { auto_, avif, webp, jpeg, baseline_jpeg, json };
 
 /// Returns the wire name of `f` (`"auto"`, `"baseline-jpeg"`, ...).
-inline std::string_view to_string(Format f) noexcept {
-    switch (f) {
-    case Format::auto_: return "auto";
-    case Format::avif: return "avif";
-    case Format::webp: return "webp";
-    case Format::jpeg: return "jpeg";
-    case Format::baseline_jpeg: return "baseline-jpeg";
-    case Format::json: return "json";
-    }
-    return {};
-}
+CFIMAGES_DECL std::string_view to_string(Format f) noexcept;
 
 /// Parses a wire name into a `Format`; nullopt when it is not one.
-inline std::optional<Format> parse_format(std::string_view s) noexcept {
-    if (s == "auto") return Format::auto_;
-    if (s == "avif") return Format::avif;
-    if (s == "webp") return Format::webp;
-    if (s == "jpeg") return Format::jpeg;
-    if (s == "baseline-jpeg") return Format::baseline_jpeg;
-    if (s == "json") return Format::json;
-    return std::nullopt;
-}
+CFIMAGES_DECL std::optional<Format> parse_format(std::string_view s) noexcept;
 
 /// Mirror the image (`flip=`): horizontally, vertically, or both.
 enum class Flip { h, v, hv };
 
 /// Returns the wire name of `f` (`"h"`, `"v"`, `"hv"`).
-inline std::string_view to_string(Flip f) noexcept {
-    switch (f) {
-    case Flip::h: return "h";
-    case Flip::v: return "v";
-    case Flip::hv: return "hv";
-    }
-    return {};
-}
+CFIMAGES_DECL std::string_view to_string(Flip f) noexcept;
 
 /// Which part of the image survives cropping (`gravity=`): a keyword, or
 /// a focal point with `x`, `y` in [0, 1] (0 = left/top, 1 = right/bottom).
@@ -7599,8 +7763,53 @@ struct FlexibleOptions {
     std::optional<bool> compression_fast;   ///< true sends `compression=fast`; false sends nothing.
 };
 
-namespace detail {
+/// Builds the option string of a flexible variant, to use in place of a
+/// variant name: `build_url(hash, id, *flexible_variant(o))`.
+///
+/// Options appear in a fixed order (`w`, `h`, `fit`, `gravity`, `quality`,
+/// `format`, `dpr`, `sharpen`, `blur`, `rotate`, `flip`, `background`,
+/// `metadata`, `anim`, `brightness`, `contrast`, `gamma`, `saturation`,
+/// `trim`, `zoom`, `compression`), so equal options give equal strings
+/// (and cache keys). Numbers use the shortest exact decimal form (`0.5`,
+/// `2`). `background` is percent-encoded (`#fff` becomes `%23fff`), since
+/// `#` and `,` would otherwise end the URL or the option.
+///
+/// Flexible variants must be enabled on the account, and cannot be used
+/// for images that require signed URLs.
+/// @return the option string, or `invalid_argument` naming the option that
+///   is out of range (`"blur: must be between 1 and 250 (got 300)"`), or
+///   when no option is set (Cloudflare needs at least one).
+CFIMAGES_DECL Result<std::string> flexible_variant(const FlexibleOptions& o);
 
+/// Parses a flexible-variant option string (`w=400,h=300,fit=cover`) into
+/// typed options: the inverse of `flexible_variant`, and a way to check a
+/// hand-written string before putting it in a URL.
+///
+/// Accepts the full and short option names (`width`/`w`, `height`/`h`,
+/// `quality`/`q`, `format`/`f`, `gravity`/`g`).
+/// @return the options, or `invalid_argument` for an unknown option, an
+///   option given twice, a value that is not of the option's type (only
+///   the values `FlexibleOptions` can hold are accepted), an out-of-range
+///   value (the same checks as `flexible_variant`), or an empty string.
+CFIMAGES_DECL Result<FlexibleOptions> parse_flexible_variant(std::string_view s);
+
+} // namespace delivery
+} // namespace cfimages
+
+// ---- begin <cfimages/impl/flexible_variant.ipp> ----
+#ifndef CFIMAGES_IMPL_FLEXIBLE_VARIANT_IPP
+#define CFIMAGES_IMPL_FLEXIBLE_VARIANT_IPP
+
+// Definitions of <cfimages/flexible_variant.hpp>: included at the end of that header
+// (header-only) or by <cfimages/src.hpp> (separate compilation), see
+// cfimages/detail/link.hpp.
+
+
+#include <system_error>
+
+
+namespace cfimages {
+namespace detail {
 inline void append_double(std::string& out, double v) {
     char buf[64];
     auto r = std::to_chars(buf, buf + sizeof buf, v);
@@ -7613,7 +7822,7 @@ inline std::string double_to_string(double v) {
     return s;
 }
 
-inline std::optional<ApiError> check_int(std::string_view name, const std::optional<std::int64_t>& v,
+inline std::optional<ApiError> check_option_int(std::string_view name, const std::optional<std::int64_t>& v,
                                          std::int64_t lo, std::int64_t hi) {
     if (!v || (*v >= lo && *v <= hi)) return std::nullopt;
     return ApiError::invalid(name, "must be between " + cfimages::detail::int_to_string(lo) + " and " +
@@ -7621,7 +7830,7 @@ inline std::optional<ApiError> check_int(std::string_view name, const std::optio
                                        cfimages::detail::int_to_string(*v) + ")");
 }
 
-inline std::optional<ApiError> check_real(std::string_view name, const std::optional<double>& v, double lo,
+inline std::optional<ApiError> check_option_real(std::string_view name, const std::optional<double>& v, double lo,
                                           double hi, bool lo_open = false) {
     if (!v) return std::nullopt;
     const bool ok = std::isfinite(*v) && (lo_open ? *v > lo : *v >= lo) && *v <= hi;
@@ -7646,24 +7855,24 @@ inline std::optional<ApiError> check_background(const std::string& bg) {
     return std::nullopt;
 }
 
-inline std::optional<ApiError> validate(const FlexibleOptions& o) {
-    if (auto e = check_int("width", o.width, 1, 12000)) return e;
-    if (auto e = check_int("height", o.height, 1, 12000)) return e;
+inline std::optional<ApiError> validate_flexible(const delivery::FlexibleOptions& o) {
+    if (auto e = check_option_int("width", o.width, 1, 12000)) return e;
+    if (auto e = check_option_int("height", o.height, 1, 12000)) return e;
     if (o.fit && to_string(*o.fit).empty()) return ApiError::invalid("fit", "is not a known fit");
     if (o.gravity) {
-        const Gravity& g = *o.gravity;
-        if (g.kind < Gravity::Kind::auto_ || g.kind > Gravity::Kind::point)
+        const delivery::Gravity& g = *o.gravity;
+        if (g.kind < delivery::Gravity::Kind::auto_ || g.kind > delivery::Gravity::Kind::point)
             return ApiError::invalid("gravity", "is not a known gravity");
-        if (g.kind == Gravity::Kind::point) {
-            if (auto e = check_real("gravity.x", g.x, 0.0, 1.0)) return e;
-            if (auto e = check_real("gravity.y", g.y, 0.0, 1.0)) return e;
+        if (g.kind == delivery::Gravity::Kind::point) {
+            if (auto e = check_option_real("gravity.x", g.x, 0.0, 1.0)) return e;
+            if (auto e = check_option_real("gravity.y", g.y, 0.0, 1.0)) return e;
         }
     }
-    if (auto e = check_int("quality", o.quality, 1, 100)) return e;
+    if (auto e = check_option_int("quality", o.quality, 1, 100)) return e;
     if (o.format && to_string(*o.format).empty()) return ApiError::invalid("format", "is not a known format");
-    if (auto e = check_real("dpr", o.dpr, 0.0, 2.0, true)) return e;
-    if (auto e = check_real("sharpen", o.sharpen, 0.0, 10.0)) return e;
-    if (auto e = check_int("blur", o.blur, 1, 250)) return e;
+    if (auto e = check_option_real("dpr", o.dpr, 0.0, 2.0, true)) return e;
+    if (auto e = check_option_real("sharpen", o.sharpen, 0.0, 10.0)) return e;
+    if (auto e = check_option_int("blur", o.blur, 1, 250)) return e;
     if (o.rotate && *o.rotate != 90 && *o.rotate != 180 && *o.rotate != 270)
         return ApiError::invalid("rotate", "must be 90, 180 or 270 (got " +
                                                cfimages::detail::int_to_string(*o.rotate) + ")");
@@ -7672,53 +7881,86 @@ inline std::optional<ApiError> validate(const FlexibleOptions& o) {
         if (auto e = check_background(*o.background)) return e;
     if (o.metadata && to_string(*o.metadata).empty())
         return ApiError::invalid("metadata", "is not a known metadata mode");
-    if (auto e = check_real("brightness", o.brightness, 0.0, 100.0)) return e;
-    if (auto e = check_real("contrast", o.contrast, 0.0, 100.0)) return e;
-    if (auto e = check_real("gamma", o.gamma, 0.0, 100.0)) return e;
-    if (auto e = check_real("saturation", o.saturation, 0.0, 100.0)) return e;
+    if (auto e = check_option_real("brightness", o.brightness, 0.0, 100.0)) return e;
+    if (auto e = check_option_real("contrast", o.contrast, 0.0, 100.0)) return e;
+    if (auto e = check_option_real("gamma", o.gamma, 0.0, 100.0)) return e;
+    if (auto e = check_option_real("saturation", o.saturation, 0.0, 100.0)) return e;
     if (o.trim) {
-        if (auto e = check_int("trim.top", o.trim->top, 0, 12000)) return e;
-        if (auto e = check_int("trim.right", o.trim->right, 0, 12000)) return e;
-        if (auto e = check_int("trim.bottom", o.trim->bottom, 0, 12000)) return e;
-        if (auto e = check_int("trim.left", o.trim->left, 0, 12000)) return e;
+        if (auto e = check_option_int("trim.top", o.trim->top, 0, 12000)) return e;
+        if (auto e = check_option_int("trim.right", o.trim->right, 0, 12000)) return e;
+        if (auto e = check_option_int("trim.bottom", o.trim->bottom, 0, 12000)) return e;
+        if (auto e = check_option_int("trim.left", o.trim->left, 0, 12000)) return e;
     }
-    if (auto e = check_real("zoom", o.zoom, 0.0, 1.0)) return e;
+    if (auto e = check_option_real("zoom", o.zoom, 0.0, 1.0)) return e;
     return std::nullopt;
 }
 
-inline std::string_view gravity_keyword(Gravity::Kind k) noexcept {
+inline std::string_view gravity_keyword(delivery::Gravity::Kind k) noexcept {
     switch (k) {
-    case Gravity::Kind::auto_: return "auto";
-    case Gravity::Kind::face: return "face";
-    case Gravity::Kind::left: return "left";
-    case Gravity::Kind::right: return "right";
-    case Gravity::Kind::top: return "top";
-    case Gravity::Kind::bottom: return "bottom";
-    case Gravity::Kind::point: return {};
+    case delivery::Gravity::Kind::auto_: return "auto";
+    case delivery::Gravity::Kind::face: return "face";
+    case delivery::Gravity::Kind::left: return "left";
+    case delivery::Gravity::Kind::right: return "right";
+    case delivery::Gravity::Kind::top: return "top";
+    case delivery::Gravity::Kind::bottom: return "bottom";
+    case delivery::Gravity::Kind::point: return {};
     }
     return {};
 }
 
+inline bool parse_option_int(std::string_view s, std::int64_t& out) noexcept {
+    if (s.empty() || s.size() > 18) return false;
+    auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+    return r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
+inline bool parse_option_real(std::string_view s, double& out) noexcept {
+    if (s.empty() || s.size() > 32) return false;
+    // from_chars accepts "inf"/"nan"; an option value never is one.
+    for (char c : s)
+        if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'))
+            return false;
+    auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+    return r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
 } // namespace detail
 
-/// Builds the option string of a flexible variant, to use in place of a
-/// variant name: `build_url(hash, id, *flexible_variant(o))`.
-///
-/// Options appear in a fixed order (`w`, `h`, `fit`, `gravity`, `quality`,
-/// `format`, `dpr`, `sharpen`, `blur`, `rotate`, `flip`, `background`,
-/// `metadata`, `anim`, `brightness`, `contrast`, `gamma`, `saturation`,
-/// `trim`, `zoom`, `compression`), so equal options give equal strings
-/// (and cache keys). Numbers use the shortest exact decimal form (`0.5`,
-/// `2`). `background` is percent-encoded (`#fff` becomes `%23fff`), since
-/// `#` and `,` would otherwise end the URL or the option.
-///
-/// Flexible variants must be enabled on the account, and cannot be used
-/// for images that require signed URLs.
-/// @return the option string, or `invalid_argument` naming the option that
-///   is out of range (`"blur: must be between 1 and 250 (got 300)"`), or
-///   when no option is set (Cloudflare needs at least one).
-inline Result<std::string> flexible_variant(const FlexibleOptions& o) {
-    if (auto e = detail::validate(o)) return std::move(*e);
+namespace delivery {
+
+CFIMAGES_DECL std::string_view to_string(Format f) noexcept {
+    switch (f) {
+    case Format::auto_: return "auto";
+    case Format::avif: return "avif";
+    case Format::webp: return "webp";
+    case Format::jpeg: return "jpeg";
+    case Format::baseline_jpeg: return "baseline-jpeg";
+    case Format::json: return "json";
+    }
+    return {};
+}
+
+CFIMAGES_DECL std::optional<Format> parse_format(std::string_view s) noexcept {
+    if (s == "auto") return Format::auto_;
+    if (s == "avif") return Format::avif;
+    if (s == "webp") return Format::webp;
+    if (s == "jpeg") return Format::jpeg;
+    if (s == "baseline-jpeg") return Format::baseline_jpeg;
+    if (s == "json") return Format::json;
+    return std::nullopt;
+}
+
+CFIMAGES_DECL std::string_view to_string(Flip f) noexcept {
+    switch (f) {
+    case Flip::h: return "h";
+    case Flip::v: return "v";
+    case Flip::hv: return "hv";
+    }
+    return {};
+}
+
+CFIMAGES_DECL Result<std::string> flexible_variant(const FlexibleOptions& o) {
+    if (auto e = detail::validate_flexible(o)) return std::move(*e);
     std::string out;
     auto key = [&out](std::string_view k) {
         if (!out.empty()) out.push_back(',');
@@ -7768,37 +8010,7 @@ inline Result<std::string> flexible_variant(const FlexibleOptions& o) {
     return out;
 }
 
-namespace detail {
-
-inline bool parse_int(std::string_view s, std::int64_t& out) noexcept {
-    if (s.empty() || s.size() > 18) return false;
-    auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-    return r.ec == std::errc() && r.ptr == s.data() + s.size();
-}
-
-inline bool parse_real(std::string_view s, double& out) noexcept {
-    if (s.empty() || s.size() > 32) return false;
-    // from_chars accepts "inf"/"nan"; an option value never is one.
-    for (char c : s)
-        if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'))
-            return false;
-    auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-    return r.ec == std::errc() && r.ptr == s.data() + s.size();
-}
-
-} // namespace detail
-
-/// Parses a flexible-variant option string (`w=400,h=300,fit=cover`) into
-/// typed options: the inverse of `flexible_variant`, and a way to check a
-/// hand-written string before putting it in a URL.
-///
-/// Accepts the full and short option names (`width`/`w`, `height`/`h`,
-/// `quality`/`q`, `format`/`f`, `gravity`/`g`).
-/// @return the options, or `invalid_argument` for an unknown option, an
-///   option given twice, a value that is not of the option's type (only
-///   the values `FlexibleOptions` can hold are accepted), an out-of-range
-///   value (the same checks as `flexible_variant`), or an empty string.
-inline Result<FlexibleOptions> parse_flexible_variant(std::string_view s) {
+CFIMAGES_DECL Result<FlexibleOptions> parse_flexible_variant(std::string_view s) {
     FlexibleOptions o;
     if (s.empty()) return ApiError::invalid("flexible variant", "must not be empty");
     std::vector<std::string_view> seen;
@@ -7831,7 +8043,7 @@ inline Result<FlexibleOptions> parse_flexible_variant(std::string_view s) {
         std::int64_t i = 0;
         double d = 0;
         if (name == "width" || name == "height" || name == "quality" || name == "blur" || name == "rotate") {
-            if (!detail::parse_int(value, i)) return bad("must be an integer");
+            if (!detail::parse_option_int(value, i)) return bad("must be an integer");
             if (name == "width") o.width = i;
             else if (name == "height") o.height = i;
             else if (name == "quality") o.quality = i;
@@ -7839,7 +8051,7 @@ inline Result<FlexibleOptions> parse_flexible_variant(std::string_view s) {
             else o.rotate = i;
         } else if (name == "dpr" || name == "sharpen" || name == "brightness" || name == "contrast" ||
                    name == "gamma" || name == "saturation" || name == "zoom") {
-            if (!detail::parse_real(value, d)) return bad("must be a number");
+            if (!detail::parse_option_real(value, d)) return bad("must be a number");
             if (name == "dpr") o.dpr = d;
             else if (name == "sharpen") o.sharpen = d;
             else if (name == "brightness") o.brightness = d;
@@ -7878,8 +8090,8 @@ inline Result<FlexibleOptions> parse_flexible_variant(std::string_view s) {
             else if (value == "bottom") g.kind = Gravity::Kind::bottom;
             else {
                 const std::size_t x = value.find('x');
-                if (x == std::string_view::npos || !detail::parse_real(value.substr(0, x), g.x) ||
-                    !detail::parse_real(value.substr(x + 1), g.y))
+                if (x == std::string_view::npos || !detail::parse_option_real(value.substr(0, x), g.x) ||
+                    !detail::parse_option_real(value.substr(x + 1), g.y))
                     return bad("must be auto, face, left, right, top, bottom or XxY");
                 g.kind = Gravity::Kind::point;
             }
@@ -7895,7 +8107,7 @@ inline Result<FlexibleOptions> parse_flexible_variant(std::string_view s) {
                     return bad("must be top;right;bottom;left");
                 const std::string_view part =
                     value.substr(pos, last ? std::string_view::npos : semi - pos);
-                if (!detail::parse_int(part, *sides[k])) return bad("must be top;right;bottom;left");
+                if (!detail::parse_option_int(part, *sides[k])) return bad("must be top;right;bottom;left");
                 pos = semi + 1;
             }
             o.trim = t;
@@ -7908,12 +8120,18 @@ inline Result<FlexibleOptions> parse_flexible_variant(std::string_view s) {
                                      "unknown option '" + cfimages::detail::one_line(name, 64) + "'");
         }
     }
-    if (auto e = detail::validate(o)) return std::move(*e);
+    if (auto e = detail::validate_flexible(o)) return std::move(*e);
     return o;
 }
 
 } // namespace delivery
 } // namespace cfimages
+
+#endif // CFIMAGES_IMPL_FLEXIBLE_VARIANT_IPP
+// ---- end <cfimages/impl/flexible_variant.ipp> ----
+
+#endif // CFIMAGES_FLEXIBLE_VARIANT_HPP
+// ---- end <cfimages/flexible_variant.hpp> ----
 
 #endif // CFIMAGES_DELIVERY_HPP
 // ---- end <cfimages/delivery.hpp> ----
@@ -7949,6 +8167,82 @@ inline Result<FlexibleOptions> parse_flexible_variant(std::string_view s) {
 /// - A URL is valid while `now < exp`; at `exp` it has expired.
 ///
 /// https://developers.cloudflare.com/images/optimization/hosted-images/serve-private-images/
+
+
+
+namespace cfimages {
+namespace signing {
+
+/// Returns true when `id` has the shape of an image ID that Cloudflare
+/// generated, which is the only kind it serves through signed URLs:
+///
+/// - a UUID in the 8-4-4-4-12 form (`083eb7b2-5392-4565-b69e-aff66acddd00`),
+///   hexadecimal digits of either case; or
+/// - 32 hexadecimal digits without hyphens (the same value, compact).
+///
+/// Anything else is a custom ID (uploaded with `id=`). Cloudflare refuses
+/// custom IDs that look like UUIDs, so a UUID-shaped ID is never custom.
+CFIMAGES_DECL bool is_default_image_id(std::string_view id) noexcept;
+
+/// A URL that passed `verify_url`.
+struct VerifiedUrl {
+    delivery::DeliveryUrl url;  ///< Its parts (the query still holds `exp` and `sig`).
+    std::int64_t expires = 0;   ///< The `exp` it carried, in unix seconds.
+};
+
+/// Signs a delivery URL so that it can fetch a private image until `expires`.
+///
+/// @param url     a delivery URL (either form; see `delivery::parse_url`),
+///                for an image ID Cloudflare generated and a named variant.
+/// @param key     the signing key's value (`SigningKey::value`); not empty.
+/// @param expires expiry in unix seconds; positive. Compute it from your
+///                own clock: `now + lifetime`.
+/// @return the URL with `exp` and `sig` appended, or `invalid_argument` when:
+///   the URL is not a delivery URL; the image ID is a custom ID (see
+///   `is_default_image_id`: Cloudflare cannot serve custom IDs signed);
+///   the variant is a flexible-variant option string (flexible variants
+///   cannot be used with signed URLs); the URL already has `exp` or `sig`;
+///   the key is empty; `expires` is not positive.
+CFIMAGES_DECL Result<std::string> sign_url(std::string_view url, std::string_view key, std::int64_t expires);
+
+/// Signs `url` to expire at `expires` (truncated to whole seconds).
+/// @return as `sign_url(url, key, std::int64_t)`.
+CFIMAGES_DECL Result<std::string> sign_url(std::string_view url, std::string_view key,
+                                           std::chrono::system_clock::time_point expires);
+
+/// Checks a signed delivery URL: that `sig` is the HMAC of the rest under
+/// `key`, and that it has not expired at `now`.
+///
+/// The signature comparison takes the same time wherever the first
+/// difference is. Expiry is only reported for URLs whose signature is
+/// right, so "expired" always means "genuine but too old".
+/// @param url a signed delivery URL (as `sign_url` returns it).
+/// @param key the signing key's secret it was signed with.
+/// @param now the current time in unix seconds, from the caller's clock.
+/// @return the URL's parts and expiry, or `invalid_argument` whose message
+///   says why: `url: ...` (not a delivery URL), `key: must not be empty`,
+///   `sig: missing ...`, `sig: must be the last query parameter`,
+///   `sig: must be 64 lowercase hex digits`, `exp: missing`,
+///   `exp: given more than once`, `exp: must be a unix time in seconds`,
+///   `sig: does not match ...` (wrong key, or the URL changed after
+///   signing), `exp: expired at <exp> (now <now>)`.
+CFIMAGES_DECL Result<VerifiedUrl> verify_url(std::string_view url, std::string_view key, std::int64_t now);
+
+/// Checks a signed URL against `now` from a `system_clock` time point.
+/// @return as `verify_url(url, key, std::int64_t)`.
+CFIMAGES_DECL Result<VerifiedUrl> verify_url(std::string_view url, std::string_view key,
+                                             std::chrono::system_clock::time_point now);
+
+} // namespace signing
+} // namespace cfimages
+
+// ---- begin <cfimages/impl/signing.ipp> ----
+#ifndef CFIMAGES_IMPL_SIGNING_IPP
+#define CFIMAGES_IMPL_SIGNING_IPP
+
+// Definitions of <cfimages/signing.hpp>: included at the end of that header
+// (header-only) or by <cfimages/src.hpp> (separate compilation), see
+// cfimages/detail/link.hpp.
 
 
 // ---- begin <cfimages/detail/sha256.hpp> ----
@@ -8168,49 +8462,21 @@ inline bool constant_time_equal(std::string_view a, std::string_view b) noexcept
 // ---- end <cfimages/detail/sha256.hpp> ----
 
 namespace cfimages {
-namespace signing {
-
-/// Returns true when `id` has the shape of an image ID that Cloudflare
-/// generated, which is the only kind it serves through signed URLs:
-///
-/// - a UUID in the 8-4-4-4-12 form (`083eb7b2-5392-4565-b69e-aff66acddd00`),
-///   hexadecimal digits of either case; or
-/// - 32 hexadecimal digits without hyphens (the same value, compact).
-///
-/// Anything else is a custom ID (uploaded with `id=`). Cloudflare refuses
-/// custom IDs that look like UUIDs, so a UUID-shaped ID is never custom.
-inline bool is_default_image_id(std::string_view id) noexcept {
-    if (cfimages::detail::is_uuid(id)) return true;
-    if (id.size() != 32) return false;
-    for (char c : id)
-        if (!cfimages::detail::is_hex(c)) return false;
-    return true;
-}
-
-/// A URL that passed `verify_url`.
-struct VerifiedUrl {
-    delivery::DeliveryUrl url;  ///< Its parts (the query still holds `exp` and `sig`).
-    std::int64_t expires = 0;   ///< The `exp` it carried, in unix seconds.
-};
-
 namespace detail {
-
-// The URL's path exactly as written: from the first '/' after the
-// authority up to '?' (parse_url has already vetted the URL).
-inline std::string_view raw_path(std::string_view url) noexcept {
-    const std::size_t after_scheme = url.find("://");
-    const std::size_t slash = url.find('/', after_scheme == std::string_view::npos ? 0 : after_scheme + 3);
-    if (slash == std::string_view::npos) return {};
-    const std::size_t q = url.find('?', slash);
-    return url.substr(slash, q == std::string_view::npos ? std::string_view::npos : q - slash);
+// The URL's path exactly as written, without the query (parse_url has
+// already vetted the URL, so split_url takes it apart).
+inline std::string_view signed_url_path(std::string_view url) noexcept {
+    const auto parts = split_url(url);
+    if (!parts) return {};
+    return parts->target.substr(0, parts->target.find('?'));
 }
 
-inline std::string_view param_name(std::string_view param) noexcept {
+inline std::string_view query_param_name(std::string_view param) noexcept {
     return param.substr(0, param.find('='));
 }
 
 // Accepts any non-negative int64 (what sign_url may write), nothing larger.
-inline bool parse_unix(std::string_view s, std::int64_t& out) noexcept {
+inline bool parse_unix_seconds(std::string_view s, std::int64_t& out) noexcept {
     if (s.empty() || s.size() > 19) return false;
     constexpr std::int64_t max = 0x7fffffffffffffffLL;
     std::int64_t v = 0;
@@ -8224,7 +8490,7 @@ inline bool parse_unix(std::string_view s, std::int64_t& out) noexcept {
     return true;
 }
 
-inline std::string hmac_hex(std::string_view key, std::string_view path, std::string_view query) {
+inline std::string signing_hmac_hex(std::string_view key, std::string_view path, std::string_view query) {
     cfimages::detail::Sha256Digest mac;
     std::string message;
     message.reserve(path.size() + 1 + query.size());
@@ -8235,20 +8501,17 @@ inline std::string hmac_hex(std::string_view key, std::string_view path, std::st
 
 } // namespace detail
 
-/// Signs a delivery URL so that it can fetch a private image until `expires`.
-///
-/// @param url     a delivery URL (either form; see `delivery::parse_url`),
-///                for an image ID Cloudflare generated and a named variant.
-/// @param key     the signing key's value (`SigningKey::value`); not empty.
-/// @param expires expiry in unix seconds; positive. Compute it from your
-///                own clock: `now + lifetime`.
-/// @return the URL with `exp` and `sig` appended, or `invalid_argument` when:
-///   the URL is not a delivery URL; the image ID is a custom ID (see
-///   `is_default_image_id`: Cloudflare cannot serve custom IDs signed);
-///   the variant is a flexible-variant option string (flexible variants
-///   cannot be used with signed URLs); the URL already has `exp` or `sig`;
-///   the key is empty; `expires` is not positive.
-inline Result<std::string> sign_url(std::string_view url, std::string_view key, std::int64_t expires) {
+namespace signing {
+
+CFIMAGES_DECL bool is_default_image_id(std::string_view id) noexcept {
+    if (cfimages::detail::is_uuid(id)) return true;
+    if (id.size() != 32) return false;
+    for (char c : id)
+        if (!cfimages::detail::is_hex(c)) return false;
+    return true;
+}
+
+CFIMAGES_DECL Result<std::string> sign_url(std::string_view url, std::string_view key, std::int64_t expires) {
     auto parsed = delivery::parse_url(url);
     if (!parsed) return std::move(parsed).error();
     if (key.empty()) return ApiError::invalid("key", "must not be empty");
@@ -8266,7 +8529,7 @@ inline Result<std::string> sign_url(std::string_view url, std::string_view key, 
         const std::size_t amp = query.find('&', start);
         const std::string_view param = std::string_view(query).substr(
             start, amp == std::string::npos ? std::string_view::npos : amp - start);
-        const std::string_view name = detail::param_name(param);
+        const std::string_view name = detail::query_param_name(param);
         if (name == "exp" || name == "sig")
             return ApiError::invalid("url", "already has an '" + std::string(name) +
                                                 "' parameter; sign the unsigned URL");
@@ -8279,8 +8542,8 @@ inline Result<std::string> sign_url(std::string_view url, std::string_view key, 
     new_query.append("exp=");
     cfimages::detail::append_int(new_query, expires);
 
-    const std::string_view path = detail::raw_path(url);
-    const std::string sig = detail::hmac_hex(key, path, new_query);
+    const std::string_view path = detail::signed_url_path(url);
+    const std::string sig = detail::signing_hmac_hex(key, path, new_query);
 
     std::string out(url.substr(0, url.find('?')));
     out.reserve(out.size() + new_query.size() + 70);
@@ -8288,31 +8551,13 @@ inline Result<std::string> sign_url(std::string_view url, std::string_view key, 
     return out;
 }
 
-/// Signs `url` to expire at `expires` (truncated to whole seconds).
-/// @return as `sign_url(url, key, std::int64_t)`.
-inline Result<std::string> sign_url(std::string_view url, std::string_view key,
-                                    std::chrono::system_clock::time_point expires) {
+CFIMAGES_DECL Result<std::string> sign_url(std::string_view url, std::string_view key,
+                                           std::chrono::system_clock::time_point expires) {
     const auto secs = std::chrono::floor<std::chrono::seconds>(expires.time_since_epoch()).count();
     return sign_url(url, key, static_cast<std::int64_t>(secs));
 }
 
-/// Checks a signed delivery URL: that `sig` is the HMAC of the rest under
-/// `key`, and that it has not expired at `now`.
-///
-/// The signature comparison takes the same time wherever the first
-/// difference is. Expiry is only reported for URLs whose signature is
-/// right, so "expired" always means "genuine but too old".
-/// @param url a signed delivery URL (as `sign_url` returns it).
-/// @param key the signing key's secret it was signed with.
-/// @param now the current time in unix seconds, from the caller's clock.
-/// @return the URL's parts and expiry, or `invalid_argument` whose message
-///   says why: `url: ...` (not a delivery URL), `key: must not be empty`,
-///   `sig: missing ...`, `sig: must be the last query parameter`,
-///   `sig: must be 64 lowercase hex digits`, `exp: missing`,
-///   `exp: given more than once`, `exp: must be a unix time in seconds`,
-///   `sig: does not match ...` (wrong key, or the URL changed after
-///   signing), `exp: expired at <exp> (now <now>)`.
-inline Result<VerifiedUrl> verify_url(std::string_view url, std::string_view key, std::int64_t now) {
+CFIMAGES_DECL Result<VerifiedUrl> verify_url(std::string_view url, std::string_view key, std::int64_t now) {
     auto parsed = delivery::parse_url(url);
     if (!parsed) return std::move(parsed).error();
     if (key.empty()) return ApiError::invalid("key", "must not be empty");
@@ -8332,21 +8577,21 @@ inline Result<VerifiedUrl> verify_url(std::string_view url, std::string_view key
         const std::size_t amp = query.find('&', start);
         const std::string_view param =
             query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
-        const std::string_view name = detail::param_name(param);
+        const std::string_view name = detail::query_param_name(param);
         if (name == "sig") {
             if (sig_seen) return ApiError::invalid("sig", "given more than once");
             sig_seen = true;
         } else if (name == "exp") {
             if (exp_seen) return ApiError::invalid("exp", "given more than once");
             exp_seen = true;
-            if (param.size() < 4 || !detail::parse_unix(param.substr(4), expires))
+            if (param.size() < 4 || !detail::parse_unix_seconds(param.substr(4), expires))
                 return ApiError::invalid("exp", "must be a unix time in seconds");
         }
         if (amp == std::string_view::npos) break;
         start = amp + 1;
     }
     if (!sig_seen) return ApiError::invalid("sig", "missing (the URL is not signed)");
-    if (detail::param_name(last) != "sig") return ApiError::invalid("sig", "must be the last query parameter");
+    if (detail::query_param_name(last) != "sig") return ApiError::invalid("sig", "must be the last query parameter");
     if (!exp_seen) return ApiError::invalid("exp", "missing");
 
     const std::string_view sig = last.size() > 4 ? last.substr(4) : std::string_view();
@@ -8355,7 +8600,7 @@ inline Result<VerifiedUrl> verify_url(std::string_view url, std::string_view key
         if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) well_formed = false;
     if (!well_formed) return ApiError::invalid("sig", "must be 64 lowercase hex digits");
 
-    const std::string expected = detail::hmac_hex(key, detail::raw_path(url), signed_query);
+    const std::string expected = detail::signing_hmac_hex(key, detail::signed_url_path(url), signed_query);
     if (!cfimages::detail::constant_time_equal(expected, sig))
         return ApiError::invalid("sig",
                                  "does not match (wrong key, or the URL was changed after signing)");
@@ -8373,16 +8618,17 @@ inline Result<VerifiedUrl> verify_url(std::string_view url, std::string_view key
     return v;
 }
 
-/// Checks a signed URL against `now` from a `system_clock` time point.
-/// @return as `verify_url(url, key, std::int64_t)`.
-inline Result<VerifiedUrl> verify_url(std::string_view url, std::string_view key,
-                                      std::chrono::system_clock::time_point now) {
+CFIMAGES_DECL Result<VerifiedUrl> verify_url(std::string_view url, std::string_view key,
+                                             std::chrono::system_clock::time_point now) {
     const auto secs = std::chrono::floor<std::chrono::seconds>(now.time_since_epoch()).count();
     return verify_url(url, key, static_cast<std::int64_t>(secs));
 }
 
 } // namespace signing
 } // namespace cfimages
+
+#endif // CFIMAGES_IMPL_SIGNING_IPP
+// ---- end <cfimages/impl/signing.ipp> ----
 
 #endif // CFIMAGES_SIGNING_HPP
 // ---- end <cfimages/signing.hpp> ----
@@ -8683,6 +8929,9 @@ struct JournalBinding {
     std::string base_url;    ///< The API root (`Config::base_url`).
 };
 
+} // namespace bulk
+
+// One internal namespace for the whole library (cfimages::detail).
 namespace detail {
 inline constexpr std::string_view journal_magic = "cfimages-journal";
 
@@ -8726,6 +8975,8 @@ inline std::optional<std::string> journal_unescape(std::string_view s) {
     return out;
 }
 } // namespace detail
+
+namespace bulk {
 
 /// Returns the journal's first line (with its newline) for `b`.
 /// @param b the operation and destination.

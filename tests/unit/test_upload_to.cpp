@@ -92,7 +92,8 @@ TEST_CASE("upload_to: refuses bad URLs and files") {
         {"https://upload.imagedelivery.net/x#frag", png, "upload_url: must not have a fragment"},
         {"https://user:pass@upload.imagedelivery.net/x", png,
          "upload_url: must not carry user info (credentials never travel with this upload)"},
-        {"https://up_load.example/x", png, "upload_url: has an invalid host"},
+        {"https://up*load.example/x", png, "upload_url: has an invalid host"},
+        {"https://upload.example:99999/x", png, "upload_url: has an invalid port"},
         {"https://" + std::string(8200, 'a'), png, "upload_url: must be at most 8192 characters"},
         {upload_url, "", "file: must not be empty"},
         {upload_url, "plain text", "file.content_type: not given, and the bytes are not PNG, JPEG, GIF, WebP, SVG, "

@@ -152,6 +152,13 @@ const std::vector<Row>& rows() {
             "base_url: must start with https:// or http://"),
         row("base URL with a space", [] { auto c = cfg(); c.base_url = "https://a b"; return v1::stats::get(c); },
             "base_url: must not contain spaces or control characters"),
+        // The host part is split_url's (url.hpp), the one URL splitter.
+        row("base URL with user info", [] { auto c = cfg(); c.base_url = "https://u:p@api.example.com"; return v1::stats::get(c); },
+            "base_url: must not carry user info (user:password@)"),
+        row("base URL with port 0", [] { auto c = cfg(); c.base_url = "http://127.0.0.1:0/v4"; return v1::stats::get(c); },
+            "base_url: has an invalid port"),
+        row("base URL without host", [] { auto c = cfg(); c.base_url = "https:///v4"; return v1::stats::get(c); },
+            "base_url: must name a host, as in https://api.cloudflare.com/client/v4"),
 
         // ------------------------------------------------- path parameters
         row("empty image id (get)", [] { return v1::get(cfg(), ""); }, "image_id: must not be empty"),
@@ -223,6 +230,10 @@ const std::vector<Row>& rows() {
             "url: must be an absolute http:// or https:// URL"),
         row("url with LF", [] { v1::CreateParams p; p.url = "https://e.com/a\n.png"; return v1::create(cfg(), p); },
             "url: must not contain spaces or control characters"),
+        row("url with user info", [] { v1::CreateParams p; p.url = "https://u:p@e.com/a.png"; return v1::create(cfg(), p); },
+            "url: must not carry user info (user:password@)"),
+        row("url without host", [] { v1::CreateParams p; p.url = "https:///a.png"; return v1::create(cfg(), p); },
+            "url: must name a host"),
         row("metadata not an object", [] { auto p = with_file(); p.metadata = boost::json::parse("[1]"); return v1::create(cfg(), p); },
             "metadata: must be a JSON object"),
         row("metadata a string", [] { auto p = with_file(); p.metadata = boost::json::value("x"); return v1::create(cfg(), p); },

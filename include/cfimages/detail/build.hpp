@@ -15,6 +15,7 @@
 #include <cfimages/http.hpp>
 #include <cfimages/request.hpp>
 #include <cfimages/result.hpp>
+#include <cfimages/url.hpp>
 
 namespace cfimages {
 namespace detail {
@@ -46,9 +47,15 @@ inline std::optional<ApiError> check_config(const Config& cfg) {
     // without a host ("https://") the result is not even an absolute URL.
     if (base.find('?') != std::string_view::npos || base.find('#') != std::string_view::npos)
         return ApiError::invalid("base_url", "must not contain '?' or '#'");
-    const std::size_t host = base[4] == 's' ? 8 : 7;
-    if (base.size() == host || base[host] == '/')
+    Url parts;
+    switch (split_url_into(base, parts)) {
+    case UrlFault::none: break;
+    case UrlFault::no_host:
         return ApiError::invalid("base_url", "must name a host, as in https://api.cloudflare.com/client/v4");
+    case UrlFault::user_info: return ApiError::invalid("base_url", "must not carry user info (user:password@)");
+    case UrlFault::port: return ApiError::invalid("base_url", "has an invalid port");
+    default: return ApiError::invalid("base_url", "has an invalid host");
+    }
     if (auto e = check_header_value("user_agent", cfg.user_agent)) return e;
     switch (cfg.credentials.index()) {
     case 0:

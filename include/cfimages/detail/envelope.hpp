@@ -21,7 +21,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +37,7 @@
 #include <cfimages/models.hpp>
 #include <cfimages/request.hpp>
 #include <cfimages/result.hpp>
+#include <cfimages/retry.hpp>
 
 /// Keeps a big, cold function out of line (one copy instead of one per
 /// caller: compile time and code size; these run once per response).
@@ -198,23 +198,11 @@ inline void recover_from_object(const HttpResponse& r, const boost::json::object
     e.errors.push_back(std::move(m));
 }
 
-// Reads `retry-after-ms` (milliseconds) or a delta-seconds `Retry-After`.
+// Reads `retry-after-ms` (milliseconds) or a delta-seconds `Retry-After`
+// with the one grammar of these headers, server_retry_delay (retry.hpp);
+// a date needs a clock, which a parser has not: the retry policy reads it.
 inline void read_retry_after(const HttpResponse& r, ApiError& e) {
-    std::int64_t v = 0;
-    if (auto ms = r.header("retry-after-ms")) {
-        if (leading_code(trim(*ms), v)) {
-            e.retry_after = std::chrono::milliseconds(v);
-            return;
-        }
-    }
-    if (auto s = r.header("retry-after")) {
-        std::string_view t = trim(*s);
-        if (leading_code(t, v) && t.size() <= 18 && t.find_first_not_of("0123456789") == std::string_view::npos) {
-            // Up to 18 digits of seconds would overflow as milliseconds: saturate.
-            constexpr std::int64_t max_seconds = std::numeric_limits<std::int64_t>::max() / 1000;
-            e.retry_after = std::chrono::milliseconds((v > max_seconds ? max_seconds : v) * 1000);
-        }
-    }
+    e.retry_after = server_retry_delay(r, std::nullopt);
 }
 
 // Recovers what it can from a body that is not a JSON envelope.

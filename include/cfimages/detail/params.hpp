@@ -17,6 +17,7 @@
 #include <cfimages/detail/multipart.hpp>
 #include <cfimages/detail/text.hpp>
 #include <cfimages/result.hpp>
+#include <cfimages/url.hpp>
 
 namespace cfimages {
 namespace detail {
@@ -132,7 +133,14 @@ inline std::optional<ApiError> check_source_url(std::string_view field, std::str
     if (url.size() > 8192) return ApiError::invalid(field, "must be at most 8192 characters");
     if (has_control(url) || url.find(' ') != std::string_view::npos)
         return ApiError::invalid(field, "must not contain spaces or control characters");
-    return std::nullopt;
+    Url parts;
+    switch (split_url_into(url, parts)) {
+    case UrlFault::none: return std::nullopt;
+    case UrlFault::no_host: return ApiError::invalid(field, "must name a host");
+    case UrlFault::user_info: return ApiError::invalid(field, "must not carry user info (user:password@)");
+    case UrlFault::port: return ApiError::invalid(field, "has an invalid port");
+    default: return ApiError::invalid(field, "has an invalid host");
+    }
 }
 
 // Appends the fields upload and direct upload share, in the documented

@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include <cfimages/url.hpp>
+
 namespace cfimages {
 namespace beast {
 
@@ -51,62 +53,18 @@ struct [[deprecated("use cfimages::Url and cfimages::split_url (<cfimages/url.hp
 #endif
 [[deprecated("use cfimages::split_url (<cfimages/url.hpp>)")]]
 inline std::optional<Url> split_url(std::string_view url) {
-    for (char c : url) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || u == 0x7f || c == '\\') return std::nullopt;
-    }
+    // The one splitter (cfimages::split_url), converted to the old shape.
+    const auto parts = cfimages::split_url(url);
+    if (!parts) return std::nullopt;
     Url out;
-    const auto colon = url.find("://");
-    if (colon == std::string_view::npos) return std::nullopt;
-    std::string scheme(url.substr(0, colon));
-    for (char& c : scheme)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    if (scheme == "https") out.tls = true;
-    else if (scheme != "http") return std::nullopt;
-    std::string_view rest = url.substr(colon + 3);
-    const auto end = rest.find_first_of("/?#");
-    std::string_view authority = rest.substr(0, end);
-    std::string_view path = end == std::string_view::npos ? std::string_view() : rest.substr(end);
-    if (authority.find('@') != std::string_view::npos) return std::nullopt;
-    std::string_view host, port;
-    if (!authority.empty() && authority.front() == '[') {
-        const auto close = authority.find(']');
-        if (close == std::string_view::npos) return std::nullopt;
-        host = authority.substr(1, close - 1);
-        std::string_view after = authority.substr(close + 1);
-        if (!after.empty()) {
-            if (after.front() != ':') return std::nullopt;
-            port = after.substr(1);
-        }
-        if (host.empty() || host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos)
-            return std::nullopt;
-        out.ip_literal = true;
-    } else {
-        const auto pc = authority.find(':');
-        host = authority.substr(0, pc);
-        if (pc != std::string_view::npos) port = authority.substr(pc + 1);
-        if (host.empty() || host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~") !=
-                                std::string_view::npos)
-            return std::nullopt;
-        out.ip_literal = host.find_first_not_of("0123456789.") == std::string_view::npos;
-    }
-    out.host.assign(host);
+    out.tls = parts->tls;
+    out.host.assign(parts->host);
     for (char& c : out.host)
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    if (port.empty()) {
-        out.port = out.tls ? "443" : "80";
-    } else {
-        if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos)
-            return std::nullopt;
-        const unsigned long n = std::stoul(std::string(port));
-        if (n == 0 || n > 65535) return std::nullopt;
-        out.port = std::to_string(n);
-    }
-    // The fragment is never sent.
-    const auto hash = path.find('#');
-    if (hash != std::string_view::npos) path = path.substr(0, hash);
-    if (path.empty() || path.front() == '?') out.target = "/" + std::string(path);
-    else out.target.assign(path);
+    out.port = std::to_string(parts->port);
+    out.ip_literal = parts->ip_literal;
+    if (parts->target.empty() || parts->target.front() == '?') out.target = "/";
+    out.target.append(parts->target);
     return out;
 }
 #if defined(__GNUC__)
