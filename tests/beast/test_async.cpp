@@ -24,7 +24,21 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_future.hpp>
+// clang before 15 cannot generate coroutines under UBSan (llvm-project
+// issue 49689: "Cannot represent a difference across sections"), so the
+// sanitizer build with clang 14 leaves the coroutine test out; every
+// other C++20 build runs it.
 #if defined(__cpp_impl_coroutine)
+#if defined(__clang__) && __clang_major__ < 15 && defined(__has_feature)
+#if __has_feature(undefined_behavior_sanitizer)
+#define CFIMAGES_TEST_NO_COROUTINES 1
+#endif
+#endif
+#if !defined(CFIMAGES_TEST_NO_COROUTINES)
+#define CFIMAGES_TEST_COROUTINES 1
+#endif
+#endif
+#if defined(CFIMAGES_TEST_COROUTINES)
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -151,7 +165,7 @@ TEST_CASE("async: use_future, deferred, and calls from other threads") {
     pool.join();
 }
 
-#if defined(__cpp_impl_coroutine)
+#if defined(CFIMAGES_TEST_COROUTINES)
 TEST_CASE("async: use_awaitable in a coroutine") {
     LocalServer server(echo_ids());
     asio::io_context ioc;
