@@ -6270,9 +6270,15 @@ private:
         }
         CallClock::duration wait(const Quota& q, CallClock::time_point now) const {
             CallClock::duration w = CallClock::duration::zero();
-            // Sliding window: the send `allowed` back must have left it.
+            // Sliding window: the send `allowed` back must have left it,
+            // one pacing interval ago. The server counts a request when it
+            // arrives, a little after it was allowed here (a connection to
+            // open, the wire): freed slots refilled at the very instant
+            // they free would meet their predecessors still counted there,
+            // and a full window answers `r=0`, which stops every call until
+            // the reset (a whole second when `t` is rounded up).
             if (count >= q.allowed) {
-                const auto free_at = recent(q.allowed) + q.window;
+                const auto free_at = recent(q.allowed) + q.window + q.interval;
                 if (free_at > now) w = free_at - now;
             }
             const auto pace_at = q.tat - q.tolerance;
