@@ -38,6 +38,13 @@
 #define CFIMAGES_TEST_COROUTINES 1
 #endif
 #endif
+#if defined(__SANITIZE_ADDRESS__)
+#define CFIMAGES_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CFIMAGES_TEST_ASAN 1
+#endif
+#endif
 #if defined(CFIMAGES_TEST_COROUTINES)
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -459,7 +466,15 @@ TEST_CASE("async: thousands of calls, 16 in flight, in flat memory") {
     CHECK(ok == 3000);
     const long after = rss_kib();
     MESSAGE("RSS after 500 calls: " << warm << " KiB; after 3000: " << after << " KiB");
+#if !defined(CFIMAGES_TEST_ASAN)
     CHECK(after - warm < 4096);
+#else
+    // AddressSanitizer holds freed memory in quarantine (256 MB by default),
+    // so RSS grows with every allocation; its leak check at exit covers
+    // what this bound checks elsewhere.
+    (void)warm;
+    (void)after;
+#endif
     CHECK(server.connections() <= 32); // 16, and once more if the server closed them between the runs
 }
 
