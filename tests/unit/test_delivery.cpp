@@ -388,3 +388,19 @@ TEST_CASE("flexible variants: malformed or unknown strings are refused") {
         CHECK(r.error().message == message);
     }
 }
+
+TEST_CASE("delivery: a query with a backslash is refused when built, as parse_url refuses it") {
+    cfimages::delivery::DeliveryUrl d;
+    d.account_hash = "ZWd9g1K7eljCn_KDTu_MWA";
+    d.image_id = "img";
+    d.variant = "public";
+    d.host = "imagedelivery.net";
+    d.query = "a=b\\c";
+    auto b = cfimages::delivery::build_url(d);
+    REQUIRE_FALSE(b);
+    CHECK(b.error().kind == cfimages::ErrorKind::invalid_argument);
+    CHECK(b.error().message.find("query") != std::string::npos);
+    d.query = "a=b";
+    REQUIRE(cfimages::delivery::build_url(d));
+    CHECK(cfimages::delivery::parse_url(*cfimages::delivery::build_url(d)));
+}

@@ -121,8 +121,10 @@ inline Result<std::string> build_delivery_url(std::string_view host, bool custom
     if (auto e = check_delivery_host(host)) return std::move(*e);
     if (auto e = check_account_hash(account_hash)) return std::move(*e);
     if (auto e = check_delivery_variant(variant)) return std::move(*e);
-    if (cfimages::detail::has_control(query) || query.find_first_of(" #") != std::string_view::npos)
-        return ApiError::invalid("query", "must not contain spaces, '#' or control characters");
+    // A backslash too: URL parsers that follow WHATWG read it as '/', so
+    // no URL checker here (split_url) accepts one anywhere.
+    if (cfimages::detail::has_control(query) || query.find_first_of(" #\\") != std::string_view::npos)
+        return ApiError::invalid("query", "must not contain spaces, '#', '\\' or control characters");
     std::string out;
     out.reserve(16 + host.size() + account_hash.size() + image_id.size() * 3 + variant.size() +
                 query.size() + delivery::custom_domain_prefix.size());
