@@ -402,5 +402,12 @@ TEST_CASE("delivery: a query with a backslash is refused when built, as parse_ur
     CHECK(b.error().message.find("query") != std::string::npos);
     d.query = "a=b";
     REQUIRE(cfimages::delivery::build_url(d));
+    d.custom_domain = true;
+    d.host = "2:0";  // port 0: no URL parser here takes it back
+    auto zero = cfimages::delivery::build_url(d);
+    REQUIRE_FALSE(zero);
+    CHECK(zero.error().message.rfind("host: ", 0) == 0);
+    d.custom_domain = false;
+    d.host = "imagedelivery.net";
     CHECK(cfimages::delivery::parse_url(*cfimages::delivery::build_url(d)));
 }

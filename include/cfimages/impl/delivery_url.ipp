@@ -140,6 +140,17 @@ inline Result<std::string> build_delivery_url(std::string_view host, bool custom
     out.push_back('/');
     out.append(variant);
     if (!query.empty()) out.append("?").append(query);
+    // What parse_url and every transport will read back: the one URL
+    // splitter has the last word (a port of 0, say, passes the host check).
+    Url parts;
+    switch (split_url_into(out, parts)) {
+    case UrlFault::none: break;
+    case UrlFault::host:
+    case UrlFault::no_host:
+    case UrlFault::port:
+    case UrlFault::user_info: return ApiError::invalid("host", "is not a valid host[:port] (port 1-65535)");
+    default: return ApiError::invalid("url", "would not be a valid URL");
+    }
     return out;
 }
 
