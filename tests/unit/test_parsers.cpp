@@ -591,6 +591,10 @@ TEST_CASE("parsers: wrong JSON types name the field path") {
         {"v1_stats_get", R"({"count":{"current":"7"}})", "result.count.current: expected a number, got a string"},
         {"v1_variants_list", R"({"variants":[]})", "result.variants: expected an object, got an array"},
         {"v1_variants_list", R"({"variants":{"hero":1}})", "result.variants.hero: expected an object, got a number"},
+        // A name from the server is made printable and bounded in the path.
+        {"v1_variants_list", R"({"variants":{"h\r\no":1}})", "result.variants.h o: expected an object, got a number"},
+        {"v1_variants_list", R"({"variants":{")" + std::string(100, 'x') + R"(":1}})",
+         "result.variants." + std::string(64, 'x') + "...: expected an object, got a number"},
         {"v1_variants_list", R"({"variants":{"hero":{"options":{"fit":"stretch","width":1,"height":1}}}})",
          "result.variants.hero.options.fit: unknown fit 'stretch'"},
         {"v1_variants_get", R"({})", "result.variant: missing"},
