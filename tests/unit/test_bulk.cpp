@@ -198,6 +198,28 @@ TEST_CASE("UploadOnce: bounded: at most max_uploads uploads") {
     CHECK(r.outcome() == bulk::Outcome::failed);
 }
 
+TEST_CASE("journal: IdSet holds what was added, through many doublings, and nothing else") {
+    bulk::IdSet set;
+    CHECK(set.empty());
+    CHECK_FALSE(set.contains("a.png"));
+    CHECK(set.insert(""));
+    CHECK_FALSE(set.insert(""));
+    CHECK(set.contains(""));
+    constexpr int n = 100000;  // from an empty table to 2^18 slots
+    for (int i = 0; i < n; ++i) REQUIRE(set.insert("dir/" + std::to_string(i) + ".png"));
+    CHECK(set.size() == n + 1);
+    for (int i = 0; i < n; ++i) REQUIRE(set.contains("dir/" + std::to_string(i) + ".png"));
+    for (int i = 0; i < n; i += 7) REQUIRE_FALSE(set.insert("dir/" + std::to_string(i) + ".png"));
+    int wrong = 0;
+    for (int i = n; i < 2 * n; ++i) wrong += set.contains("dir/" + std::to_string(i) + ".png") ? 1 : 0;
+    CHECK(wrong == 0);
+    CHECK(set.count("dir/5.png") == 1);
+    CHECK(set.count("dir/5.PNG") == 0);
+    CHECK(set.size() == n + 1);
+    bulk::IdSet moved = std::move(set);
+    CHECK(moved.contains("dir/99999.png"));
+}
+
 TEST_CASE("journal: header and records round-trip, any chunking") {
     const bulk::JournalBinding b{"sync", "023e105f4ecef8ad9ca31a8372d0c353", "https://api.cloudflare.com/client/v4"};
     std::string text = bulk::journal_header(b);

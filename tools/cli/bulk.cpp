@@ -36,7 +36,6 @@
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -230,7 +229,7 @@ public:
             throw UsageError("--journal: cannot write " + path_ + ": " + errno_text(errno));
     }
 
-    bool holds(const std::string& id) const { return done_.count(id) != 0; }
+    bool holds(std::string_view id) const { return done_.contains(id); }
     std::size_t size() const { return done_.size(); }
     const std::string& path() const { return path_; }
 
@@ -260,7 +259,7 @@ private:
 
     int fd_ = -1;
     std::string path_;
-    std::unordered_set<std::string> done_;
+    bulk::IdSet done_;
     Clock::time_point last_sync_ = Clock::now();
 };
 
