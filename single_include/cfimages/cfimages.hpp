@@ -924,6 +924,14 @@ inline std::string one_line(std::string_view s, std::size_t cap = 300) {
     return out;
 }
 
+// Appends `.key` to a field path for an error message (no dot on an empty
+// path). The key may come from the caller's metadata or the server's
+// variant names, so it is made printable and bounded.
+inline void append_key(std::string& path, std::string_view key) {
+    if (!path.empty()) path.push_back('.');
+    path.append(one_line(key, 64));
+}
+
 // The value of a hex digit, or -1.
 inline int hex_value(char c) noexcept {
     if (c >= '0' && c <= '9') return c - '0';
@@ -2541,24 +2549,9 @@ struct Path {
             append_int(out, static_cast<std::int64_t>(index));
             out.push_back(']');
         } else if (!key.empty()) {
-            if (!out.empty()) out.push_back('.');
             append_key(out, key);
         }
         return out;
-    }
-
-private:
-    // A key can come from the server (a variant name), so it is made
-    // printable and bounded before it enters an error message.
-    static void append_key(std::string& out, std::string_view k) {
-        constexpr std::size_t cap = 64;
-        bool plain = k.size() <= cap;
-        for (std::size_t i = 0; plain && i < k.size(); ++i) {
-            auto c = static_cast<unsigned char>(k[i]);
-            plain = c >= 0x20 && c != 0x7f;
-        }
-        if (plain) out.append(k);
-        else out.append(one_line(k, cap));
     }
 };
 
@@ -4312,13 +4305,6 @@ inline std::optional<ApiError> check_creator(std::string_view field, std::string
     if (!is_utf8(c)) return ApiError::invalid(field, "must be valid UTF-8");
     if (!utf8_at_most(c, 1024)) return ApiError::invalid(field, "must be at most 1024 characters");
     return std::nullopt;
-}
-
-// Appends `.key` to a field path for an error message; a key that is not
-// printable as is (too long, control characters) is shortened.
-inline void append_key(std::string& path, std::string_view key) {
-    path.push_back('.');
-    path.append(one_line(key, 64));
 }
 
 // Finds what would make `v` invalid JSON on the wire (RFC 8259): a number

@@ -37,24 +37,9 @@ struct Path {
             append_int(out, static_cast<std::int64_t>(index));
             out.push_back(']');
         } else if (!key.empty()) {
-            if (!out.empty()) out.push_back('.');
             append_key(out, key);
         }
         return out;
-    }
-
-private:
-    // A key can come from the server (a variant name), so it is made
-    // printable and bounded before it enters an error message.
-    static void append_key(std::string& out, std::string_view k) {
-        constexpr std::size_t cap = 64;
-        bool plain = k.size() <= cap;
-        for (std::size_t i = 0; plain && i < k.size(); ++i) {
-            auto c = static_cast<unsigned char>(k[i]);
-            plain = c >= 0x20 && c != 0x7f;
-        }
-        if (plain) out.append(k);
-        else out.append(one_line(k, cap));
     }
 };
 

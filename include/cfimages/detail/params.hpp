@@ -60,13 +60,6 @@ inline std::optional<ApiError> check_creator(std::string_view field, std::string
     return std::nullopt;
 }
 
-// Appends `.key` to a field path for an error message; a key that is not
-// printable as is (too long, control characters) is shortened.
-inline void append_key(std::string& path, std::string_view key) {
-    path.push_back('.');
-    path.append(one_line(key, 64));
-}
-
 // Finds what would make `v` invalid JSON on the wire (RFC 8259): a number
 // that is not finite, which Boost.JSON writes as `Infinity` or `NaN`, or a
 // string or key that is not UTF-8, which it writes raw. `path` names `v`

@@ -332,6 +332,14 @@ inline std::string one_line(std::string_view s, std::size_t cap = 300) {
     return out;
 }
 
+// Appends `.key` to a field path for an error message (no dot on an empty
+// path). The key may come from the caller's metadata or the server's
+// variant names, so it is made printable and bounded.
+inline void append_key(std::string& path, std::string_view key) {
+    if (!path.empty()) path.push_back('.');
+    path.append(one_line(key, 64));
+}
+
 // The value of a hex digit, or -1.
 inline int hex_value(char c) noexcept {
     if (c >= '0' && c <= '9') return c - '0';
