@@ -970,6 +970,14 @@ auto async_connect(Connection& conn, const Url& url, AttemptLimits limits, const
         ConnectOp{conn, url, limits, options, failure, std::make_shared<ConnectState>()}, token, conn.tcp());
 }
 
+/// The streams an exchange may run on: plain or TLS (`any`), or TLS
+/// alone, for a caller that sends plain HTTP another way (the blocking
+/// client on POSIX, see its exchange_plain). With `tls`, Beast's read and
+/// write are instantiated for one stream type instead of two, which is
+/// about a tenth of the compile time of a translation unit that sends a
+/// call with the blocking client in header-only mode.
+enum class Streams { any, tls };
+
 /// State of async_exchange that must not move while handlers run.
 struct ExchangeState {
     std::optional<ResponseReader> parser;
@@ -979,8 +987,8 @@ struct ExchangeState {
 /// The composed operation of async_exchange. `Conn` is `Connection`, or
 /// in tests a connection over in-memory streams with the same members
 /// (`plain`, `secure`, `buffer`, `header_hint`, `close`, `holds_unread`,
-/// `arm`, `disarm`, `io`).
-template <class Conn>
+/// `arm`, `disarm`, `io`). With `Streams::tls`, `conn.secure` is set.
+template <class Conn, Streams S>
 struct ExchangeOp {
     Conn& conn;
     const Url& url;
@@ -996,14 +1004,18 @@ struct ExchangeOp {
 
     template <class Self>
     void write(Self& self, const std::array<asio::const_buffer, 2>& buffers) {
-        if (conn.secure) asio::async_write(*conn.secure, buffers, std::move(self));
-        else asio::async_write(*conn.plain, buffers, std::move(self));
+        if constexpr (S == Streams::any) {
+            if (!conn.secure) return asio::async_write(*conn.plain, buffers, std::move(self));
+        }
+        asio::async_write(*conn.secure, buffers, std::move(self));
     }
     template <class Self>
     void read(Self& self) {
         state->parser.emplace(out, conn.header_hint, options);
-        if (conn.secure) http::async_read(*conn.secure, conn.buffer, *state->parser, std::move(self));
-        else http::async_read(*conn.plain, conn.buffer, *state->parser, std::move(self));
+        if constexpr (S == Streams::any) {
+            if (!conn.secure) return http::async_read(*conn.plain, conn.buffer, *state->parser, std::move(self));
+        }
+        http::async_read(*conn.secure, conn.buffer, *state->parser, std::move(self));
     }
     template <class Self>
     void fail(Self& self, std::string message, bool retryable, bool timed_out = false) {
@@ -1074,13 +1086,14 @@ struct ExchangeOp {
 /// `limits`. Completes with `void(bool)`: true with `out` filled (and
 /// `keep` saying whether the connection may carry another request), false
 /// with `failure` filled. Everything passed by reference must outlive it.
-template <class Conn, class Token>
+/// `S` says which streams `conn` may be (see Streams).
+template <Streams S = Streams::any, class Conn, class Token>
 auto async_exchange(Conn& conn, const Url& url, const HttpRequest& request, const std::string& head,
                     AttemptLimits limits, const ClientOptions& options, HttpResponse& out, bool& keep,
                     AttemptFailure& failure, Token&& token) {
     return asio::async_compose<Token, void(bool)>(
-        ExchangeOp<Conn>{conn, url, request, head, limits, options, out, keep, failure,
-                         std::make_unique<ExchangeState>()},
+        ExchangeOp<Conn, S>{conn, url, request, head, limits, options, out, keep, failure,
+                            std::make_unique<ExchangeState>()},
         token, conn.io());
 }
 
@@ -1142,13 +1155,19 @@ struct SyncTransport::State {
         bool keep = false;
         bool ok = false;
 #if !defined(_WIN32)
+        // Plain HTTP never reaches async_exchange here: TLS alone needs
+        // Beast's composed read and write (see Streams).
+        constexpr Streams streams = Streams::tls;
         if (conn->plain) {
             ok = exchange_plain(*conn, url, request, limits, out, keep, failure);
         } else
+#else
+        constexpr Streams streams = Streams::any;
 #endif
         {
             ioc_.restart();
-            async_exchange(*conn, url, request, head_, limits, options_, out, keep, failure, [&](bool r) { ok = r; });
+            async_exchange<streams>(*conn, url, request, head_, limits, options_, out, keep, failure,
+                                    [&](bool r) { ok = r; });
             ioc_.run();
         }
         if (!ok || !keep) drop(conn);

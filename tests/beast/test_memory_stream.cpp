@@ -146,10 +146,17 @@ struct Pair {
         cfimages::AttemptLimits limits;
         Outcome out;
         bool done = false;
-        async_exchange(conn, *url, request, head, limits, options, out.response, out.keep, out.failure, [&](bool ok) {
+        auto finish = [&](bool ok) {
             out.ok = ok;
             done = true;
-        });
+        };
+        // TLS runs as the blocking client runs it (Streams::tls); plain
+        // takes the branch of Streams::any, as the AsyncClient does.
+        if (conn.secure)
+            async_exchange<cfimages::beast::detail::Streams::tls>(conn, *url, request, head, limits, options,
+                                                                  out.response, out.keep, out.failure, finish);
+        else
+            async_exchange(conn, *url, request, head, limits, options, out.response, out.keep, out.failure, finish);
         ioc.run_for(std::chrono::seconds(10));
         ioc.restart();
         REQUIRE_MESSAGE(done, "the exchange did not complete");

@@ -85,13 +85,19 @@ struct SyncTransport::State {
         bool keep = false;
         bool ok = false;
 #if !defined(_WIN32)
+        // Plain HTTP never reaches async_exchange here: TLS alone needs
+        // Beast's composed read and write (see Streams).
+        constexpr Streams streams = Streams::tls;
         if (conn->plain) {
             ok = exchange_plain(*conn, url, request, limits, out, keep, failure);
         } else
+#else
+        constexpr Streams streams = Streams::any;
 #endif
         {
             ioc_.restart();
-            async_exchange(*conn, url, request, head_, limits, options_, out, keep, failure, [&](bool r) { ok = r; });
+            async_exchange<streams>(*conn, url, request, head_, limits, options_, out, keep, failure,
+                                    [&](bool r) { ok = r; });
             ioc_.run();
         }
         if (!ok || !keep) drop(conn);
