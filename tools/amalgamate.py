@@ -39,7 +39,13 @@ IF_RE = re.compile(r"^\s*#\s*(if|ifdef|ifndef)\b")
 ENDIF_RE = re.compile(r"^\s*#\s*endif\b")
 GUARD_IFNDEF_RE = re.compile(r"^\s*#\s*ifndef\s+(\w+)\s*$")
 GUARD_DEFINE_RE = re.compile(r"^\s*#\s*define\s+(\w+)\s*$")
-BODIES = "#if CFIMAGES_DEFINE_BODIES"
+# A resource header ends with `#define CFIMAGES_IMPL_FILE <cfimages/impl/X.ipp>`
+# and `#include <cfimages/detail/bodies.hpp>`, which includes that file when
+# CFIMAGES_DEFINE_BODIES is 1 (cfimages/detail/link.hpp). The single header is
+# header-only (it has no src.hpp), so both lines are replaced by the impl/ file
+# itself, inlined unconditionally, its detail headers once.
+IMPL_FILE_RE = re.compile(r"^\s*#\s*define\s+CFIMAGES_IMPL_FILE\s+<([^>]+)>\s*$")
+BODIES_HEADER = "cfimages/detail/bodies.hpp"
 
 
 class AmalgamationError(Exception):
@@ -126,31 +132,35 @@ class Amalgamator:
         depth = 0
         opened = []  # the `#if` lines enclosing the current line
         out.append("// ---- begin <%s> ----" % name)
+        impl_file = None  # named by `#define CFIMAGES_IMPL_FILE`, see IMPL_FILE_RE
         for i, line in enumerate(lines):
             if IF_RE.match(line):
                 depth += 1
                 opened.append(line.strip())
-                if line.strip() == BODIES:
-                    continue  # the single header is header-only: no condition
             elif ENDIF_RE.match(line):
                 depth -= 1
-                if opened.pop() == BODIES:
-                    continue
+                opened.pop()
             # Depth counted without the file's own guard.
             inside = depth - (1 if guard and guard[0] <= i < guard[1] else 0)
-            # `#if CFIMAGES_DEFINE_BODIES` (cfimages/detail/link.hpp), which
-            # each header wraps around `#include <cfimages/impl/X.ipp>`, is
-            # always true in the single header, which is header-only (it has
-            # no src.hpp): the directive is dropped and the impl/ file
-            # inlined unconditionally, its detail headers once.
-            bodies = sum(1 for o in opened if o == BODIES)
-            cond = conditional or inside - bodies > 0
+            cond = conditional or inside > 0
+            d = IMPL_FILE_RE.match(line)
+            if d:
+                impl_file = d.group(1).strip()
+                continue
             m = INCLUDE_RE.match(line)
             if m:
                 kind, target = m.group(1), m.group(2).strip()
                 if kind == '"':
                     raise AmalgamationError('%s: quoted include "%s" is not supported; use <cfimages/...>'
                                             % (name, target))
+                if target == BODIES_HEADER:
+                    if impl_file is None:
+                        raise AmalgamationError("%s: includes <%s> without defining CFIMAGES_IMPL_FILE first"
+                                                % (name, BODIES_HEADER))
+                    if impl_file not in self.done:
+                        self.inline(impl_file, out, cond)
+                    impl_file = None
+                    continue
                 if target.startswith("cfimages/"):
                     if target in self.skip:
                         if not self.replaced:

@@ -109,8 +109,7 @@ CFIMAGES_DECL Result<DeliveryUrl> parse_url(std::string_view url);
 } // namespace delivery
 } // namespace cfimages
 
-#if CFIMAGES_DEFINE_BODIES
-#include <cfimages/impl/delivery_url.ipp>
-#endif
+#define CFIMAGES_IMPL_FILE <cfimages/impl/delivery_url.ipp>
+#include <cfimages/detail/bodies.hpp>
 
 #endif // CFIMAGES_DELIVERY_URL_HPP

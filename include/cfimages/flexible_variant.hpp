@@ -133,8 +133,7 @@ CFIMAGES_DECL Result<FlexibleOptions> parse_flexible_variant(std::string_view s)
 } // namespace delivery
 } // namespace cfimages
 
-#if CFIMAGES_DEFINE_BODIES
-#include <cfimages/impl/flexible_variant.ipp>
-#endif
+#define CFIMAGES_IMPL_FILE <cfimages/impl/flexible_variant.ipp>
+#include <cfimages/detail/bodies.hpp>
 
 #endif // CFIMAGES_FLEXIBLE_VARIANT_HPP

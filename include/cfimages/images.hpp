@@ -147,8 +147,7 @@ CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v1::ImagePage>& reque
 
 } // namespace cfimages
 
-#if CFIMAGES_DEFINE_BODIES
-#include <cfimages/impl/images.ipp>
-#endif
+#define CFIMAGES_IMPL_FILE <cfimages/impl/images.ipp>
+#include <cfimages/detail/bodies.hpp>
 
 #endif // CFIMAGES_IMAGES_HPP

@@ -40,8 +40,7 @@ CFIMAGES_DECL Result<Request<std::vector<SigningKey>>> remove(const Config& cfg,
 } // namespace v1
 } // namespace cfimages
 
-#if CFIMAGES_DEFINE_BODIES
-#include <cfimages/impl/keys.ipp>
-#endif
+#define CFIMAGES_IMPL_FILE <cfimages/impl/keys.ipp>
+#include <cfimages/detail/bodies.hpp>
 
 #endif // CFIMAGES_KEYS_HPP

@@ -130,8 +130,7 @@ CFIMAGES_DECL Result<MetaFilter> parse_meta_filter(std::string_view text);
 } // namespace v2
 } // namespace cfimages
 
-#if CFIMAGES_DEFINE_BODIES
-#include <cfimages/impl/meta_filter.ipp>
-#endif
+#define CFIMAGES_IMPL_FILE <cfimages/impl/meta_filter.ipp>
+#include <cfimages/detail/bodies.hpp>
 
 #endif // CFIMAGES_META_FILTER_HPP

@@ -105,8 +105,7 @@ CFIMAGES_DECL Result<VerifiedUrl> verify_url(std::string_view url, std::string_v
 } // namespace signing
 } // namespace cfimages
 
-#if CFIMAGES_DEFINE_BODIES
-#include <cfimages/impl/signing.ipp>
-#endif
+#define CFIMAGES_IMPL_FILE <cfimages/impl/signing.ipp>
+#include <cfimages/detail/bodies.hpp>
 
 #endif // CFIMAGES_SIGNING_HPP

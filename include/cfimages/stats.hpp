@@ -22,8 +22,7 @@ CFIMAGES_DECL Result<Request<Stats>> get(const Config& cfg);
 } // namespace v1
 } // namespace cfimages
 
-#if CFIMAGES_DEFINE_BODIES
-#include <cfimages/impl/stats.ipp>
-#endif
+#define CFIMAGES_IMPL_FILE <cfimages/impl/stats.ipp>
+#include <cfimages/detail/bodies.hpp>
 
 #endif // CFIMAGES_STATS_HPP

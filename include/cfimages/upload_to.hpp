@@ -84,8 +84,7 @@ CFIMAGES_DECL Result<Request<Image>> build(std::string_view upload_url, std::str
 } // namespace upload_to
 } // namespace cfimages
 
-#if CFIMAGES_DEFINE_BODIES
-#include <cfimages/impl/upload_to.ipp>
-#endif
+#define CFIMAGES_IMPL_FILE <cfimages/impl/upload_to.ipp>
+#include <cfimages/detail/bodies.hpp>
 
 #endif // CFIMAGES_UPLOAD_TO_HPP

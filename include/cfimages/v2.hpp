@@ -95,8 +95,7 @@ CFIMAGES_DECL Result<std::size_t> parse_into(const Request<v2::ImagePage>& reque
 
 } // namespace cfimages
 
-#if CFIMAGES_DEFINE_BODIES
-#include <cfimages/impl/v2.ipp>
-#endif
+#define CFIMAGES_IMPL_FILE <cfimages/impl/v2.ipp>
+#include <cfimages/detail/bodies.hpp>
 
 #endif // CFIMAGES_V2_HPP

@@ -60,8 +60,7 @@ CFIMAGES_DECL Result<Request<Deleted>> remove(const Config& cfg, std::string_vie
 } // namespace v1
 } // namespace cfimages
 
-#if CFIMAGES_DEFINE_BODIES
-#include <cfimages/impl/variants.ipp>
-#endif
+#define CFIMAGES_IMPL_FILE <cfimages/impl/variants.ipp>
+#include <cfimages/detail/bodies.hpp>
 
 #endif // CFIMAGES_VARIANTS_HPP

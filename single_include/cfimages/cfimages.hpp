@@ -2304,9 +2304,10 @@ inline Result<std::shared_ptr<const BodySource>> file_source(std::string path) {
 // Each resource header (images, v2, keys, stats, variants, upload_to,
 // meta_filter, delivery_url, flexible_variant, signing) holds documented
 // declarations only, marked CFIMAGES_DECL; their definitions live in
-// cfimages/impl/<name>.ipp (Boost.URL's layout), which the header includes
-// at its end when CFIMAGES_DEFINE_BODIES is 1. This file is the only place
-// that decides which:
+// cfimages/impl/<name>.ipp (Boost.URL's layout). The header names that file
+// at its end and cfimages/detail/bodies.hpp includes it when
+// CFIMAGES_DEFINE_BODIES is 1. This file is the only place that decides
+// which:
 //
 // Default, header-only: CFIMAGES_DECL is `inline` and every header
 // includes its impl/ file; nothing to build or link but Boost.JSON. The

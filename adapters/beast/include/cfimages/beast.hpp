@@ -112,8 +112,7 @@ public:
 } // namespace beast
 } // namespace cfimages
 
-#if CFIMAGES_DEFINE_BODIES
-#include <cfimages/beast/impl/client.ipp>
-#endif
+#define CFIMAGES_IMPL_FILE <cfimages/beast/impl/client.ipp>
+#include <cfimages/detail/bodies.hpp>
 
 #endif // CFIMAGES_BEAST_HPP
