@@ -5,7 +5,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <cfimages/images.hpp>
@@ -41,6 +43,41 @@ TEST_CASE("multipart: same input, same bytes") {
     std::string c;
     const std::string tc = cfimages::detail::build_multipart({{"metadata", "{\"a\":2}"}}, c);
     CHECK(tc != ta);
+}
+
+TEST_CASE("multipart: the boundary search agrees with std::string_view::find at every position") {
+    // detail::contains scans 32 positions at a time (SSE2 where there is
+    // one): plant the needle at every offset of buffers around the block
+    // sizes, and near-misses (first and last byte right, a middle byte
+    // wrong), and compare with find.
+    const std::string needle = "cfimages-0123456789abcdef";
+    std::uint64_t x = 88172645463325252ULL;
+    auto next = [&x] {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        return static_cast<char>(x);
+    };
+    for (std::size_t size : {0u, 1u, 24u, 25u, 26u, 55u, 56u, 57u, 63u, 64u, 100u, 300u}) {
+        std::string hay(size, '\0');
+        for (char& c : hay) c = next();
+        CHECK(cfimages::detail::contains(hay, needle) == (std::string_view(hay).find(needle) != std::string_view::npos));
+        for (std::size_t at = 0; at + needle.size() <= size; ++at) {
+            std::string with = hay;
+            with.replace(at, needle.size(), needle);
+            CAPTURE(size);
+            CAPTURE(at);
+            CHECK(cfimages::detail::contains(with, needle));
+            with[at + needle.size() / 2] = 'X';
+            CHECK(cfimages::detail::contains(with, needle) ==
+                  (std::string_view(with).find(needle) != std::string_view::npos));
+        }
+    }
+    // Short needles and haystacks take the plain path.
+    CHECK(cfimages::detail::contains("abc", "b"));
+    CHECK_FALSE(cfimages::detail::contains("abc", "d"));
+    CHECK(cfimages::detail::contains("abc", ""));
+    CHECK_FALSE(cfimages::detail::contains("", "a"));
 }
 
 TEST_CASE("multipart: exact layout") {

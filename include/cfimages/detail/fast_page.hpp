@@ -34,17 +34,13 @@
 #include <string_view>
 #include <vector>
 
-#if defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2)
-#include <emmintrin.h>
-#define CFIMAGES_FAST_PAGE_SSE2 1
-#endif
-
 #include <boost/json/value.hpp>
 #include <boost/json/value_stack.hpp>
 
 #include <cfimages/detail/image_fields.hpp>
 
 #include <cfimages/detail/page_arena.hpp>
+#include <cfimages/detail/sse2.hpp>
 #include <cfimages/detail/text.hpp>
 #include <cfimages/models.hpp>
 
@@ -496,7 +492,7 @@ private:
     // Returns the first byte at or after `p` that is not plain printable
     // ASCII other than '"' and '\\' (or `end`).
     static const char* scan_plain(const char* p, const char* end) noexcept {
-#if defined(CFIMAGES_FAST_PAGE_SSE2)
+#if defined(CFIMAGES_SSE2)
         const __m128i quote = _mm_set1_epi8('"');
         const __m128i backslash = _mm_set1_epi8('\\');
         const __m128i space = _mm_set1_epi8(0x20);
