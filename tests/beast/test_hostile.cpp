@@ -74,7 +74,13 @@ TEST_CASE("hostile: accepts and never answers -> timeout") {
 
 TEST_CASE("hostile: accepts but never answers the TLS handshake -> connect timeout") {
     LocalServer server([](cfimages_test::Conn& c) { c.sleep(milliseconds(5000)); });
-    cfimages::beast::Client client(hostile_options());
+    // The attempt's own limit is longer, so the connect timeout is the one
+    // that fires: with both at 300 ms, the attempt's (started a moment
+    // earlier) won whenever a loaded machine took a millisecond to get from
+    // the attempt's start to connecting, and named ClientOptions::timeout.
+    auto options = hostile_options();
+    options.timeout = milliseconds(1500);
+    cfimages::beast::Client client(options);
     const auto t0 = Clock::now();
     const auto img = client.send(
         cfimages::v1::get(config_for("https://127.0.0.1:" + std::to_string(server.port())), "x"));
