@@ -546,9 +546,9 @@ auto async_connect(Connection& conn, const Url& url, AttemptLimits limits, const
 /// The streams an exchange may run on: plain or TLS (`any`), or TLS
 /// alone, for a caller that sends plain HTTP another way (the blocking
 /// client on POSIX, see its exchange_plain). With `tls`, Beast's read and
-/// write are instantiated for one stream type instead of two, which is
-/// about a tenth of the compile time of a translation unit that sends a
-/// call with the blocking client in header-only mode.
+/// write are instantiated for one stream type instead of two: about 7% of
+/// the compile time of a translation unit that sends a call with the
+/// blocking client in header-only mode (1.64x to 1.52x of raw Beast).
 enum class Streams { any, tls };
 
 /// State of async_exchange that must not move while handlers run.
